@@ -1,0 +1,23 @@
+import type { Kysely, Transaction } from 'kysely';
+
+import type { VerifiedPrincipal } from '../auth/principal.js';
+import type { Database } from './schema.js';
+
+/**
+ * The relational store as operations see it. Every read of financial records goes through
+ * `withScope`, which opens one transaction, drops to the non-privileged application role and
+ * sets the caller's divisions for row-level security, so a forgotten filter in code still cannot
+ * return another division's rows.
+ */
+export interface AppDatabase {
+  withScope<T>(
+    principal: VerifiedPrincipal,
+    work: (trx: Transaction<Database>) => Promise<T>,
+  ): Promise<T>;
+  /**
+   * Runs work with the owner role, bypassing row scope. For migrations, seed loading, the audit
+   * trail and key rotation only; the `unsafe` prefix is there so review finds every caller.
+   */
+  unsafeWithoutScope<T>(work: (db: Kysely<Database>) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,130 @@
+import type { ZodType } from 'zod';
+
+import type { Permission } from '../auth/roles.js';
+import type { VerifiedPrincipal } from '../auth/principal.js';
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+/** Who may call a function: one permission, or explicitly anyone. There is no third option. */
+export type Access = { readonly permission: Permission } | { readonly public: true };
+
+/** What an HTTP operation receives once the pipeline has authenticated and validated the call. */
+export interface HttpOperationInput<TParams, TQuery, TBody> {
+  /** Undefined only on public functions. */
+  readonly principal: VerifiedPrincipal | undefined;
+  readonly params: TParams;
+  readonly query: TQuery;
+  readonly body: TBody;
+  /** Request headers by lower-case name, for conditional and idempotent requests. */
+  readonly headers: ReadonlyMap<string, string>;
+  readonly correlationId: string;
+}
+
+/** What an HTTP operation returns; the pipeline serialises it and adds the shared headers. */
+export interface HttpOperationResult {
+  readonly status?: number;
+  readonly body?: unknown;
+  readonly headers?: Readonly<Record<string, string>>;
+  /** Content type when not JSON (the OIDC documents and health are JSON too). */
+  readonly contentType?: string;
+  /** The resource the call touched, for the request's audit event (an id, never a value). */
+  readonly auditResource?: string;
+}
+
+export interface HttpFunctionDefinition<TParams = unknown, TQuery = unknown, TBody = unknown> {
+  /** `<capability>-<verb>-<noun>`: the Application Insights operation name. */
+  readonly name: string;
+  readonly capability: string;
+  /** Route below `/api`, Functions syntax: `v1/awards/{id}`. */
+  readonly route: string;
+  readonly methods: readonly HttpMethod[];
+  readonly access: Access;
+  readonly summary: string;
+  readonly params?: ZodType<TParams>;
+  readonly query?: ZodType<TQuery>;
+  readonly body?: ZodType<TBody>;
+  /** Response body schema, for the OpenAPI description only. */
+  readonly response?: ZodType;
+  /** Served by the local host only; never registered with the Azure Functions host. */
+  readonly localOnly?: boolean;
+  /** Largest accepted body in bytes; defaults to the configured limit. */
+  readonly maxBodyBytes?: number;
+  readonly handler: (
+    input: HttpOperationInput<TParams, TQuery, TBody>,
+  ) => Promise<HttpOperationResult>;
+}
+
+export interface TimerFunctionDefinition {
+  readonly name: string;
+  readonly capability: string;
+  /** NCRONTAB with seconds, as the Functions host reads it. */
+  readonly schedule: string;
+  readonly runOnStartup?: boolean;
+  readonly handler: () => Promise<void>;
+}
+
+export interface QueueFunctionDefinition {
+  readonly name: string;
+  readonly capability: string;
+  readonly queueName: string;
+  readonly handler: (message: unknown, meta: { messageId: string; deliveryCount: number }) => Promise<void>;
+}
+
+const httpFunctions: HttpFunctionDefinition[] = [];
+const timerFunctions: TimerFunctionDefinition[] = [];
+const queueFunctions: QueueFunctionDefinition[] = [];
+
+const NAME_PATTERN = /^[a-z]+-[a-z]+(-[a-z]+)*$/;
+
+function assertUniqueName(name: string): void {
+  if (!NAME_PATTERN.test(name)) {
+    throw new Error(`Function name "${name}" must read <capability>-<verb>-<noun>`);
+  }
+  const all = [...httpFunctions, ...timerFunctions, ...queueFunctions];
+  if (all.some((fn) => fn.name === name)) {
+    throw new Error(`Function "${name}" is registered twice`);
+  }
+}
+
+/**
+ * Records an HTTP function definition. The Azure adapter and the local host both read this list.
+ *
+ * > [!WARNING]
+ * > A definition without an `access` of either kind is refused here, at cold start: deny by
+ * > default means a function that forgot its permission never serves a request.
+ */
+export function addHttpFunction<P, Q, B>(definition: HttpFunctionDefinition<P, Q, B>): void {
+  const access: unknown = definition.access;
+  const isDeclared =
+    typeof access === 'object' &&
+    access !== null &&
+    (('permission' in access && typeof access.permission === 'string') ||
+      ('public' in access && access.public === true));
+  if (!isDeclared) {
+    throw new Error(`Function "${definition.name}" declares no permission and is not public`);
+  }
+  assertUniqueName(definition.name);
+  httpFunctions.push(definition as unknown as HttpFunctionDefinition);
+}
+
+export function addTimerFunction(definition: TimerFunctionDefinition): void {
+  assertUniqueName(definition.name);
+  timerFunctions.push(definition);
+}
+
+export function addQueueFunction(definition: QueueFunctionDefinition): void {
+  assertUniqueName(definition.name);
+  queueFunctions.push(definition);
+}
+
+export function listHttpFunctions(): readonly HttpFunctionDefinition[] {
+  return httpFunctions;
+}
+
+export function listTimerFunctions(): readonly TimerFunctionDefinition[] {
+  return timerFunctions;
+}
+
+export function listQueueFunctions(): readonly QueueFunctionDefinition[] {
+  return queueFunctions;
+}
