@@ -1,0 +1,69 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import pg from 'pg';
+import { afterAll, describe, expect, it } from 'vitest';
+
+import { startEmbeddedPostgres } from './embedded-postgres.js';
+
+describe('startEmbeddedPostgres', () => {
+  const dirs: string[] = [];
+
+  afterAll(async () => {
+    await Promise.all(dirs.map((dir) => rm(dir, { recursive: true, force: true })));
+  });
+
+  it('serves pg clients on loopback and keeps data across a stop and restart', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'eds-pg-'));
+    dirs.push(dataDir);
+    const first = await startEmbeddedPostgres({ dataDir });
+    expect(new URL(first.url).hostname).toBe('127.0.0.1');
+    const pool = new pg.Pool({ connectionString: first.url, max: 3 });
+    await pool.query('CREATE TABLE kept (n int)');
+    await pool.query('INSERT INTO kept VALUES ($1)', [7]);
+    await pool.end();
+    await first.stop();
+    await first.stop();
+
+    const second = await startEmbeddedPostgres({ dataDir });
+    const client = new pg.Client({ connectionString: second.url });
+    await client.connect();
+    const { rows } = await client.query<{ n: number }>('SELECT n FROM kept');
+    await client.end();
+    await second.stop();
+    expect(rows).toEqual([{ n: 7 }]);
+  });
+
+  it('serialises concurrent transactions from several connections without mixing them', async () => {
+    const server = await startEmbeddedPostgres({});
+    const pool = new pg.Pool({ connectionString: server.url, max: 4 });
+    try {
+      const seen = await Promise.all(
+        ['AL', 'DC', 'MD', 'VA'].map(async (division) => {
+          const client = await pool.connect();
+          try {
+            await client.query('BEGIN');
+            await client.query("SELECT set_config('eds.divisions', $1, true)", [division]);
+            await client.query('SELECT pg_sleep(0.02)');
+            const { rows } = await client.query<{ value: string }>(
+              "SELECT current_setting('eds.divisions', true) AS value",
+            );
+            await client.query('COMMIT');
+            return rows[0]?.value;
+          } finally {
+            client.release();
+          }
+        }),
+      );
+      expect(seen).toEqual(['AL', 'DC', 'MD', 'VA']);
+      const after = await pool.query<{ value: string | null }>(
+        "SELECT current_setting('eds.divisions', true) AS value",
+      );
+      expect(after.rows[0]?.value ?? '').toBe('');
+    } finally {
+      await pool.end();
+      await server.stop();
+    }
+  });
+});

@@ -1,0 +1,76 @@
+import { mkdir } from 'node:fs/promises';
+import { resolve } from 'node:path';
+
+import { PGlite } from '@electric-sql/pglite';
+import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
+
+/** Options of {@link startEmbeddedPostgres}. */
+export interface EmbeddedPostgresOptions {
+  /** Directory that persists the cluster; in memory when undefined. */
+  readonly dataDir?: string;
+  /** Loopback port to listen on; 0 or undefined picks a free one. */
+  readonly port?: number;
+  /** Socket connections served at once; they are multiplexed onto one backend session. */
+  readonly maxConnections?: number;
+}
+
+/** A running embedded Postgres: a `pg` connection URL and a clean shutdown. */
+export interface EmbeddedPostgres {
+  /** `postgres://postgres@127.0.0.1:<port>/postgres`; no password, loopback only. */
+  readonly url: string;
+  /** Stops accepting connections, then closes PGlite (checkpointing it). Safe to call twice. */
+  stop(): Promise<void>;
+}
+
+const DEFAULT_MAX_CONNECTIONS = 16;
+
+/**
+ * Starts PGlite (Postgres compiled to WebAssembly) and serves it on 127.0.0.1 over the wire
+ * protocol, so the app reaches it through `pg` exactly as it reaches a real server.
+ *
+ * > [!WARNING]
+ * > Every socket connection shares ONE backend session. A plain `SET` leaks to every other
+ * > client and named prepared statements collide; scope each unit of work with `BEGIN; SET LOCAL
+ * > ROLE …; SELECT set_config(…, true)` as `createPostgresAppDatabase` does. The server accepts
+ * > any user without a password, so it binds to loopback only and is for local use and tests.
+ *
+ * LIMITATION: PGlite runs one query at a time; an open transaction holds every other client
+ * until it ends, so long transactions stall the whole local app.
+ *
+ * The caller must call `stop()` before exit (an open PGlite keeps the process alive, and closing
+ * it is what checkpoints a persisted `dataDir`); wire it to SIGINT/SIGTERM in the host.
+ */
+export async function startEmbeddedPostgres(
+  options: EmbeddedPostgresOptions = {},
+): Promise<EmbeddedPostgres> {
+  const dataDir = options.dataDir === undefined ? undefined : resolve(options.dataDir);
+  if (dataDir !== undefined) await mkdir(dataDir, { recursive: true, mode: 0o700 });
+  const db = await PGlite.create(dataDir === undefined ? {} : { dataDir });
+  const server = new PGLiteSocketServer({
+    db,
+    host: '127.0.0.1',
+    port: options.port ?? 0,
+    maxConnections: options.maxConnections ?? DEFAULT_MAX_CONNECTIONS,
+  });
+  try {
+    await server.start();
+  } catch (cause) {
+    await db.close();
+    throw cause;
+  }
+  const url = `postgres://postgres@${server.getServerConn()}/postgres`;
+  let stopping: Promise<void> | undefined;
+  const stop = (): Promise<void> => {
+    stopping ??= (async () => {
+      try {
+        await server.stop();
+      } finally {
+        // Detached handlers roll back their open transaction on the way out; let that land.
+        await db.waitReady;
+        if (!db.closed) await db.close();
+      }
+    })();
+    return stopping;
+  };
+  return { url, stop };
+}
