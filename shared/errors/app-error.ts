@@ -10,6 +10,8 @@ export interface FieldIssue {
 export interface AppErrorDetails {
   readonly issues?: readonly FieldIssue[];
   readonly retryAfterSeconds?: number;
+  /** Machine reason for operational logs and audit (e.g. jose's error code); never rendered. */
+  readonly reason?: string;
 }
 
 export interface AppErrorOptions {

@@ -1,0 +1,298 @@
+import { randomUUID } from 'node:crypto';
+
+import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
+
+import type { AuditEvent, AuditOutcome } from '../audit/audit-event.js';
+import { hasPermission, type VerifiedPrincipal } from '../auth/principal.js';
+import { AppError } from '../errors/app-error.js';
+import type {
+  HttpFunctionDefinition,
+  HttpOperationResult,
+} from '../registry/function-registry.js';
+import { getServices, type Services } from '../runtime/services.js';
+import { API_VERSIONS, versionHeaders, versionOf } from './api-versions.js';
+import { PROBLEM_CONTENT_TYPE, toProblem } from './problem.js';
+import {
+  assertBodyEnvelope,
+  parsePart,
+  pickHandlerHeaders,
+  readJsonBody,
+  readQuery,
+} from './request-input.js';
+import { SECURITY_HEADERS, corsHeaders, isOriginAllowed } from './response-headers.js';
+
+const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
+
+type Handler = (request: HttpRequest, context: InvocationContext) => Promise<HttpResponseInit>;
+
+interface Outcome {
+  readonly status: number;
+  readonly body: string | undefined;
+  readonly headers: Record<string, string>;
+  readonly error: AppError | undefined;
+  readonly resource: string | undefined;
+}
+
+/** The client address the platform saw: the first `X-Forwarded-For` hop, without a port. */
+export function clientAddressOf(request: HttpRequest): string {
+  const forwarded = request.headers.get('x-forwarded-for')?.split(',')[0]?.trim() ?? '';
+  const address = forwarded.replace(/^\[?([^\]]+?)\]?(:\d+)?$/, '$1');
+  return address === '' ? 'unknown' : address;
+}
+
+function bearerTokenOf(request: HttpRequest): string | undefined {
+  const header = request.headers.get('authorization');
+  if (header === null) return undefined;
+  const match = /^Bearer ([A-Za-z0-9\-_.~+/]+=*)$/.exec(header);
+  if (match?.[1] === undefined) {
+    throw new AppError('AUTH_TOKEN_INVALID', 'authorization header malformed', {
+      details: { reason: 'malformed_authorization' },
+    });
+  }
+  return match[1];
+}
+
+async function authenticate(request: HttpRequest, services: Services): Promise<VerifiedPrincipal> {
+  const token = bearerTokenOf(request);
+  if (token === undefined) {
+    throw new AppError('AUTH_TOKEN_MISSING', 'no bearer token', { details: { reason: 'missing' } });
+  }
+  return services.verifier.verify(token);
+}
+
+function takeRate(services: Services, key: string, limit: number): void {
+  const decision = services.rateLimiter.take(key, limit);
+  if (!decision.allowed) {
+    throw new AppError('HTTP_RATE_LIMITED', 'rate limit exceeded', {
+      details: { retryAfterSeconds: decision.retryAfterSeconds, reason: 'rate_limited' },
+    });
+  }
+}
+
+function errorHeaders(error: AppError): Record<string, string> {
+  const headers: Record<string, string> = {};
+  if (error.code === 'AUTH_TOKEN_MISSING') headers['WWW-Authenticate'] = 'Bearer realm="eds"';
+  if (error.code === 'AUTH_TOKEN_INVALID') {
+    headers['WWW-Authenticate'] = 'Bearer realm="eds", error="invalid_token"';
+  }
+  const retryAfter = error.details.retryAfterSeconds;
+  if (retryAfter !== undefined) headers['Retry-After'] = String(retryAfter);
+  return headers;
+}
+
+function outcomeOf(status: number): AuditOutcome {
+  if (status === 401 || status === 403 || status === 429) return 'denied';
+  return status >= 400 ? 'failure' : 'success';
+}
+
+const DENIAL_REASON: Partial<Record<AppError['code'], string>> = {
+  AUTH_TOKEN_MISSING: 'token_missing',
+  AUTH_TOKEN_INVALID: 'token_invalid',
+  AUTH_FORBIDDEN: 'permission_missing',
+  HTTP_RATE_LIMITED: 'rate_limited',
+  HTTP_CORS_ORIGIN_DENIED: 'origin_denied',
+};
+
+/**
+ * Wraps an operation in the request pipeline: size and type, authentication, authorisation,
+ * rate limits, validation, the operation, response headers, and one audit event per request.
+ *
+ * > [!WARNING]
+ * > This is the only place a request becomes a principal. Operations never see the
+ * > Authorization header, and identity never comes from a body, query or other header.
+ */
+export function createHttpHandler(definition: HttpFunctionDefinition): Handler {
+  const permission = 'permission' in definition.access ? definition.access.permission : undefined;
+  const versionState = API_VERSIONS[versionOf(definition.route) ?? ''];
+  const expectsJson = definition.body !== undefined;
+
+  async function run(
+    request: HttpRequest,
+    services: Services,
+    correlationId: string,
+    setPrincipal: (principal: VerifiedPrincipal) => void,
+  ): Promise<HttpOperationResult> {
+    const { config } = services;
+    const maxBytes = definition.maxBodyBytes ?? config.maxBodyBytes;
+    if (versionState?.state === 'retired') {
+      throw new AppError('HTTP_VERSION_RETIRED', 'version retired');
+    }
+    if (!isOriginAllowed(request.headers.get('origin'), config.corsOrigins)) {
+      throw new AppError('HTTP_CORS_ORIGIN_DENIED', 'origin not allowed', {
+        details: { reason: 'origin_denied' },
+      });
+    }
+    if (request.method === 'OPTIONS') return { status: 204 };
+    assertBodyEnvelope(request, expectsJson, maxBytes);
+    takeRate(services, `addr:${clientAddressOf(request)}`, config.rateLimit.perAddress);
+    let principal: VerifiedPrincipal | undefined;
+    if (permission !== undefined) {
+      principal = await authenticate(request, services);
+      setPrincipal(principal);
+      if (!hasPermission(principal, permission)) {
+        throw new AppError('AUTH_FORBIDDEN', 'permission missing', {
+          details: { reason: 'permission_missing' },
+        });
+      }
+      takeRate(services, `principal:${principal.id}`, config.rateLimit.perPrincipal);
+    }
+    const params = parsePart('params', definition.params, { ...request.params });
+    const query = parsePart('query', definition.query, readQuery(request));
+    const rawBody = expectsJson ? await readJsonBody(request, maxBytes) : undefined;
+    const body = parsePart('body', definition.body, rawBody);
+    return definition.handler({
+      principal,
+      params,
+      query,
+      body,
+      headers: pickHandlerHeaders(request),
+      correlationId,
+    });
+  }
+
+  function toOutcome(result: HttpOperationResult): Outcome {
+    const body = result.body === undefined ? undefined : JSON.stringify(result.body);
+    const headers: Record<string, string> = { ...result.headers };
+    if (body !== undefined) headers['Content-Type'] = result.contentType ?? JSON_CONTENT_TYPE;
+    return {
+      status: result.status ?? 200,
+      body,
+      headers,
+      error: undefined,
+      resource: result.auditResource,
+    };
+  }
+
+  function toErrorOutcome(thrown: unknown, correlationId: string): Outcome {
+    const { problem, error } = toProblem(thrown, correlationId);
+    return {
+      status: problem.status,
+      body: JSON.stringify(problem),
+      headers: { 'Content-Type': PROBLEM_CONTENT_TYPE, ...errorHeaders(error) },
+      error,
+      resource: undefined,
+    };
+  }
+
+  async function audit(
+    services: Services,
+    request: HttpRequest,
+    principal: VerifiedPrincipal | undefined,
+    outcome: Outcome,
+    correlationId: string,
+  ): Promise<void> {
+    const base = {
+      actor: principal?.id ?? 'anonymous',
+      correlationId,
+      outcome: outcomeOf(outcome.status),
+    } as const;
+    const events: AuditEvent[] = [
+      {
+        ...base,
+        type: 'http.request',
+        function: definition.name,
+        method: request.method,
+        route: definition.route,
+        permission: permission ?? 'public',
+        status: outcome.status,
+        ...(outcome.resource === undefined ? {} : { resource: outcome.resource }),
+        ...(outcome.error === undefined ? {} : { errorCode: outcome.error.code }),
+      },
+    ];
+    const denial = outcome.error === undefined ? undefined : DENIAL_REASON[outcome.error.code];
+    if (denial !== undefined) {
+      events.push({
+        ...base,
+        type: 'auth.denied',
+        function: definition.name,
+        permission: permission ?? 'public',
+        reason: denial,
+      });
+    }
+    for (const event of events) await services.audit.append(event);
+  }
+
+  return async (request, context) => {
+    const started = performance.now();
+    const correlationId = randomUUID();
+    let services: Services;
+    try {
+      services = await getServices();
+    } catch (cause) {
+      const unavailable = new AppError('STORE_UNAVAILABLE', 'services unavailable', {
+        cause,
+        details: { retryAfterSeconds: 5 },
+      });
+      const outcome = toErrorOutcome(unavailable, correlationId);
+      return { status: outcome.status, body: outcome.body, headers: { ...SECURITY_HEADERS, ...outcome.headers } };
+    }
+    let principal: VerifiedPrincipal | undefined;
+    let outcome: Outcome;
+    try {
+      const result = await run(request, services, correlationId, (p) => (principal = p));
+      outcome = toOutcome(result);
+    } catch (thrown) {
+      outcome = toErrorOutcome(thrown, correlationId);
+    }
+    const isPreflight = request.method === 'OPTIONS' && outcome.error === undefined;
+    if (!isPreflight) {
+      try {
+        await audit(services, request, principal, outcome, correlationId);
+      } catch (cause) {
+        // AU-5: when the request cannot be audited it is not answered with its result.
+        outcome = toErrorOutcome(
+          new AppError('AUDIT_UNAVAILABLE', 'audit append failed', { cause, details: { retryAfterSeconds: 5 } }),
+          correlationId,
+        );
+      }
+    }
+    logRequest(services, context, request, definition, principal, outcome, correlationId, started);
+    return {
+      status: outcome.status,
+      ...(outcome.body === undefined ? {} : { body: outcome.body }),
+      headers: {
+        ...SECURITY_HEADERS,
+        ...corsHeaders(request.headers.get('origin'), services.config.corsOrigins, definition.methods),
+        ...versionHeaders(versionState),
+        ...outcome.headers,
+        'X-Correlation-Id': correlationId,
+      },
+    };
+  };
+}
+
+function logRequest(
+  services: Services,
+  context: InvocationContext,
+  request: HttpRequest,
+  definition: HttpFunctionDefinition,
+  principal: VerifiedPrincipal | undefined,
+  outcome: Outcome,
+  correlationId: string,
+  started: number,
+): void {
+  const fields = {
+    invocationId: context.invocationId,
+    correlationId,
+    function: definition.name,
+    method: request.method,
+    route: definition.route,
+    status: outcome.status,
+    durationMs: Math.round(performance.now() - started),
+    principalId: principal?.id,
+    code: outcome.error?.code,
+    reason: outcome.error?.details.reason,
+    errorName: outcome.error?.code === 'INTERNAL' ? errorNameOf(outcome.error.cause) : undefined,
+  };
+  if (outcome.error?.code === 'INTERNAL' || outcome.error?.code === 'AUDIT_UNAVAILABLE') {
+    services.logger.error('http.request_failed', fields);
+  } else if (outcome.error !== undefined && outcome.status === 401) {
+    services.logger.warn('auth.token_rejected', fields);
+  } else {
+    services.logger.info('http.request', fields);
+  }
+}
+
+function errorNameOf(cause: unknown): string | undefined {
+  return cause instanceof Error ? cause.name : undefined;
+}

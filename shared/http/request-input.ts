@@ -1,0 +1,92 @@
+import type { HttpRequest } from '@azure/functions';
+import type { ZodType } from 'zod';
+
+import { AppError, type FieldIssue } from '../errors/app-error.js';
+import { parseStrictJson } from './strict-json.js';
+
+/** Request headers a handler may read. Authorization and cookies never reach an operation. */
+const HANDLER_HEADERS = ['if-match', 'if-none-match', 'idempotency-key', 'accept'] as const;
+
+const SAFE_KEY = /^[A-Za-z0-9_.-]{1,64}$/;
+
+export function pickHandlerHeaders(request: HttpRequest): ReadonlyMap<string, string> {
+  const picked = new Map<string, string>();
+  for (const name of HANDLER_HEADERS) {
+    const value = request.headers.get(name);
+    if (value !== null) picked.set(name, value);
+  }
+  return picked;
+}
+
+/** Query parameters as a plain object. A repeated parameter is refused (parameter pollution). */
+export function readQuery(request: HttpRequest): Record<string, string> {
+  const query: Record<string, string> = Object.create(null) as Record<string, string>;
+  const repeated: FieldIssue[] = [];
+  for (const [key, value] of request.query.entries()) {
+    if (Object.hasOwn(query, key)) {
+      repeated.push({ location: 'query', path: SAFE_KEY.test(key) ? key : '', rule: 'repeated' });
+      continue;
+    }
+    query[key] = value;
+  }
+  if (repeated.length > 0) {
+    throw new AppError('VALIDATION_FAILED', 'repeated query parameter', { details: { issues: repeated } });
+  }
+  return { ...query };
+}
+
+/** Headers-only checks that run before authentication: declared size and media type. */
+export function assertBodyEnvelope(request: HttpRequest, expectsJson: boolean, maxBytes: number): void {
+  const declared = request.headers.get('content-length');
+  if (declared !== null && Number(declared) > maxBytes) {
+    throw new AppError('HTTP_BODY_TOO_LARGE', 'declared body exceeds limit');
+  }
+  if (!expectsJson) return;
+  const type = request.headers.get('content-type') ?? '';
+  const mediaType = type.split(';')[0]?.trim().toLowerCase();
+  if (mediaType !== 'application/json') {
+    throw new AppError('HTTP_UNSUPPORTED_MEDIA_TYPE', 'body is not application/json', {
+      publicMessage: 'Send the body as application/json.',
+    });
+  }
+}
+
+/** Reads and parses the JSON body once, enforcing the byte limit on what actually arrived. */
+export async function readJsonBody(request: HttpRequest, maxBytes: number): Promise<unknown> {
+  const bytes = new Uint8Array(await request.arrayBuffer());
+  if (bytes.byteLength > maxBytes) throw new AppError('HTTP_BODY_TOO_LARGE', 'body exceeds limit');
+  if (bytes.byteLength === 0) {
+    throw new AppError('VALIDATION_FAILED', 'empty body', {
+      details: { issues: [{ location: 'body', path: '', rule: 'required' }] },
+    });
+  }
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch (cause) {
+    throw new AppError('HTTP_INVALID_JSON', 'body is not UTF-8', { cause });
+  }
+  return parseStrictJson(text);
+}
+
+/**
+ * Parses one part of the request with its schema. The error names each failing field and rule,
+ * never the value that failed.
+ */
+export function parsePart<T>(location: FieldIssue['location'], schema: ZodType<T> | undefined, value: unknown): T {
+  if (schema === undefined) return undefined as T;
+  const parsed = schema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  const issues: FieldIssue[] = parsed.error.issues.slice(0, 20).flatMap((issue) => {
+    const path = issue.path.map(String).join('.');
+    if (issue.code === 'unrecognized_keys') {
+      return issue.keys.slice(0, 5).map((key) => ({
+        location,
+        path: SAFE_KEY.test(key) ? [path, key].filter(Boolean).join('.') : path,
+        rule: 'unrecognized_key',
+      }));
+    }
+    return [{ location, path, rule: issue.code }];
+  });
+  throw new AppError('VALIDATION_FAILED', `invalid ${location}`, { details: { issues } });
+}
