@@ -1,0 +1,148 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { randomUUID } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+
+import type { HttpResponseInit } from '@azure/functions';
+
+import { createHttpHandler } from '../../shared/http/http-pipeline.js';
+import { toProblem, PROBLEM_CONTENT_TYPE } from '../../shared/http/problem.js';
+import { SECURITY_HEADERS } from '../../shared/http/response-headers.js';
+import { AppError } from '../../shared/errors/app-error.js';
+import type { HttpFunctionDefinition } from '../../shared/registry/function-registry.js';
+import { HttpRequest, InvocationContext } from '../../shared/runtime/functions-runtime.js';
+import { createRouteTable } from './route-table.js';
+
+/** Headers the platform owns. A client-sent copy is dropped, never passed to a function. */
+const PLATFORM_HEADERS = new Set(['x-forwarded-for', 'x-forwarded-host', 'x-forwarded-proto']);
+
+/** The absolute ceiling on a body the local host reads; functions apply their own, lower limits. */
+const HOST_BODY_CEILING = 16 * 1024 * 1024;
+
+export interface LocalHttpServerOptions {
+  readonly host: string;
+  readonly port: number;
+  readonly definitions: readonly HttpFunctionDefinition[];
+  /** Extra routes outside `/api` (the admin endpoint), matched before the function table. */
+  readonly adminDefinitions?: readonly HttpFunctionDefinition[];
+}
+
+export interface LocalHttpServer {
+  readonly server: Server;
+  readonly port: number;
+  close(): Promise<void>;
+}
+
+function readBody(request: IncomingMessage): Promise<Buffer | 'too_large'> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let tooLarge = false;
+    request.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > HOST_BODY_CEILING) tooLarge = true;
+      if (!tooLarge) chunks.push(chunk);
+    });
+    request.on('end', () => resolve(tooLarge ? 'too_large' : Buffer.concat(chunks)));
+    request.on('error', reject);
+  });
+}
+
+function problemResponse(error: AppError): HttpResponseInit {
+  const correlationId = randomUUID();
+  const { problem } = toProblem(error, correlationId);
+  return {
+    status: problem.status,
+    body: JSON.stringify(problem),
+    headers: { ...SECURITY_HEADERS, 'Content-Type': PROBLEM_CONTENT_TYPE, 'X-Correlation-Id': correlationId },
+  };
+}
+
+async function writeResponse(response: ServerResponse, init: HttpResponseInit): Promise<void> {
+  const headers = new Headers(init.headers as Record<string, string> | undefined);
+  response.statusCode = init.status ?? 200;
+  headers.forEach((value, name) => response.setHeader(name, value));
+  const body = init.body;
+  if (typeof body === 'string') response.end(body);
+  else if (body instanceof Uint8Array) response.end(body);
+  else response.end();
+}
+
+/**
+ * Serves registered HTTP functions the way the Functions host does: `/api/<route>`, a real
+ * `HttpRequest` and `InvocationContext` per call, and the same pipeline the Azure adapter uses.
+ */
+export async function startLocalHttpServer(options: LocalHttpServerOptions): Promise<LocalHttpServer> {
+  const table = createRouteTable(options.definitions);
+  const adminTable = createRouteTable(options.adminDefinitions ?? []);
+  const handlers = new Map<string, ReturnType<typeof createHttpHandler>>();
+  const handlerFor = (definition: HttpFunctionDefinition) => {
+    let handler = handlers.get(definition.name);
+    if (handler === undefined) {
+      handler = createHttpHandler(definition);
+      handlers.set(definition.name, handler);
+    }
+    return handler;
+  };
+
+  async function dispatch(request: IncomingMessage): Promise<HttpResponseInit> {
+    const url = new URL(request.url ?? '/', 'http://localhost');
+    const method = (request.method ?? 'GET').toUpperCase();
+    const isAdmin = url.pathname.startsWith('/admin/');
+    if (!isAdmin && !url.pathname.startsWith('/api/')) {
+      return problemResponse(new AppError('HTTP_NOT_FOUND', 'outside /api'));
+    }
+    const path = isAdmin ? url.pathname : url.pathname.slice('/api'.length);
+    let lookup;
+    try {
+      lookup = (isAdmin ? adminTable : table).lookup(method, path);
+    } catch {
+      return problemResponse(new AppError('VALIDATION_FAILED', 'malformed path encoding'));
+    }
+    if (lookup.kind === 'not_found') return problemResponse(new AppError('HTTP_NOT_FOUND', 'no route'));
+    if (lookup.kind === 'method_not_allowed') {
+      const init = problemResponse(new AppError('HTTP_METHOD_NOT_ALLOWED', 'method not allowed'));
+      return { ...init, headers: { ...(init.headers as Record<string, string>), Allow: lookup.allowed.join(', ') } };
+    }
+    const body = method === 'GET' || method === 'HEAD' ? Buffer.alloc(0) : await readBody(request);
+    if (body === 'too_large') return problemResponse(new AppError('HTTP_BODY_TOO_LARGE', 'body over host ceiling'));
+    const headers: Record<string, string> = {};
+    for (const [name, value] of Object.entries(request.headers)) {
+      if (value === undefined || PLATFORM_HEADERS.has(name)) continue;
+      headers[name] = Array.isArray(value) ? value.join(', ') : value;
+    }
+    // As the platform front end does: the client address comes from the socket, not the client.
+    headers['x-forwarded-for'] = request.socket.remoteAddress ?? 'unknown';
+    const { definition, params } = lookup.match;
+    const httpRequest = new HttpRequest({
+      method,
+      url: `http://localhost${url.pathname}${url.search}`,
+      headers,
+      params,
+      ...(body.length > 0 ? { body: { bytes: body } } : {}),
+    });
+    const context = new InvocationContext({ invocationId: randomUUID(), functionName: definition.name });
+    return handlerFor(definition)(httpRequest, context);
+  }
+
+  const server = createServer((request, response) => {
+    dispatch(request)
+      .then((init) => writeResponse(response, init))
+      .catch(() => writeResponse(response, problemResponse(new AppError('INTERNAL', 'host failure'))));
+  });
+  server.headersTimeout = 20_000;
+  server.requestTimeout = 60_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.host, () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  return {
+    server,
+    port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+      }),
+  };
+}

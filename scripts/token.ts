@@ -1,0 +1,58 @@
+import { parseArgs } from 'node:util';
+
+import { isDivision } from '../shared/auth/divisions.js';
+import { isRole } from '../shared/auth/roles.js';
+import { loadConfig } from '../shared/config/app-config.js';
+import { openDevIssuer } from '../local/dev-issuer/dev-issuer.js';
+
+const USAGE = `Usage: npm run token -- --role EDS.Analyst [--role ...] [--division DC ...] [--app]
+  [--lifetime SECONDS] [--oid UUID]
+Prints a bearer token from the local development issuer (.data/dev-issuer).`;
+
+/** Prints a development bearer token for the roles and divisions asked for. */
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      role: { type: 'string', multiple: true, default: [] },
+      division: { type: 'string', multiple: true, default: [] },
+      app: { type: 'boolean', default: false },
+      lifetime: { type: 'string', default: '3600' },
+      oid: { type: 'string' },
+      help: { type: 'boolean', default: false },
+    },
+    strict: true,
+  });
+  if (values.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return;
+  }
+  const roles = values.role.flatMap((r) => r.split(','));
+  const divisions = values.division.flatMap((d) => d.split(',')).map((d) => d.toUpperCase());
+  const unknown = [...roles.filter((r) => !isRole(r)), ...divisions.filter((d) => !isDivision(d))];
+  const lifetime = Number(values.lifetime);
+  if (unknown.length > 0 || !Number.isInteger(lifetime) || lifetime < 60 || lifetime > 86_400) {
+    process.stderr.write(`Unknown role or division, or bad lifetime: ${unknown.join(', ')}\n${USAGE}\n`);
+    process.exitCode = 2;
+    return;
+  }
+  const config = loadConfig();
+  const issuer = await openDevIssuer({
+    dataDir: config.dataDir,
+    issuer: config.issuer,
+    audience: config.audience,
+    tenantId: config.tenantId,
+  });
+  const token = await issuer.mint({
+    roles,
+    divisions,
+    app: values.app,
+    lifetimeSeconds: lifetime,
+    ...(values.oid === undefined ? {} : { objectId: values.oid }),
+  });
+  process.stdout.write(`${token}\n`);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${error instanceof Error ? error.message : 'token failed'}\n`);
+  process.exitCode = 1;
+});

@@ -1,0 +1,142 @@
+import { createHmac } from 'node:crypto';
+
+import { SignJWT, base64url } from 'jose';
+import { beforeAll, describe, expect, it } from 'vitest';
+
+import {
+  OTHER_TENANT,
+  TEST_AUDIENCE,
+  TEST_ISSUER,
+  TEST_TENANT,
+  createStrangerKey,
+  createTokenForge,
+  issuerFor,
+  type TokenForge,
+} from '../../test/support/token-forge.js';
+import { AppError } from '../errors/app-error.js';
+import { createTokenVerifier, type TokenVerifier } from './token-verifier.js';
+
+const NOW = 1_790_000_000;
+
+function segment(value: unknown): string {
+  return base64url.encode(JSON.stringify(value));
+}
+
+async function rejection(verifier: TokenVerifier, token: string): Promise<AppError> {
+  const error = await verifier.verify(token).then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(AppError);
+  return error as AppError;
+}
+
+describe('token verifier', () => {
+  let forge: TokenForge;
+  let verifier: TokenVerifier;
+
+  beforeAll(async () => {
+    forge = await createTokenForge(NOW);
+    verifier = createTokenVerifier({
+      issuer: TEST_ISSUER,
+      audience: TEST_AUDIENCE,
+      tenantId: TEST_TENANT,
+      maxTokenBytes: 8192,
+      maxTokenAgeSeconds: 86_400,
+      clockSkewSeconds: 60,
+      keys: forge.keys,
+      currentDate: () => new Date(NOW * 1000 + 5000),
+    });
+  });
+
+  it('accepts a well-formed token and derives roles, permissions and divisions', async () => {
+    const principal = await verifier.verify(await forge.token({ roles: ['EDS.Analyst', 'EDS.Bogus'], divisions: ['DC', 'ZZ', 'MD'] }));
+    expect(principal.roles).toEqual(['EDS.Analyst']);
+    expect(principal.divisions).toEqual(['DC', 'MD']);
+    expect(principal.permissions.has('search:query')).toBe(true);
+    expect(principal.permissions.has('records:write')).toBe(false);
+    expect(principal.clearance).toBe('CONFIDENTIAL');
+    expect(principal.kind).toBe('user');
+  });
+
+  const attacks: [string, (forge: TokenForge) => Promise<string>, string][] = [
+    ['rejects an unsigned token with alg none', async () => `${segment({ alg: 'none', typ: 'JWT' })}.${segment({ iss: TEST_ISSUER, aud: TEST_AUDIENCE, tid: TEST_TENANT, exp: NOW + 60 })}.`, 'algorithm_not_allowed'],
+    [
+      'rejects an HS256 token keyed with the public key',
+      async (f) => {
+        const head = segment({ alg: 'HS256', typ: 'JWT', kid: f.jwk.kid });
+        const body = segment({ iss: TEST_ISSUER, aud: TEST_AUDIENCE, tid: TEST_TENANT, oid: '11111111-2222-4333-8444-555555555555', sub: 'x', ver: '2.0', iat: NOW, nbf: NOW, exp: NOW + 60 });
+        const mac = createHmac('sha256', JSON.stringify({ kty: 'RSA', n: f.jwk.n, e: f.jwk.e })).update(`${head}.${body}`).digest('base64url');
+        return `${head}.${body}.${mac}`;
+      },
+      'algorithm_not_allowed',
+    ],
+    [
+      'rejects a token signed by a key not in the JWKS',
+      async () => {
+        const stranger = await createStrangerKey();
+        return new SignJWT({ tid: TEST_TENANT, oid: '11111111-2222-4333-8444-555555555555', ver: '2.0', roles: ['EDS.Admin'] })
+          .setProtectedHeader({ alg: 'RS256', kid: 'stranger' })
+          .setIssuer(TEST_ISSUER).setAudience(TEST_AUDIENCE).setSubject('x').setIssuedAt(NOW).setNotBefore(NOW).setExpirationTime(NOW + 60)
+          .sign(stranger.privateKey);
+      },
+      'ERR_JWKS_NO_MATCHING_KEY',
+    ],
+    ['rejects a token from another tenant\'s issuer', (f) => f.token({ iss: issuerFor(OTHER_TENANT), tid: OTHER_TENANT }), 'ERR_JWT_CLAIM_VALIDATION_FAILED'],
+    ['rejects a token whose tid names another tenant', (f) => f.token({ tid: OTHER_TENANT }), 'tenant_mismatch'],
+    ['rejects a token without exp', (f) => f.token({ exp: undefined }), 'ERR_JWT_CLAIM_VALIDATION_FAILED'],
+    ['rejects an expired token', (f) => f.token({ exp: NOW - 120, iat: NOW - 4000, nbf: NOW - 4000 }), 'ERR_JWT_EXPIRED'],
+    ['rejects a token not valid before a future nbf', (f) => f.token({ nbf: NOW + 600 }), 'ERR_JWT_CLAIM_VALIDATION_FAILED'],
+    ['rejects a token issued in the future', (f) => f.token({ iat: NOW + 600 }), 'ERR_JWT_CLAIM_VALIDATION_FAILED'],
+    ['rejects a token older than the maximum age', (f) => f.token({ iat: NOW - 90_000, nbf: NOW - 90_000 }), 'ERR_JWT_EXPIRED'],
+    ['rejects a token for another audience', (f) => f.token({ aud: 'api://someone-else' }), 'ERR_JWT_CLAIM_VALIDATION_FAILED'],
+    ['rejects a token from another issuer', (f) => f.token({ iss: 'https://evil.example/v2.0' }), 'ERR_JWT_CLAIM_VALIDATION_FAILED'],
+    [
+      'rejects a token that embeds its own jwk header',
+      async (f) => {
+        const stranger = await createStrangerKey();
+        return new SignJWT({ tid: TEST_TENANT })
+          .setProtectedHeader({ alg: 'RS256', jwk: stranger.publicJwk })
+          .setIssuer(TEST_ISSUER).setAudience(TEST_AUDIENCE).setExpirationTime(NOW + 60)
+          .sign(stranger.privateKey)
+          .then((t) => t)
+          .catch(() => f.token({}, { jwk: stranger.publicJwk }));
+      },
+      'key_bearing_header',
+    ],
+    ['rejects a token that points at a jku', (f) => f.token({}, { jku: 'http://127.0.0.1:1/keys' }), 'key_bearing_header'],
+    ['rejects a token with an x5u header', (f) => f.token({}, { x5u: 'http://127.0.0.1:1/cert' }), 'key_bearing_header'],
+    [
+      'rejects a token with an unknown critical header',
+      async (f) => f.signRaw({ iss: TEST_ISSUER, aud: TEST_AUDIENCE, tid: TEST_TENANT, oid: '11111111-2222-4333-8444-555555555555', sub: 'x', ver: '2.0', iat: NOW, nbf: NOW, exp: NOW + 600 }, { crit: ['x-eds-unknown'], 'x-eds-unknown': true }),
+      'ERR_JOSE_NOT_SUPPORTED',
+    ],
+    ['rejects an oversized token before parsing it', (f) => f.token({ padding: 'a'.repeat(9000) }), 'oversized'],
+    ['rejects a token missing the v2 version claim', (f) => f.token({ ver: '1.0' }), 'claims_shape'],
+    ['rejects garbage that is not a JWS', async () => 'not.a.token', 'malformed_header'],
+  ];
+
+  it.each(attacks)('%s', async (_title, make, reason) => {
+    const error = await rejection(verifier, await make(forge));
+    expect(error.code).toBe('AUTH_TOKEN_INVALID');
+    expect(error.details.reason).toBe(reason);
+  });
+
+  it('marks an app-only token as an app and keeps its app role', async () => {
+    const principal = await verifier.verify(await forge.token({ idtyp: 'app', roles: ['EDS.Jobs'] }));
+    expect(principal.kind).toBe('app');
+    expect(principal.permissions.has('jobs:run')).toBe(true);
+  });
+
+  it('grants nothing for an app-only role carried by a user token', async () => {
+    const principal = await verifier.verify(await forge.token({ roles: ['EDS.Jobs'] }));
+    expect(principal.roles).toEqual([]);
+    expect(principal.permissions.size).toBe(0);
+  });
+
+  it('never puts the token in the error message', async () => {
+    const token = await forge.token({ aud: 'api://other' });
+    const error = await rejection(verifier, token);
+    expect(error.message).not.toContain(token.split('.')[1]);
+  });
+});
