@@ -1,0 +1,16 @@
+import type { Migration, MigrationProvider } from 'kysely';
+
+import * as financialRecords from './0001-financial-records.js';
+
+/**
+ * Every migration, by name, in the order they apply. Names sort lexically: `NNNN-<topic>`.
+ * Compatibility: never rename or remove an entry once it has shipped.
+ */
+export const MIGRATIONS: Readonly<Record<string, Migration>> = {
+  '0001-financial-records': financialRecords,
+};
+
+/** A static provider: no directory scan, so bundling and ESM paths cannot lose a migration. */
+export const migrationProvider: MigrationProvider = {
+  getMigrations: () => Promise.resolve({ ...MIGRATIONS }),
+};
