@@ -1,6 +1,7 @@
 import type { Migration, MigrationProvider } from 'kysely';
 
 import * as financialRecords from './0001-financial-records.js';
+import * as auditTrail from './0002-audit-trail.js';
 
 /**
  * Every migration, by name, in the order they apply. Names sort lexically: `NNNN-<topic>`.
@@ -8,6 +9,7 @@ import * as financialRecords from './0001-financial-records.js';
  */
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0001-financial-records': financialRecords,
+  '0002-audit-trail': auditTrail,
 };
 
 /** A static provider: no directory scan, so bundling and ESM paths cannot lose a migration. */

@@ -1,0 +1,110 @@
+import { z } from 'zod';
+
+import type { AuditEvent } from './audit-event.js';
+
+/**
+ * Patterns of credentials that must never reach the trail: an `Authorization` value, a compact
+ * JWS/JWE (its header segment always starts `eyJ`, base64url of `{"`), or any three long
+ * base64url segments joined by dots.
+ */
+const TOKEN_PATTERNS: readonly RegExp[] = [
+  /\bbearer\s+\S/i,
+  /eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*\./,
+  /[A-Za-z0-9_-]{12,}\.[A-Za-z0-9_-]{12,}\.[A-Za-z0-9_-]{12,}/,
+];
+
+/** True when the text looks like a bearer token or JWT anywhere inside it. */
+export function looksLikeToken(text: string): boolean {
+  return TOKEN_PATTERNS.some((pattern) => pattern.test(text));
+}
+
+/**
+ * Text safe for the trail: bounded, well-formed UTF-16 with no NUL (Postgres `jsonb` refuses
+ * both, and a refusal at write time would lose the event), and nothing token-shaped.
+ */
+function auditText(max: number) {
+  return z
+    .string()
+    .max(max)
+    .refine((text) => !/[\p{Cs}\u0000]/u.test(text), 'malformed_text')
+    .refine((text) => !looksLikeToken(text), 'token_like');
+}
+
+const Id = auditText(200).min(1);
+const Digest = z.string().regex(/^[0-9a-f]{64}$/);
+
+const Base = {
+  actor: Id,
+  correlationId: Id,
+  outcome: z.enum(['success', 'denied', 'failure']),
+};
+
+const DetailKey = z.string().regex(/^[A-Za-z][A-Za-z0-9_.-]{0,63}$/);
+const DetailValue = z.union([auditText(500), z.number().finite(), z.boolean()]);
+
+/**
+ * The schema every audit event passes before it is hashed and written: one strict object per
+ * `type`, so an unknown or misspelled field is refused rather than silently stored.
+ *
+ * > [!WARNING]
+ * > The token check is defence in depth: callers must still put only ids and digests in events.
+ */
+export const AuditEventSchema = z.discriminatedUnion('type', [
+  z
+    .object({
+      ...Base,
+      type: z.literal('http.request'),
+      function: Id,
+      method: z.string().regex(/^[A-Z]{3,7}$/),
+      route: auditText(300).min(1),
+      permission: Id,
+      resource: Id.exactOptional(),
+      status: z.number().int().min(100).max(599),
+      errorCode: Id.exactOptional(),
+    })
+    .strict(),
+  z
+    .object({
+      ...Base,
+      type: z.literal('auth.denied'),
+      function: Id,
+      permission: Id,
+      reason: Id,
+    })
+    .strict(),
+  z
+    .object({
+      ...Base,
+      type: z.literal('data.unmask'),
+      resource: Id,
+      fields: z.array(Id).min(1).max(64),
+      reason: auditText(500).min(1),
+    })
+    .strict(),
+  z
+    .object({
+      ...Base,
+      type: z.literal('data.change'),
+      resource: Id,
+      action: z.enum(['create', 'update', 'delete']),
+      beforeDigest: Digest.exactOptional(),
+      afterDigest: Digest.exactOptional(),
+    })
+    .strict(),
+  z
+    .object({
+      ...Base,
+      type: z.literal('security.event'),
+      name: Id,
+      detail: z
+        .record(DetailKey, DetailValue)
+        .refine((detail) => Object.keys(detail).length <= 32, 'too_many_keys')
+        .exactOptional(),
+    })
+    .strict(),
+]);
+
+/** An event as the schema returns it: the declared union, checked at compile time below. */
+export type ParsedAuditEvent = z.infer<typeof AuditEventSchema>;
+const parsedIsAuditEvent = (event: ParsedAuditEvent): AuditEvent => event;
+void parsedIsAuditEvent;

@@ -1,0 +1,31 @@
+/**
+ * The audit chain's link hash. Compatibility: every stored `hash` was computed by this function;
+ * changing its input or encoding breaks verification of the existing trail. The input is the
+ * canonical JSON (see `canonical-json.ts`) of `{seq, occurredAt, prevHash, event}` with `seq` a
+ * JSON number, `occurredAt` an ISO-8601 UTC string with milliseconds, and the digest is SHA-256
+ * in lower-case hex. The first event links to `GENESIS_HASH`.
+ */
+import { createHash } from 'node:crypto';
+
+import type { AuditEvent } from './audit-event.js';
+import { canonicalJson } from './canonical-json.js';
+
+/** `prev_hash` of sequence 1: 64 zeros. */
+export const GENESIS_HASH = '0'.repeat(64);
+
+/** What one link of the chain commits to. */
+export interface AuditLink {
+  readonly seq: number;
+  /** ISO-8601 UTC with milliseconds, as `Date.prototype.toISOString` writes it. */
+  readonly occurredAt: string;
+  readonly prevHash: string;
+  readonly event: AuditEvent;
+}
+
+/** SHA-256 (hex) of the canonical JSON of one link. */
+export function computeAuditHash(link: AuditLink): string {
+  const { seq, occurredAt, prevHash, event } = link;
+  return createHash('sha256')
+    .update(canonicalJson({ seq, occurredAt, prevHash, event }), 'utf8')
+    .digest('hex');
+}

@@ -1,0 +1,322 @@
+import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+
+import { AppError } from '../errors/app-error.js';
+import type { AuditEvent } from './audit-event.js';
+import { AUDIT_OUTBOX_FILE } from './audit-outbox.js';
+import { createPostgresAuditTrail, type PostgresAuditTrail } from './postgres-audit-trail.js';
+import { startAuditDatabase, type AuditTestDatabase } from './test-support/audit-database.js';
+import {
+  createMemoryLogger,
+  createTestSigningKey,
+  FROZEN_NOW,
+  requestEvent,
+} from './test-support/audit-fixtures.js';
+import { startToggleProxy } from './test-support/toggle-proxy.js';
+
+const JWT =
+  'eyJhbGciOiJSUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4ifQ.' +
+  'c2lnbmF0dXJlLWJ5dGVzLWdvLWhlcmUtYW5kLW1vcmU';
+
+let store: AuditTestDatabase;
+let dir: string;
+const key = createTestSigningKey();
+
+beforeAll(async () => {
+  store = await startAuditDatabase();
+});
+
+afterAll(async () => {
+  await store?.stop();
+});
+
+beforeEach(async () => {
+  await store.reset();
+  dir = await mkdtemp(join(tmpdir(), 'eds-audit-'));
+  return () => rm(dir, { recursive: true, force: true });
+});
+
+function trailOn(
+  db = store.db,
+  overrides: { outboxDir?: string; role?: string } = {},
+): PostgresAuditTrail {
+  return createPostgresAuditTrail(db, {
+    signingKey: key.signing,
+    checkpointEvery: 50,
+    logger: createMemoryLogger().logger,
+    outboxDir: overrides.outboxDir ?? join(dir, 'outbox'),
+    now: () => FROZEN_NOW,
+    ...(overrides.role === undefined ? {} : { role: overrides.role }),
+  });
+}
+
+async function correlationIdsInOrder(): Promise<string[]> {
+  const { rows } = await store.owner.query<{ id: string }>(
+    "SELECT event->>'correlationId' AS id FROM audit_events ORDER BY seq",
+  );
+  return rows.map((row) => row.id);
+}
+
+async function sqlStateOf(statement: string, asRole?: string): Promise<string | undefined> {
+  const client = await store.owner.connect();
+  try {
+    await client.query('BEGIN');
+    if (asRole !== undefined) await client.query(`SET LOCAL ROLE ${asRole}`);
+    await client.query(statement);
+    return undefined;
+  } catch (error) {
+    return (error as { code?: string }).code;
+  } finally {
+    await client.query('ROLLBACK');
+    client.release();
+  }
+}
+
+describe('createPostgresAuditTrail', () => {
+  it('appends 200 events as the application role and verifies them intact', async () => {
+    const trail = trailOn(store.db, { role: 'eds_app' });
+    for (let n = 1; n <= 200; n += 1) await trail.append(requestEvent(n));
+    await expect(trail.verify()).resolves.toEqual({
+      status: 'intact',
+      count: 200,
+      lastSequence: 200,
+    });
+    const { rows } = await store.owner.query<{ seq: string }>(
+      'SELECT seq::text FROM audit_checkpoints ORDER BY audit_checkpoints.seq',
+    );
+    expect(rows.map((row) => row.seq)).toEqual(['50', '100', '150', '200']);
+  });
+
+  it('stores the first event with the genesis link and consecutive sequence numbers', async () => {
+    const trail = trailOn();
+    await trail.append(requestEvent(1));
+    await trail.append(requestEvent(2));
+    const { rows } = await store.owner.query<{ seq: string; prev_hash: string; hash: string }>(
+      'SELECT seq::text, prev_hash, hash FROM audit_events ORDER BY audit_events.seq',
+    );
+    expect(rows.map((row) => row.seq)).toEqual(['1', '2']);
+    expect(rows[0]?.prev_hash).toBe('0'.repeat(64));
+    expect(rows[1]?.prev_hash).toBe(rows[0]?.hash);
+  });
+
+  it('keeps the chain intact when 50 appends race in one process', async () => {
+    const trail = trailOn();
+    await Promise.all(Array.from({ length: 50 }, (_, i) => trail.append(requestEvent(i + 1))));
+    await expect(trail.verify()).resolves.toMatchObject({ status: 'intact', count: 50 });
+    expect(await correlationIdsInOrder()).toEqual(
+      Array.from({ length: 50 }, (_, i) => requestEvent(i + 1).correlationId),
+    );
+  });
+
+  it('keeps the chain intact when two instances on separate pools append at once', async () => {
+    const first = trailOn(store.db, { outboxDir: join(dir, 'a') });
+    const second = trailOn(store.connect(store.server.url), { outboxDir: join(dir, 'b') });
+    await Promise.all(
+      Array.from({ length: 50 }, (_, i) =>
+        (i % 2 === 0 ? first : second).append(requestEvent(i + 1)),
+      ),
+    );
+    await expect(first.verify()).resolves.toMatchObject({ status: 'intact', count: 50 });
+  });
+
+  it('rejects an event carrying a JWT, records the refusal, and stores no part of the token', async () => {
+    const trail = trailOn();
+    const event = { ...requestEvent(1), resource: `awards/${JWT}` };
+    const error = await trail.append(event).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(AppError);
+    expect((error as AppError).code).toBe('INTERNAL');
+    expect(String((error as AppError).message)).not.toContain(JWT);
+    const { rows } = await store.owner.query<{ event: AuditEvent }>(
+      'SELECT event FROM audit_events ORDER BY seq',
+    );
+    expect(rows.map((row) => row.event)).toEqual([
+      expect.objectContaining({
+        type: 'security.event',
+        name: 'audit.event_rejected',
+        correlationId: 'corr-00001',
+        detail: { eventType: 'http.request', field: 'resource' },
+      }),
+    ]);
+    const { rows: hits } = await store.owner.query(
+      'SELECT 1 FROM audit_events WHERE event::text LIKE $1',
+      ['%eyJhbGci%'],
+    );
+    expect(hits).toHaveLength(0);
+  });
+
+  it.each([
+    ['a bearer header value', { reason: `Bearer ${JWT.slice(0, 20)}` }],
+    ['an unsigned JWT', { reason: 'eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0.' }],
+    ['an unknown field', { token: 'abc' }],
+  ])('rejects a denial event carrying %s', async (_case, extra) => {
+    const trail = trailOn();
+    const event = {
+      type: 'auth.denied',
+      actor: 'anonymous',
+      correlationId: 'corr-9',
+      outcome: 'denied',
+      function: 'data-get-award',
+      permission: 'records:read',
+      reason: 'token_invalid',
+      ...extra,
+    } as AuditEvent;
+    await expect(trail.append(event)).rejects.toMatchObject({ code: 'INTERNAL' });
+  });
+
+  it('accepts dotted event names that are not tokens', async () => {
+    const trail = trailOn();
+    const event: AuditEvent = {
+      type: 'security.event',
+      actor: 'system',
+      correlationId: 'corr-1',
+      outcome: 'success',
+      name: 'crypto.kek.rotated',
+      detail: { 'key.version': 'kek-0002', rewrapped: 12, complete: true },
+    };
+    await expect(trail.append(event)).resolves.toBeUndefined();
+  });
+});
+
+describe('append-only storage', () => {
+  beforeEach(async () => {
+    const trail = trailOn();
+    for (let n = 1; n <= 50; n += 1) await trail.append(requestEvent(n));
+  });
+
+  it.each([
+    ['UPDATE audit_events SET type = $$x$$ WHERE seq = 1'],
+    ['DELETE FROM audit_events WHERE seq = 1'],
+    ['TRUNCATE audit_events CASCADE'],
+    ['UPDATE audit_checkpoints SET signature = $$x$$'],
+    ['DELETE FROM audit_checkpoints'],
+  ])('denies the application role: %s (permission denied)', async (statement) => {
+    expect(await sqlStateOf(statement, 'eds_app')).toBe('42501');
+  });
+
+  it.each([
+    ['UPDATE audit_events SET type = $$x$$ WHERE seq = 1'],
+    ['DELETE FROM audit_events WHERE seq = 1'],
+    ['TRUNCATE audit_events CASCADE'],
+    ['UPDATE audit_checkpoints SET signature = $$x$$'],
+    ['DELETE FROM audit_checkpoints'],
+    ['TRUNCATE audit_checkpoints'],
+  ])('blocks even the owner by trigger: %s', async (statement) => {
+    expect(await sqlStateOf(statement)).toBe('EA001');
+  });
+
+  it('refuses an insert that does not extend the head, even from the owner', async () => {
+    const insert = (seq: number, prev: string): string =>
+      `INSERT INTO audit_events (seq, event_id, occurred_at, type, event, prev_hash, hash)
+       VALUES (${seq}, gen_random_uuid(), now(), 'x', '{}', '${prev}', '${'a'.repeat(64)}')`;
+    expect(await sqlStateOf(insert(52, '0'.repeat(64)))).toBe('EA002');
+    expect(await sqlStateOf(insert(51, 'b'.repeat(64)))).toBe('EA002');
+  });
+
+  it('refuses a checkpoint whose hash is not its event hash', async () => {
+    const statement = `INSERT INTO audit_checkpoints (seq, hash, signed_at, signature, key_id)
+      VALUES (10, '${'c'.repeat(64)}', now(), 'sig', 'k')`;
+    expect(await sqlStateOf(statement)).toBe('EA003');
+  });
+});
+
+describe('outbox while the store is down', () => {
+  it('writes events to an owner-only outbox and drains them in order on the next append', async () => {
+    const proxy = await startToggleProxy(store.server.url);
+    try {
+      const { logger, lines } = createMemoryLogger();
+      const outboxDir = join(dir, 'outbox');
+      const trail = createPostgresAuditTrail(store.connect(proxy.url), {
+        signingKey: key.signing,
+        checkpointEvery: 3,
+        logger,
+        outboxDir,
+        now: () => FROZEN_NOW,
+      });
+      await trail.append(requestEvent(1));
+      proxy.setDown(true);
+      for (let n = 2; n <= 6; n += 1) await trail.append(requestEvent(n));
+
+      const outboxPath = join(outboxDir, AUDIT_OUTBOX_FILE);
+      expect((await stat(outboxPath)).mode & 0o777).toBe(0o600);
+      const queued = (await readFile(outboxPath, 'utf8')).trim().split('\n');
+      expect(
+        queued.map((line) => (JSON.parse(line) as { event: AuditEvent }).event.correlationId),
+      ).toEqual(['corr-00002', 'corr-00003', 'corr-00004', 'corr-00005', 'corr-00006']);
+      expect(lines.some((line) => line.includes('"audit.store_unavailable"'))).toBe(true);
+
+      proxy.setDown(false);
+      await trail.append(requestEvent(7));
+      await expect(stat(outboxPath)).rejects.toMatchObject({ code: 'ENOENT' });
+      expect(await correlationIdsInOrder()).toEqual(
+        Array.from({ length: 7 }, (_, i) => requestEvent(i + 1).correlationId),
+      );
+      await expect(trail.verify()).resolves.toEqual({
+        status: 'intact',
+        count: 7,
+        lastSequence: 7,
+      });
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  it("drains a previous run's outbox on flushOutbox, once, even if an entry was already stored", async () => {
+    const proxy = await startToggleProxy(store.server.url);
+    try {
+      const outboxDir = join(dir, 'outbox');
+      const downTrail = trailOn(store.connect(proxy.url), { outboxDir });
+      proxy.setDown(true);
+      await downTrail.append(requestEvent(1));
+      await downTrail.append(requestEvent(2));
+      await expect(downTrail.flushOutbox()).rejects.toBeDefined();
+
+      // A restart: a new trail finds the outbox left behind and drains it exactly once.
+      const restarted = trailOn(store.db, { outboxDir });
+      await expect(restarted.flushOutbox()).resolves.toBe(2);
+      await expect(restarted.flushOutbox()).resolves.toBe(0);
+      expect(await correlationIdsInOrder()).toEqual(['corr-00001', 'corr-00002']);
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  it('skips outbox entries the store already holds, so a lost commit reply is not doubled', async () => {
+    const outboxDir = join(dir, 'outbox');
+    const trail = trailOn(store.db, { outboxDir });
+    await trail.append(requestEvent(1));
+    const { rows } = await store.owner.query<{ event_id: string }>(
+      'SELECT event_id FROM audit_events',
+    );
+    const line = JSON.stringify({
+      v: 1,
+      id: rows[0]?.event_id,
+      occurredAt: FROZEN_NOW.toISOString(),
+      event: requestEvent(1),
+    });
+    await mkdir(outboxDir, { recursive: true, mode: 0o700 });
+    await writeFile(join(outboxDir, AUDIT_OUTBOX_FILE), `${line}\n{"torn":`, { mode: 0o600 });
+    await expect(trailOn(store.db, { outboxDir }).flushOutbox()).resolves.toBe(0);
+    expect(await correlationIdsInOrder()).toEqual(['corr-00001']);
+    const aside = await readFile(join(outboxDir, 'audit-outbox.corrupt.jsonl'), 'utf8');
+    expect(aside).toBe('{"torn":\n');
+  });
+
+  it('rejects with AUDIT_UNAVAILABLE only when the store and the outbox both fail', async () => {
+    const proxy = await startToggleProxy(store.server.url);
+    try {
+      const blocker = join(dir, 'not-a-directory');
+      await writeFile(blocker, '');
+      const trail = trailOn(store.connect(proxy.url), { outboxDir: join(blocker, 'outbox') });
+      proxy.setDown(true);
+      await expect(trail.append(requestEvent(1))).rejects.toMatchObject({
+        code: 'AUDIT_UNAVAILABLE',
+        status: 503,
+      });
+    } finally {
+      await proxy.close();
+    }
+  });
+});

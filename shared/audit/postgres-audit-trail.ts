@@ -1,0 +1,276 @@
+import { createPublicKey, randomUUID } from 'node:crypto';
+
+import { sql, type Kysely, type Transaction } from 'kysely';
+
+import { AppError } from '../errors/app-error.js';
+import type { Logger } from '../logging/logger.js';
+import type {
+  AuditEvent,
+  AuditTrail,
+  AuditVerification,
+  SecurityAuditEvent,
+} from './audit-event.js';
+import { AuditEventSchema } from './audit-event-schema.js';
+import { computeAuditHash, GENESIS_HASH } from './audit-hash.js';
+import {
+  signAuditCheckpoint,
+  type AuditSigningKeyRef,
+  type AuditVerifyingKey,
+} from './audit-checkpoint.js';
+import { createAuditOutbox, type AuditOutboxEntry } from './audit-outbox.js';
+import type { AuditTables } from './audit-tables.js';
+import { verifyAuditTrail } from './verify-audit-trail.js';
+
+/** Advisory lock key that serialises appends across processes ('EDSAUDIT' in ASCII). */
+export const AUDIT_APPEND_LOCK_KEY = '4991205827101870420';
+
+export interface PostgresAuditTrailOptions {
+  /** Signs a checkpoint every `checkpointEvery` events. */
+  readonly signingKey: AuditSigningKeyRef;
+  readonly checkpointEvery: number;
+  readonly logger: Logger;
+  /** Directory of the local outbox used while the store is down; owner-only. */
+  readonly outboxDir: string;
+  /** Older public keys `verify` still accepts; the signing key's own is always included. */
+  readonly verifyingKeys?: readonly AuditVerifyingKey[];
+  /** Role each append drops to with `SET LOCAL ROLE` (for example `eds_app`). */
+  readonly role?: string;
+  readonly now?: () => Date;
+}
+
+/** The Postgres audit trail, plus the operations its timer and host need. */
+export interface PostgresAuditTrail extends AuditTrail {
+  /** Writes every outbox entry to the store, in order; resolves to how many were written. */
+  flushOutbox(): Promise<number>;
+  /** Signs the current head now if it has no checkpoint yet (for a time-based schedule). */
+  checkpoint(): Promise<void>;
+}
+
+interface Head {
+  readonly seq: number;
+  readonly hash: string;
+}
+
+const EVENT_TYPES: ReadonlySet<unknown> = new Set(
+  AuditEventSchema.options.map((option) => option.shape.type.value),
+);
+const FIELD_NAMES: ReadonlySet<unknown> = new Set(
+  AuditEventSchema.options.flatMap((option) => Object.keys(option.shape)),
+);
+const SAFE_CORRELATION_ID = /^[A-Za-z0-9-]{1,64}$/;
+
+/**
+ * The event recorded in place of one that failed validation: which type and which field only,
+ * taken from the schema's own vocabulary, so nothing of the refused value is stored.
+ */
+function rejectionEvent(raw: unknown, path: PropertyKey | undefined): SecurityAuditEvent {
+  const { type, correlationId } = (typeof raw === 'object' && raw !== null ? raw : {}) as {
+    type?: unknown;
+    correlationId?: unknown;
+  };
+  const isSafeId = typeof correlationId === 'string' && SAFE_CORRELATION_ID.test(correlationId);
+  return {
+    type: 'security.event',
+    name: 'audit.event_rejected',
+    actor: 'system',
+    correlationId: isSafeId ? correlationId : randomUUID(),
+    outcome: 'failure',
+    detail: {
+      eventType: EVENT_TYPES.has(type) ? String(type) : 'unknown',
+      field: FIELD_NAMES.has(path) ? String(path) : 'unknown',
+    },
+  };
+}
+
+function errorCodeOf(error: unknown): string {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && /^[A-Z0-9_]{1,40}$/.test(code) ? code : 'UNKNOWN';
+}
+
+/**
+ * Creates the audit trail over the `audit_events` and `audit_checkpoints` tables (migration
+ * `0002-audit-trail`).
+ *
+ * Every event is validated (strict schema, no token-shaped text), then appended in order: one
+ * promise chain in this process, and `pg_advisory_xact_lock` plus the table's head-link trigger
+ * across processes, so concurrent appends never fork the chain. Writes are never sampled. When
+ * the store fails, the event goes to the fsync'd local outbox and is drained, in order and
+ * idempotently (by event id), ahead of the next append or on `flushOutbox()`.
+ *
+ * > [!WARNING]
+ * > A refused event is not silently dropped: a `security.event` named `audit.event_rejected`
+ * > (event type and field name only, never the value) is appended in its place.
+ *
+ * LIMITATION: checkpoints are signed every N events, and on demand through `checkpoint()`;
+ * nothing here signs on a clock. Events after the last checkpoint can be truncated by someone
+ * with DBA rights without the verifier noticing; a timer calling `checkpoint()` and the logged
+ * `audit.checkpoint_signed` line (seq and hash, shipped off the host) bound that window.
+ *
+ * @throws AppError INTERNAL from `append` when the event fails validation; AppError
+ * AUDIT_UNAVAILABLE when neither the store nor the outbox could take it.
+ */
+export function createPostgresAuditTrail(
+  db: Kysely<AuditTables>,
+  options: PostgresAuditTrailOptions,
+): PostgresAuditTrail {
+  if (!Number.isInteger(options.checkpointEvery) || options.checkpointEvery < 1) {
+    throw new Error('Audit trail: checkpointEvery must be a positive integer');
+  }
+  const { logger, signingKey, checkpointEvery } = options;
+  const now = options.now ?? (() => new Date());
+  const outbox = createAuditOutbox(options.outboxDir);
+  const ownKey = { keyId: signingKey.keyId, publicKey: createPublicKey(signingKey.privateKey) };
+  const verifyingKeys = [ownKey, ...(options.verifyingKeys ?? [])];
+  // Unknown until the outbox has been looked at once; a previous run may have left entries.
+  let outboxMayHaveEntries = true;
+  let tail: Promise<unknown> = Promise.resolve();
+
+  const serialise = <T>(work: () => Promise<T>): Promise<T> => {
+    const result = tail.then(work);
+    tail = result.catch(() => undefined);
+    return result;
+  };
+
+  const begin = async (trx: Transaction<AuditTables>): Promise<Head> => {
+    if (options.role !== undefined) await sql`SET LOCAL ROLE ${sql.id(options.role)}`.execute(trx);
+    await sql`SELECT pg_advisory_xact_lock(${AUDIT_APPEND_LOCK_KEY}::bigint)`.execute(trx);
+    const head = await trx
+      .selectFrom('audit_events')
+      .select([sql<string>`seq::text`.as('seq'), 'hash'])
+      // Qualified: a bare `seq` would sort by the text alias, so '99' would outrank '100'.
+      .orderBy('audit_events.seq', 'desc')
+      .limit(1)
+      .executeTakeFirst();
+    return head === undefined
+      ? { seq: 0, hash: GENESIS_HASH }
+      : { seq: Number(head.seq), hash: head.hash };
+  };
+
+  const insertCheckpoint = async (trx: Transaction<AuditTables>, head: Head): Promise<void> => {
+    const checkpoint = signAuditCheckpoint(signingKey, head.seq, head.hash, now());
+    await trx
+      .insertInto('audit_checkpoints')
+      .values({
+        seq: checkpoint.seq,
+        hash: checkpoint.hash,
+        signed_at: checkpoint.signedAt,
+        signature: checkpoint.signature,
+        key_id: checkpoint.keyId,
+      })
+      .execute();
+    const resource = `audit_events/${head.seq}#${head.hash}`;
+    logger.info('audit.checkpoint_signed', {
+      resource,
+      count: head.seq,
+      version: signingKey.keyId,
+    });
+  };
+
+  /** Inserts one entry; false when the store already held it (a retry after a lost reply). */
+  const insertEntry = (entry: AuditOutboxEntry): Promise<boolean> =>
+    db.transaction().execute(async (trx) => {
+      const head = await begin(trx);
+      const seen = await trx
+        .selectFrom('audit_events')
+        .select('event_id')
+        .where('event_id', '=', entry.id)
+        .executeTakeFirst();
+      if (seen !== undefined) return false;
+      const seq = head.seq + 1;
+      const link = { seq, occurredAt: entry.occurredAt, prevHash: head.hash, event: entry.event };
+      const hash = computeAuditHash(link);
+      await trx
+        .insertInto('audit_events')
+        .values({
+          seq,
+          event_id: entry.id,
+          occurred_at: entry.occurredAt,
+          type: entry.event.type,
+          event: JSON.stringify(entry.event),
+          prev_hash: head.hash,
+          hash,
+        })
+        .execute();
+      if (seq % checkpointEvery === 0) await insertCheckpoint(trx, { seq, hash });
+      return true;
+    });
+
+  const drain = async (): Promise<number> => {
+    const contents = await outbox.read();
+    let settled = 0;
+    let written = 0;
+    try {
+      for (const entry of contents.entries) {
+        if (await insertEntry(entry)) written += 1;
+        settled += 1;
+      }
+    } finally {
+      if (settled > 0 || contents.corruptLines.length > 0) await outbox.settle(contents, settled);
+      if (contents.corruptLines.length > 0) {
+        const count = contents.corruptLines.length;
+        logger.error('audit.outbox_corrupt', { count, reason: 'moved_aside' });
+      }
+      if (written > 0) logger.info('audit.outbox_drained', { count: written });
+    }
+    outboxMayHaveEntries = false;
+    return written;
+  };
+
+  const spill = async (entry: AuditOutboxEntry, storeError: unknown): Promise<void> => {
+    try {
+      await outbox.append(entry);
+      outboxMayHaveEntries = true;
+    } catch (outboxError) {
+      logger.error('audit.unavailable', { code: errorCodeOf(outboxError), store: 'outbox' });
+      throw new AppError('AUDIT_UNAVAILABLE', 'Audit store and outbox both refused the event', {
+        cause: outboxError,
+      });
+    }
+    logger.error('audit.store_unavailable', { code: errorCodeOf(storeError), store: 'postgres' });
+  };
+
+  const write = async (entry: AuditOutboxEntry): Promise<void> => {
+    try {
+      if (outboxMayHaveEntries) await drain();
+      await insertEntry(entry);
+    } catch (storeError) {
+      await spill(entry, storeError);
+    }
+  };
+
+  const toEntry = (event: AuditEvent): AuditOutboxEntry => ({
+    id: randomUUID(),
+    occurredAt: now().toISOString(),
+    event,
+  });
+
+  return {
+    async append(event) {
+      const parsed = AuditEventSchema.safeParse(event);
+      if (parsed.success) return serialise(() => write(toEntry(parsed.data)));
+      const substitute = rejectionEvent(event, parsed.error.issues[0]?.path[0]);
+      logger.warn('audit.event_rejected', { reason: String(substitute.detail?.['field']) });
+      await serialise(() => write(toEntry(substitute)));
+      throw new AppError('INTERNAL', 'Audit event failed validation and was not written');
+    },
+
+    verify: (): Promise<AuditVerification> =>
+      verifyAuditTrail(db, verifyingKeys, { checkpointEvery }),
+
+    flushOutbox: () => serialise(drain),
+
+    checkpoint: () =>
+      serialise(() =>
+        db.transaction().execute(async (trx) => {
+          const head = await begin(trx);
+          if (head.seq === 0) return;
+          const existing = await trx
+            .selectFrom('audit_checkpoints')
+            .select('seq')
+            .where('seq', '=', sql<string>`${head.seq}::bigint`)
+            .executeTakeFirst();
+          if (existing === undefined) await insertCheckpoint(trx, head);
+        }),
+      ),
+  };
+}

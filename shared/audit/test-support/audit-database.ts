@@ -1,0 +1,63 @@
+import { Kysely, PostgresDialect } from 'kysely';
+import pg from 'pg';
+
+import { startEmbeddedPostgres, type EmbeddedPostgres } from '../../../local/embedded-postgres.js';
+import { up } from '../../db/migrations/0002-audit-trail.js';
+import type { AuditTables } from '../audit-tables.js';
+
+/** An in-memory Postgres with the audit migration applied, for tests. */
+export interface AuditTestDatabase {
+  readonly server: EmbeddedPostgres;
+  /** Owner connection: the migration's role, used to tamper as a DBA would. */
+  readonly owner: pg.Pool;
+  readonly db: Kysely<AuditTables>;
+  /** Opens another Kysely on `url` (for example through a proxy); closed by `stop`. */
+  connect(url: string): Kysely<AuditTables>;
+  /** Empties both audit tables, with the owner's triggers briefly disabled. */
+  reset(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+function pool(url: string): pg.Pool {
+  const created = new pg.Pool({ connectionString: url, max: 4, connectionTimeoutMillis: 2_000 });
+  // A dropped idle connection is emitted here; without a listener it would crash the run.
+  created.on('error', () => undefined);
+  // So is a checked-out client's, when the proxy drops it between two statements.
+  created.on('connect', (client) => client.on('error', () => undefined));
+  return created;
+}
+
+export async function startAuditDatabase(): Promise<AuditTestDatabase> {
+  const server = await startEmbeddedPostgres({});
+  const owner = pool(server.url);
+  const opened: Kysely<AuditTables>[] = [];
+  const connect = (url: string): Kysely<AuditTables> => {
+    const db = new Kysely<AuditTables>({ dialect: new PostgresDialect({ pool: pool(url) }) });
+    opened.push(db);
+    return db;
+  };
+  const db = connect(server.url);
+  await up(db);
+  return {
+    server,
+    owner,
+    db,
+    connect,
+    async reset() {
+      await owner.query(`
+        BEGIN;
+        ALTER TABLE audit_events DISABLE TRIGGER USER;
+        ALTER TABLE audit_checkpoints DISABLE TRIGGER USER;
+        TRUNCATE audit_checkpoints, audit_events;
+        ALTER TABLE audit_events ENABLE TRIGGER USER;
+        ALTER TABLE audit_checkpoints ENABLE TRIGGER USER;
+        COMMIT;
+      `);
+    },
+    async stop() {
+      await Promise.all(opened.map((each) => each.destroy()));
+      await owner.end();
+      await server.stop();
+    },
+  };
+}
