@@ -34,7 +34,6 @@ const EnvSchema = z.object({
   APPLICATIONINSIGHTS_CONNECTION_STRING: z.string().optional(),
   WEBSITE_INSTANCE_ID: z.string().optional(),
   WEBSITE_SITE_NAME: z.string().optional(),
-  CONTAINER_NAME: z.string().optional(),
 });
 
 export type AppEnv = z.infer<typeof EnvSchema>;
@@ -64,9 +63,13 @@ export interface AppConfig {
   readonly appInsightsConnectionString: string | undefined;
 }
 
-/** True when the process runs on Azure App Service / Functions infrastructure. */
+/**
+ * True when the process runs on Azure App Service / Functions infrastructure, which always sets
+ * `WEBSITE_INSTANCE_ID` and `WEBSITE_SITE_NAME`. (`CONTAINER_NAME` is not a signal: ordinary
+ * container sandboxes set it too.)
+ */
 export function isAzureRuntime(env: Readonly<Record<string, string | undefined>>): boolean {
-  return Boolean(env['WEBSITE_INSTANCE_ID'] || env['CONTAINER_NAME'] || env['WEBSITE_SITE_NAME']);
+  return Boolean(env['WEBSITE_INSTANCE_ID'] || env['WEBSITE_SITE_NAME']);
 }
 
 /** The development issuer's URL for a tenant, on the local host. */

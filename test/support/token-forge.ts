@@ -1,4 +1,4 @@
-import { createPrivateKey, sign as signBytes } from 'node:crypto';
+import { createPrivateKey, sign as signBytes, type JsonWebKey } from 'node:crypto';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

@@ -1,0 +1,129 @@
+import { join } from 'node:path';
+
+import { Kysely, PostgresDialect } from 'kysely';
+import pg from 'pg';
+
+import type { AuditTables } from '../../shared/audit/audit-tables.js';
+import {
+  createPostgresAuditTrail,
+  type PostgresAuditTrail,
+} from '../../shared/audit/postgres-audit-trail.js';
+import { createIssuerKeySource, createTokenVerifier } from '../../shared/auth/token-verifier.js';
+import type { AppConfig } from '../../shared/config/app-config.js';
+import { createEnvelopeCipher } from '../../shared/crypto/envelope-cipher.js';
+import { openLocalKeyRing, type LocalKeyRing } from '../../shared/crypto/local-key-ring.js';
+import type { AppDatabase } from '../../shared/db/app-database.js';
+import { migrateToLatest } from '../../shared/db/migrate-to-latest.js';
+import { APP_ROLE } from '../../shared/db/migrations/0001-financial-records.js';
+import { createPostgresAppDatabase } from '../../shared/db/postgres-app-database.js';
+import { seedFinanceData, type SeedReport } from '../../shared/db/seed/seed-finance-data.js';
+import { createRateLimiter } from '../../shared/http/rate-limiter.js';
+import type { Logger } from '../../shared/logging/logger.js';
+import type { QueueFunctionDefinition } from '../../shared/registry/function-registry.js';
+import type { Services } from '../../shared/runtime/services.js';
+import { openDevIssuer, type DevIssuer } from '../dev-issuer/dev-issuer.js';
+import { startEmbeddedPostgres, type EmbeddedPostgres } from '../embedded-postgres.js';
+import { createInProcessQueue, type InProcessQueue } from './in-process-queue.js';
+
+export interface LocalServicesOptions {
+  readonly config: AppConfig;
+  readonly logger: Logger;
+  /** Folder of the finance CSVs loaded on first start. */
+  readonly financeDir: string;
+  readonly queueHandlers: readonly QueueFunctionDefinition[];
+  /** Run the store in memory instead of under the data directory (tests). */
+  readonly inMemoryStore?: boolean;
+  /** Skip loading the finance data (tests that bring their own rows). */
+  readonly skipSeed?: boolean;
+}
+
+/** The embedded defaults behind every interface, and what the host needs to stop them. */
+export interface LocalServices extends Services {
+  readonly issuer: DevIssuer;
+  readonly auditTrail: PostgresAuditTrail;
+  readonly keyRing: LocalKeyRing;
+  readonly queue: InProcessQueue;
+  readonly postgres: EmbeddedPostgres;
+  readonly seedReport: SeedReport | undefined;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts the embedded stores and builds the services the local host and tests run on: PGlite
+ * over the wire protocol, the local key ring, the development issuer, the audit trail, the
+ * in-process queue. Migrations run on every start; the finance data loads on the first.
+ */
+export async function createLocalServices(options: LocalServicesOptions): Promise<LocalServices> {
+  const { config, logger } = options;
+  const postgres = await startEmbeddedPostgres(
+    options.inMemoryStore === true ? {} : { dataDir: join(config.dataDir, 'pg') },
+  );
+  const auditPool = new pg.Pool({ connectionString: postgres.url, max: 2 });
+  let db: AppDatabase | undefined;
+  try {
+    db = createPostgresAppDatabase(postgres.url, logger, { maxConnections: 8 });
+    await migrateToLatest(db, logger);
+    const keyRing = await openLocalKeyRing(join(config.dataDir, 'keys'));
+    const cipher = createEnvelopeCipher(keyRing);
+    const seedReport =
+      options.skipSeed === true
+        ? undefined
+        : await seedFinanceData({ db, cipher, logger, dir: options.financeDir });
+    const auditTrail = createPostgresAuditTrail(
+      new Kysely<AuditTables>({ dialect: new PostgresDialect({ pool: auditPool }) }),
+      {
+        signingKey: keyRing.auditSigningKey(),
+        checkpointEvery: config.auditCheckpointEvery,
+        logger,
+        outboxDir: join(config.dataDir, 'audit-outbox'),
+        role: APP_ROLE,
+      },
+    );
+    await auditTrail.flushOutbox();
+    const issuer = await openDevIssuer({
+      dataDir: config.dataDir,
+      issuer: config.issuer,
+      audience: config.audience,
+      tenantId: config.tenantId,
+    });
+    const verifier = createTokenVerifier({
+      issuer: config.issuer,
+      audience: config.audience,
+      tenantId: config.tenantId,
+      maxTokenBytes: config.maxTokenBytes,
+      maxTokenAgeSeconds: config.maxTokenAgeSeconds,
+      clockSkewSeconds: config.clockSkewSeconds,
+      keys: createIssuerKeySource(config.jwksUri),
+    });
+    const queue = createInProcessQueue({ handlers: options.queueHandlers, logger });
+    const openDb = db;
+    return {
+      config,
+      logger,
+      verifier,
+      rateLimiter: createRateLimiter({ windowSeconds: config.rateLimit.windowSeconds }),
+      audit: auditTrail,
+      auditTrail,
+      db: openDb,
+      cipher,
+      keyRing,
+      messages: queue,
+      queue,
+      issuer,
+      postgres,
+      seedReport,
+      async close() {
+        await queue.close();
+        await auditTrail.checkpoint().catch(() => undefined);
+        await openDb.close();
+        await auditPool.end();
+        await postgres.stop();
+      },
+    };
+  } catch (error) {
+    await db?.close().catch(() => undefined);
+    await auditPool.end().catch(() => undefined);
+    await postgres.stop();
+    throw error;
+  }
+}

@@ -1,0 +1,127 @@
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+import { z } from 'zod';
+
+import '../../functions/index.js';
+import { devIssuerUrl, loadConfig, type AppConfig } from '../../shared/config/app-config.js';
+import { AppError } from '../../shared/errors/app-error.js';
+import { createLogger, type Logger } from '../../shared/logging/logger.js';
+import {
+  listHttpFunctions,
+  listQueueFunctions,
+  listTimerFunctions,
+  type HttpFunctionDefinition,
+} from '../../shared/registry/function-registry.js';
+import { installServices } from '../../shared/runtime/services.js';
+import { createLocalServices, type LocalServices } from './local-services.js';
+import { startLocalHttpServer } from './local-http-server.js';
+import { startTimerScheduler, type TimerScheduler } from './timer-scheduler.js';
+
+/** The package root: the nearest folder above this module holding `package.json`. */
+function packageRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(dir, 'package.json')) && dirname(dir) !== dir) dir = dirname(dir);
+  return dir;
+}
+
+/** The repository's copy of the public finance datasets (same path from source and `dist/`). */
+export const FINANCE_DATA_DIR = join(packageRoot(), 'data', 'finance');
+
+export interface LocalHostOptions {
+  /** Variables layered over `process.env`. */
+  readonly env?: Readonly<Record<string, string | undefined>>;
+  /** 0 picks a free port (tests). Defaults to EDS_PORT or 7071, as the Functions host. */
+  readonly port?: number;
+  readonly inMemoryStore?: boolean;
+  readonly skipSeed?: boolean;
+  readonly financeDir?: string;
+}
+
+export interface LocalHost {
+  readonly port: number;
+  readonly baseUrl: string;
+  readonly config: AppConfig;
+  readonly services: LocalServices;
+  readonly timers: TimerScheduler;
+  readonly logger: Logger;
+  close(): Promise<void>;
+}
+
+function adminRunDefinition(runTimer: (name: string) => Promise<boolean>): HttpFunctionDefinition {
+  return {
+    name: 'admin-run-function',
+    capability: 'admin',
+    route: 'admin/functions/{name}',
+    methods: ['POST'],
+    access: { permission: 'jobs:run' },
+    summary: 'Runs a timer function now, as the Functions host admin API does',
+    params: z.object({ name: z.string().regex(/^[a-z]+(-[a-z]+)+$/) }).strict(),
+    handler: async (input) => {
+      const { name } = input.params as { name: string };
+      if (!(await runTimer(name))) throw new AppError('HTTP_NOT_FOUND', 'no such timer function');
+      return { status: 202, auditResource: `function:${name}` };
+    },
+  };
+}
+
+/**
+ * Starts the local host: one process serving every HTTP function under `/api`, the admin
+ * endpoint, timers on their schedules and queue functions, over the embedded defaults.
+ */
+export async function startLocalHost(options: LocalHostOptions = {}): Promise<LocalHost> {
+  const env: Record<string, string | undefined> = {
+    ...process.env,
+    ...options.env,
+    EDS_LOCAL_HOST: 'true',
+  };
+  const preliminary = loadConfig(env);
+  let timers: TimerScheduler | undefined;
+  const http = await startLocalHttpServer({
+    host: '127.0.0.1',
+    port: options.port ?? preliminary.port,
+    definitions: listHttpFunctions(),
+    adminDefinitions: [adminRunDefinition((name) => timers?.runNow(name) ?? Promise.resolve(false))],
+  });
+  try {
+    const issuer = devIssuerUrl(`http://localhost:${http.port}`, preliminary.tenantId);
+    const config = loadConfig({
+      ...env,
+      EDS_PORT: String(http.port),
+      EDS_JWKS_URI:
+        env['EDS_JWKS_URI'] ??
+        `${devIssuerUrl(`http://127.0.0.1:${http.port}`, preliminary.tenantId)}/discovery/keys`,
+      EDS_ISSUER: env['EDS_ISSUER'] ?? issuer,
+    });
+    const logger = createLogger(config.logLevel);
+    const building = createLocalServices({
+      config,
+      logger,
+      financeDir: options.financeDir ?? FINANCE_DATA_DIR,
+      queueHandlers: listQueueFunctions(),
+      ...(options.inMemoryStore === undefined ? {} : { inMemoryStore: options.inMemoryStore }),
+      ...(options.skipSeed === undefined ? {} : { skipSeed: options.skipSeed }),
+    });
+    installServices(() => building);
+    const services = await building;
+    timers = startTimerScheduler(listTimerFunctions(), logger);
+    const activeTimers = timers;
+    return {
+      port: http.port,
+      baseUrl: config.baseUrl,
+      config,
+      services,
+      timers: activeTimers,
+      logger,
+      async close() {
+        await http.close();
+        await activeTimers.stop();
+        await services.close();
+      },
+    };
+  } catch (error) {
+    await http.close();
+    throw error;
+  }
+}

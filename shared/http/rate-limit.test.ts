@@ -1,0 +1,65 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { startTestHost, type TestHost } from '../../test/support/test-host.js';
+import { defineHttpFunction } from './define-http-function.js';
+import { createRateLimiter } from './rate-limiter.js';
+
+defineHttpFunction({
+  name: 'test-get-ping',
+  capability: 'test',
+  route: 'v1/test/ping',
+  methods: ['GET'],
+  access: { permission: 'records:read' },
+  summary: 'Answers pong (test only)',
+  handler: async () => ({ body: { pong: true } }),
+});
+
+describe('rate limits on the local host', () => {
+  let t: TestHost;
+
+  beforeAll(async () => {
+    t = await startTestHost({
+      skipSeed: true,
+      env: { EDS_RATE_LIMIT_PER_PRINCIPAL: '3', EDS_RATE_LIMIT_PER_ADDRESS: '8', EDS_RATE_LIMIT_WINDOW_SECONDS: '60' },
+    });
+  });
+  afterAll(() => t.close());
+
+  it('answers 429 with Retry-After once a principal passes its limit, and spares other principals', async () => {
+    const noisy = await t.token(['EDS.Reader'], []);
+    const quiet = await t.token(['EDS.Reader'], []);
+    const statuses: number[] = [];
+    for (let i = 0; i < 4; i += 1) {
+      statuses.push((await t.request('GET', '/api/v1/test/ping', { token: noisy })).status);
+    }
+    expect(statuses.slice(0, 3)).toEqual([200, 200, 200]);
+    const limited = await t.request('GET', '/api/v1/test/ping', { token: noisy });
+    expect(limited.status).toBe(429);
+    expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(limited.body.code).toBe('HTTP_RATE_LIMITED');
+    expect((await t.request('GET', '/api/v1/test/ping', { token: quiet })).status).not.toBe(429);
+  });
+
+  it('limits a client address even when it sends no token at all', async () => {
+    const statuses: number[] = [];
+    for (let i = 0; i < 10; i += 1) statuses.push((await t.request('GET', '/api/v1/test/ping')).status);
+    expect(statuses).toContain(429);
+  });
+});
+
+describe('rate limiter', () => {
+  it('opens a new window once the old one has passed', () => {
+    let now = 0;
+    const limiter = createRateLimiter({ windowSeconds: 10, now: () => now });
+    expect(limiter.take('k', 1).allowed).toBe(true);
+    expect(limiter.take('k', 1)).toEqual({ allowed: false, retryAfterSeconds: 10 });
+    now = 10_000;
+    expect(limiter.take('k', 1).allowed).toBe(true);
+  });
+
+  it('bounds the number of tracked keys so an address flood cannot grow memory', () => {
+    const limiter = createRateLimiter({ windowSeconds: 60, maxKeys: 3, now: () => 0 });
+    for (const key of ['a', 'b', 'c', 'd']) limiter.take(key, 1);
+    expect(limiter.take('a', 1).allowed).toBe(true);
+  });
+});

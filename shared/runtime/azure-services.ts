@@ -1,0 +1,133 @@
+import { createPrivateKey, createPublicKey } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { ServiceBusClient } from '@azure/service-bus';
+import { Kysely, PostgresDialect } from 'kysely';
+import pg from 'pg';
+import { z } from 'zod';
+
+import type { AuditTables } from '../audit/audit-tables.js';
+import { createPostgresAuditTrail } from '../audit/postgres-audit-trail.js';
+import { createIssuerKeySource, createTokenVerifier } from '../auth/token-verifier.js';
+import { loadConfig } from '../config/app-config.js';
+import { createEnvelopeCipher } from '../crypto/envelope-cipher.js';
+import { APP_ROLE } from '../db/migrations/0001-financial-records.js';
+import { createPostgresAppDatabase } from '../db/postgres-app-database.js';
+import { createRateLimiter } from '../http/rate-limiter.js';
+import { createAppCredential } from '../identity/app-credential.js';
+import { loadCredentialSettings } from '../identity/credential-settings.js';
+import { createTokenCache } from '../identity/token-cache.js';
+import { createKeyVaultKek } from '../keyvault/key-vault-kek.js';
+import { createKeyVaultSecretSource } from '../keyvault/key-vault-secret-source.js';
+import { createLogger } from '../logging/logger.js';
+import type { MessageSender, Services } from './services.js';
+import { startTelemetry } from './telemetry.js';
+
+/** Entra scope of Azure Database for PostgreSQL tokens. */
+const POSTGRES_SCOPE = 'https://ossrdbms-aad.database.windows.net/.default';
+
+/** Tokens last 60–90 minutes; a pooled connection is retired well before its password lapses. */
+const CONNECTION_LIFETIME_SECONDS = 45 * 60;
+
+const AzureEnvSchema = z.object({
+  EDS_PG_HOST: z.string().min(1),
+  EDS_PG_DATABASE: z.string().min(1),
+  EDS_PG_USER: z.string().min(1),
+  EDS_KEYVAULT_URL: z.string().url().startsWith('https://'),
+  EDS_KEYVAULT_KEY_NAME: z.string().min(1),
+  EDS_AUDIT_SIGNING_SECRET_NAME: z.string().min(1).default('eds-audit-signing-key'),
+  ServiceBusConnection__fullyQualifiedNamespace: z.string().min(1),
+});
+
+function createServiceBusSender(client: ServiceBusClient): MessageSender {
+  return {
+    async send(queueName, message, options) {
+      const sender = client.createSender(queueName);
+      try {
+        await sender.sendMessages({
+          body: message,
+          contentType: 'application/json',
+          ...(options?.messageId === undefined ? {} : { messageId: options.messageId }),
+        });
+      } finally {
+        await sender.close();
+      }
+    },
+  };
+}
+
+/**
+ * Builds the production services from app settings: the user-assigned managed identity for
+ * every Azure call, Postgres with an Entra token as the password over verified TLS, Key Vault
+ * for the key-encryption key and the audit signing key, Service Bus for queues.
+ *
+ * @throws Error naming the missing or malformed setting (never a value) at cold start.
+ */
+export async function createAzureServices(): Promise<Services> {
+  const config = loadConfig();
+  const logger = createLogger(config.logLevel);
+  const parsed = AzureEnvSchema.safeParse(process.env);
+  if (!parsed.success) {
+    const names = parsed.error.issues.map((issue) => issue.path.join('.')).join(', ');
+    throw new Error(`Invalid configuration: ${names}`);
+  }
+  const env = parsed.data;
+  await startTelemetry(config);
+  const credential = createAppCredential(loadCredentialSettings());
+  const pgToken = createTokenCache(credential, POSTGRES_SCOPE);
+  const poolConfig = {
+    host: env.EDS_PG_HOST,
+    database: env.EDS_PG_DATABASE,
+    user: env.EDS_PG_USER,
+    password: () => pgToken.getToken(),
+    ssl: { rejectUnauthorized: true, servername: env.EDS_PG_HOST },
+    maxLifetimeSeconds: CONNECTION_LIFETIME_SECONDS,
+    connectionTimeoutMillis: 5000,
+  };
+  const db = createPostgresAppDatabase(new pg.Pool({ ...poolConfig, max: 10 }), logger);
+  const kek = createKeyVaultKek({
+    vaultUrl: env.EDS_KEYVAULT_URL,
+    keyName: env.EDS_KEYVAULT_KEY_NAME,
+    credential,
+  });
+  const secrets = createKeyVaultSecretSource({ vaultUrl: env.EDS_KEYVAULT_URL, credential });
+  const signingPem = await secrets.getSecret(env.EDS_AUDIT_SIGNING_SECRET_NAME);
+  const privateKey = createPrivateKey(signingPem.value);
+  const keyId = createPublicKey(privateKey).export({ format: 'jwk' }).x ?? 'audit';
+  const audit = createPostgresAuditTrail(
+    new Kysely<AuditTables>({ dialect: new PostgresDialect({ pool: new pg.Pool({ ...poolConfig, max: 2 }) }) }),
+    {
+      signingKey: { keyId, privateKey },
+      checkpointEvery: config.auditCheckpointEvery,
+      logger,
+      // LIMITATION: the outbox sits on the instance's local disk; it survives a store outage
+      // but not the loss of the instance itself before the store comes back.
+      outboxDir: join(tmpdir(), 'eds-audit-outbox'),
+      role: APP_ROLE,
+    },
+  );
+  const verifier = createTokenVerifier({
+    issuer: config.issuer,
+    audience: config.audience,
+    tenantId: config.tenantId,
+    maxTokenBytes: config.maxTokenBytes,
+    maxTokenAgeSeconds: config.maxTokenAgeSeconds,
+    clockSkewSeconds: config.clockSkewSeconds,
+    keys: createIssuerKeySource(config.jwksUri),
+  });
+  const serviceBus = new ServiceBusClient(
+    env.ServiceBusConnection__fullyQualifiedNamespace,
+    credential,
+  );
+  return {
+    config,
+    logger,
+    verifier,
+    rateLimiter: createRateLimiter({ windowSeconds: config.rateLimit.windowSeconds }),
+    audit,
+    db,
+    cipher: createEnvelopeCipher(kek),
+    messages: createServiceBusSender(serviceBus),
+  };
+}

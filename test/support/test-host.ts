@@ -1,0 +1,80 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { startLocalHost, type LocalHost } from '../../local/host/start-local-host.js';
+import type { MintRequest } from '../../local/dev-issuer/dev-issuer.js';
+
+export interface TestHost {
+  readonly host: LocalHost;
+  readonly baseUrl: string;
+  readonly dataDir: string;
+  token(roles: readonly string[], divisions?: readonly string[], options?: Partial<MintRequest>): Promise<string>;
+  request(method: string, path: string, options?: TestRequestOptions): Promise<TestResponse>;
+  close(): Promise<void>;
+}
+
+export interface TestRequestOptions {
+  readonly token?: string;
+  readonly json?: unknown;
+  readonly body?: string | Uint8Array;
+  readonly headers?: Record<string, string>;
+}
+
+export interface TestResponse {
+  readonly status: number;
+  readonly headers: Headers;
+  readonly text: string;
+  /** Parsed JSON body, or undefined when the body is empty. */
+  readonly body: any; // eslint-disable-line @typescript-eslint/no-explicit-any -- test double: assertions read arbitrary response shapes
+}
+
+/**
+ * Starts the real local host for a test file: every registered function, the embedded Postgres
+ * in memory, a throwaway data directory, loopback only, silent logs.
+ */
+export async function startTestHost(
+  options: { env?: Record<string, string>; skipSeed?: boolean } = {},
+): Promise<TestHost> {
+  const dataDir = await mkdtemp(join(tmpdir(), 'eds-test-'));
+  const host = await startLocalHost({
+    port: 0,
+    inMemoryStore: true,
+    skipSeed: options.skipSeed ?? false,
+    env: { EDS_DATA_DIR: dataDir, EDS_LOG_LEVEL: 'silent', ...options.env },
+  });
+  const baseUrl = `http://127.0.0.1:${host.port}`;
+  return {
+    host,
+    baseUrl,
+    dataDir,
+    token: (roles, divisions = [], extra = {}) =>
+      host.services.issuer.mint({ roles, divisions, ...extra }),
+    async request(method, path, requestOptions = {}) {
+      const headers: Record<string, string> = { ...requestOptions.headers };
+      if (requestOptions.token !== undefined) headers['authorization'] = `Bearer ${requestOptions.token}`;
+      let body: string | Uint8Array | undefined = requestOptions.body;
+      if (requestOptions.json !== undefined) {
+        body = JSON.stringify(requestOptions.json);
+        headers['content-type'] ??= 'application/json';
+      }
+      const response = await fetch(`${baseUrl}${path}`, {
+        method,
+        headers,
+        ...(body === undefined ? {} : { body }),
+      });
+      const text = await response.text();
+      let parsed: unknown;
+      try {
+        parsed = text === '' ? undefined : JSON.parse(text);
+      } catch {
+        parsed = undefined;
+      }
+      return { status: response.status, headers: response.headers, text, body: parsed };
+    },
+    async close() {
+      await host.close();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
