@@ -263,7 +263,7 @@ describe('outbox while the store is down', () => {
     }
   });
 
-  it("drains a previous run's outbox on flushOutbox, once, even if an entry was already stored", async () => {
+  it("drains a previous run's outbox on flushOutbox exactly once", async () => {
     const proxy = await startToggleProxy(store.server.url);
     try {
       const outboxDir = join(dir, 'outbox');

@@ -1,0 +1,94 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { Kysely, PostgresDialect } from 'kysely';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { startEmbeddedPostgres } from '../local/embedded-postgres.js';
+import type { AuditTables } from '../shared/audit/audit-tables.js';
+import { createPostgresAuditTrail } from '../shared/audit/postgres-audit-trail.js';
+import {
+  createMemoryLogger,
+  FROZEN_NOW,
+  requestEvent,
+} from '../shared/audit/test-support/audit-fixtures.js';
+import { openLocalKeyRing } from '../shared/crypto/local-key-ring.js';
+import { up } from '../shared/db/migrations/0002-audit-trail.js';
+import { AUDIT_VERIFY_EXIT, runAuditVerify } from './audit-verify.js';
+
+let dataDir: string;
+
+/** Runs `work` against the data dir's embedded store, then closes it so the CLI can open it. */
+async function withStore(
+  work: (db: Kysely<AuditTables>, owner: pg.Pool) => Promise<void>,
+): Promise<void> {
+  const server = await startEmbeddedPostgres({ dataDir: join(dataDir, 'pg') });
+  const owner = new pg.Pool({ connectionString: server.url, max: 1 });
+  const db = new Kysely<AuditTables>({
+    dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: server.url, max: 1 }) }),
+  });
+  try {
+    await work(db, owner);
+  } finally {
+    await db.destroy();
+    await owner.end();
+    await server.stop();
+  }
+}
+
+async function run(args: string[] = []): Promise<{ code: number; out: string[] }> {
+  const out: string[] = [];
+  const env = { EDS_DATA_DIR: dataDir, EDS_AUDIT_CHECKPOINT_EVERY: '5' };
+  const code = await runAuditVerify(args, env, (line) => out.push(line));
+  return { code, out };
+}
+
+beforeAll(async () => {
+  dataDir = await mkdtemp(join(tmpdir(), 'eds-audit-cli-'));
+});
+
+afterAll(async () => {
+  await rm(dataDir, { recursive: true, force: true });
+});
+
+describe('audit-verify CLI', () => {
+  it('exits 2 when the data dir has no key ring or database', async () => {
+    const { code, out } = await run();
+    expect(code).toBe(AUDIT_VERIFY_EXIT.error);
+    expect(out).toHaveLength(1);
+  });
+
+  it('prints intact with the event count and exits 0 for an untouched trail', async () => {
+    const keyRing = await openLocalKeyRing(join(dataDir, 'keys'), { env: {} });
+    await withStore(async (db) => {
+      await up(db);
+      const trail = createPostgresAuditTrail(db, {
+        signingKey: keyRing.auditSigningKey(),
+        checkpointEvery: 5,
+        logger: createMemoryLogger().logger,
+        outboxDir: join(dataDir, 'audit-outbox'),
+        now: () => FROZEN_NOW,
+      });
+      for (let n = 1; n <= 12; n += 1) await trail.append(requestEvent(n));
+    });
+    await expect(run()).resolves.toEqual({ code: 0, out: ['intact (12 events)'] });
+  });
+
+  it('prints the first broken link and exits 1 after a DBA edits an event', async () => {
+    await withStore(async (_db, owner) => {
+      await owner.query(`
+        BEGIN;
+        ALTER TABLE audit_events DISABLE TRIGGER USER;
+        UPDATE audit_events SET event = jsonb_set(event, '{status}', '404') WHERE seq = 8;
+        ALTER TABLE audit_events ENABLE TRIGGER USER;
+        COMMIT;
+      `);
+    });
+    await expect(run()).resolves.toEqual({
+      code: AUDIT_VERIFY_EXIT.broken,
+      out: ['broken at seq 8: hash_mismatch (7 events verified before it)'],
+    });
+  });
+});

@@ -1,0 +1,109 @@
+import { access } from 'node:fs/promises';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+
+import { Kysely, PostgresDialect } from 'kysely';
+import pg from 'pg';
+
+import { startEmbeddedPostgres, type EmbeddedPostgres } from '../local/embedded-postgres.js';
+import type { AuditTables } from '../shared/audit/audit-tables.js';
+import { verifyAuditTrail } from '../shared/audit/verify-audit-trail.js';
+import { loadConfig } from '../shared/config/app-config.js';
+import { KEY_RING_FILE, openLocalKeyRing } from '../shared/crypto/local-key-ring.js';
+
+const USAGE = `Usage: npm run audit:verify [-- --any-interval]
+Verifies the local audit trail (hash chain, sequence, signed checkpoints) and prints
+"intact (N events)" or the first broken link. Reads EDS_PG_URL when set, otherwise opens
+the embedded store in <EDS_DATA_DIR>/pg (stop the local host first). Checkpoint public key:
+<EDS_DATA_DIR>/keys/${KEY_RING_FILE}.
+  --any-interval  do not require a checkpoint every EDS_AUDIT_CHECKPOINT_EVERY events
+Exit codes: 0 intact, 1 broken, 2 could not verify.`;
+
+/** Exit codes of the audit verifier CLI. */
+export const AUDIT_VERIFY_EXIT = { intact: 0, broken: 1, error: 2 } as const;
+
+async function exists(path: string): Promise<boolean> {
+  return access(path).then(
+    () => true,
+    () => false,
+  );
+}
+
+/**
+ * Verifies the local audit trail and reports on `write`; resolves to the process exit code.
+ *
+ * LIMITATION: without `EDS_PG_URL` this opens the embedded store's directory itself; PGlite has
+ * no lock against a second opener, so run it while the local host is stopped, or point
+ * `EDS_PG_URL` at the running host's server.
+ */
+export async function runAuditVerify(
+  args: readonly string[],
+  env: Readonly<Record<string, string | undefined>>,
+  write: (line: string) => void,
+): Promise<number> {
+  const { values } = parseArgs({
+    args: [...args],
+    options: { 'any-interval': { type: 'boolean', default: false }, help: { type: 'boolean' } },
+    strict: true,
+  });
+  if (values.help === true) {
+    write(USAGE);
+    return AUDIT_VERIFY_EXIT.intact;
+  }
+  const config = loadConfig(env);
+  const keyDir = join(config.dataDir, 'keys');
+  const pgDir = join(config.dataDir, 'pg');
+  if (!(await exists(join(keyDir, KEY_RING_FILE)))) {
+    write(`cannot verify: no key ring at ${join(keyDir, KEY_RING_FILE)}`);
+    return AUDIT_VERIFY_EXIT.error;
+  }
+  if (config.pgUrl === undefined && !(await exists(pgDir))) {
+    write(`cannot verify: no database at ${pgDir} and EDS_PG_URL is not set`);
+    return AUDIT_VERIFY_EXIT.error;
+  }
+  const { keyId, publicKey } = (await openLocalKeyRing(keyDir, { env })).auditSigningKey();
+  let embedded: EmbeddedPostgres | undefined;
+  let db: Kysely<AuditTables> | undefined;
+  try {
+    embedded =
+      config.pgUrl === undefined ? await startEmbeddedPostgres({ dataDir: pgDir }) : undefined;
+    const pool = new pg.Pool({ connectionString: config.pgUrl ?? embedded?.url, max: 1 });
+    pool.on('error', () => undefined);
+    db = new Kysely<AuditTables>({ dialect: new PostgresDialect({ pool }) });
+    const every = values['any-interval'] === true ? undefined : config.auditCheckpointEvery;
+    const result = await verifyAuditTrail(
+      db,
+      { keyId, publicKey },
+      every === undefined ? {} : { checkpointEvery: every },
+    );
+    if (result.status === 'intact') {
+      write(`intact (${result.count} events)`);
+      return AUDIT_VERIFY_EXIT.intact;
+    }
+    write(
+      `broken at seq ${result.firstBrokenSequence}: ${result.reason} ` +
+        `(${result.count} events verified before it)`,
+    );
+    return AUDIT_VERIFY_EXIT.broken;
+  } catch (error) {
+    write(`cannot verify: ${error instanceof Error ? error.name : 'error'}`);
+    return AUDIT_VERIFY_EXIT.error;
+  } finally {
+    await db?.destroy();
+    await embedded?.stop();
+  }
+}
+
+const isMain =
+  process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href;
+if (isMain) {
+  runAuditVerify(process.argv.slice(2), process.env, (line) => process.stdout.write(`${line}\n`))
+    .then((code) => {
+      process.exitCode = code;
+    })
+    .catch((error: unknown) => {
+      process.stderr.write(`audit-verify: ${error instanceof Error ? error.message : 'failed'}\n`);
+      process.exitCode = AUDIT_VERIFY_EXIT.error;
+    });
+}
