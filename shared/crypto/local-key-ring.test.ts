@@ -104,7 +104,6 @@ describe('openLocalKeyRing', () => {
   it.each([
     { WEBSITE_INSTANCE_ID: 'abc' },
     { WEBSITE_SITE_NAME: 'eds-prod' },
-    { CONTAINER_NAME: 'eds' },
   ])('refuses to run when the app is in Azure (%o)', async (env) => {
     await expect(openLocalKeyRing(keys, { env })).rejects.toThrow(Error);
     await expect(stat(keys)).rejects.toMatchObject({ code: 'ENOENT' });
