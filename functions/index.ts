@@ -6,3 +6,4 @@
 import './platform/get-health.function.js';
 import './platform/get-openapi.function.js';
 import './auth/get-issuer-metadata.function.js';
+import './compliance/verify-audit-trail.function.js';

@@ -1,0 +1,37 @@
+import { z } from 'zod';
+
+import { defineHttpFunction } from '../../shared/http/define-http-function.js';
+import { getServices } from '../../shared/runtime/services.js';
+
+const AuditVerificationSchema = z
+  .discriminatedUnion('status', [
+    z.object({ status: z.literal('intact'), count: z.number().int(), lastSequence: z.number().int() }),
+    z.object({
+      status: z.literal('broken'),
+      count: z.number().int(),
+      firstBrokenSequence: z.number().int(),
+      reason: z.enum(['hash_mismatch', 'link_mismatch', 'sequence_gap', 'checkpoint_mismatch']),
+    }),
+  ])
+  .meta({ id: 'AuditVerification' });
+
+/**
+ * Verifies the whole audit trail: every hash, link, sequence number and signed checkpoint.
+ * Compliance and security officers only. The call itself is audited after the verification,
+ * so it never verifies its own event.
+ */
+defineHttpFunction({
+  name: 'compliance-verify-audit',
+  capability: 'compliance',
+  route: 'v1/audit/verify',
+  methods: ['GET'],
+  access: { permission: 'audit:verify' },
+  summary: 'Verify the tamper-evident audit trail',
+  query: z.object({}).strict(),
+  response: AuditVerificationSchema,
+  handler: async () => {
+    const { audit } = await getServices();
+    const result = await audit.verify();
+    return { body: result, auditResource: 'audit-trail' };
+  },
+});

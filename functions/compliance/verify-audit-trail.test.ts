@@ -1,0 +1,42 @@
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { startTestHost, type TestHost } from '../../test/support/test-host.js';
+
+describe('GET /api/v1/audit/verify', () => {
+  let t: TestHost;
+
+  beforeAll(async () => {
+    t = await startTestHost({ skipSeed: true });
+  });
+  afterAll(() => t.close());
+
+  it.each([
+    ['EDS.ComplianceOfficer', 200],
+    ['EDS.SecurityOfficer', 200],
+    ['EDS.Analyst', 403],
+    ['EDS.Manager', 403],
+    ['EDS.PiiReader', 403],
+    ['EDS.Admin', 403],
+    ['EDS.Reader', 403],
+  ])('answers %s with %i', async (role, status) => {
+    const response = await t.request('GET', '/api/v1/audit/verify', { token: await t.token([role], []) });
+    expect(response.status).toBe(status);
+  });
+
+  it('reports intact with the count, then the first broken link after a row is edited', async () => {
+    const token = await t.token(['EDS.ComplianceOfficer'], []);
+    const intact = await t.request('GET', '/api/v1/audit/verify', { token });
+    expect(intact.body).toMatchObject({ status: 'intact' });
+    expect(intact.body.count).toBeGreaterThan(5);
+    await t.host.services.db.unsafeWithoutScope(async (db) => {
+      // An attacker with owner rights: the append-only trigger has to be switched off first.
+      await sql`ALTER TABLE audit_events DISABLE TRIGGER USER`.execute(db);
+      await sql`UPDATE audit_events SET event = jsonb_set(event, '{status}', '299') WHERE seq = 3`.execute(db);
+      await sql`ALTER TABLE audit_events ENABLE TRIGGER USER`.execute(db);
+    });
+    const broken = await t.request('GET', '/api/v1/audit/verify', { token });
+    expect(broken.status).toBe(200);
+    expect(broken.body).toMatchObject({ status: 'broken', firstBrokenSequence: 3 });
+  });
+});

@@ -1,0 +1,78 @@
+import type { ZodObject, ZodType } from 'zod';
+
+import type { VerifiedPrincipal } from '../../shared/auth/principal.js';
+import { AppError } from '../../shared/errors/app-error.js';
+import { defineHttpFunction } from '../../shared/http/define-http-function.js';
+import { getServices } from '../../shared/runtime/services.js';
+import type { DataResource, ListQueryBase } from './data-resource.js';
+import { pageSchema, RecordIdParamsSchema } from './list-query-schema.js';
+import { getRecord } from './operations/get-record.js';
+import { listRecords } from './operations/list-records.js';
+
+/** The principal of a protected function; the pipeline guarantees one, this narrows the type. */
+export function assertPrincipal(principal: VerifiedPrincipal | undefined): VerifiedPrincipal {
+  if (principal === undefined) throw new AppError('AUTH_TOKEN_MISSING', 'no principal');
+  return principal;
+}
+
+interface DataFunctionOptions<T extends { id: number }, Q extends ListQueryBase> {
+  /** `data-list-awards`: the Application Insights operation name. */
+  readonly name: string;
+  /** `v1/awards`. */
+  readonly route: string;
+  readonly summary: string;
+  readonly resource: DataResource<T, Q>;
+}
+
+/**
+ * Registers `GET <route>`: a page of the resource in the caller's divisions, fields redacted to
+ * the caller's clearance. Requires `records:read`.
+ */
+export function defineListFunction<T extends { id: number }, Q extends ListQueryBase>(
+  options: DataFunctionOptions<T, Q> & { readonly query: ZodType<Q>; readonly pageId: string },
+): void {
+  const { resource } = options;
+  defineHttpFunction({
+    name: options.name,
+    capability: 'data',
+    route: options.route,
+    methods: ['GET'],
+    access: { permission: 'records:read' },
+    summary: options.summary,
+    query: options.query,
+    response: pageSchema(resource.item as unknown as ZodObject, options.pageId),
+    handler: async ({ principal, query }) => {
+      const services = await getServices();
+      const page = await listRecords(services, assertPrincipal(principal), { resource, query });
+      return { body: page, auditResource: resource.noun };
+    },
+  });
+}
+
+/**
+ * Registers `GET <route>/{id}`: one record in the caller's divisions, or 404 DATA_NOT_FOUND
+ * (also for records in other divisions). Requires `records:read`.
+ */
+export function defineGetFunction<T extends { id: number }, Q extends ListQueryBase>(
+  options: DataFunctionOptions<T, Q>,
+): void {
+  const { resource } = options;
+  defineHttpFunction({
+    name: options.name,
+    capability: 'data',
+    route: options.route,
+    methods: ['GET'],
+    access: { permission: 'records:read' },
+    summary: options.summary,
+    params: RecordIdParamsSchema,
+    response: (resource.item as unknown as ZodObject).partial(),
+    handler: async ({ principal, params }) => {
+      const services = await getServices();
+      const item = await getRecord(services, assertPrincipal(principal), {
+        resource,
+        id: params.id,
+      });
+      return { body: item, auditResource: `${resource.noun}/${params.id}` };
+    },
+  });
+}

@@ -1,0 +1,13 @@
+import { defineGetFunction } from './define-data-functions.js';
+import { expendituresResource } from './resources/expenditures-resource.js';
+
+/**
+ * `GET /api/v1/expenditures/{id}`: get one expenditure line, or 404 DATA_NOT_FOUND when it is absent or
+ * outside the caller's divisions. Requires `records:read`; fields above clearance are dropped.
+ */
+defineGetFunction({
+  name: 'data-get-expenditure',
+  route: 'v1/expenditures/{id}',
+  summary: 'Get one expenditure line',
+  resource: expendituresResource,
+});

@@ -1,0 +1,63 @@
+import { z, type ZodRawShape } from 'zod';
+
+import { DIVISIONS } from '../../shared/auth/divisions.js';
+
+export const DEFAULT_PAGE_SIZE = 50;
+export const MAX_PAGE_SIZE = 200;
+
+/** A whole number in a query string, bounded. */
+export function queryInt(min: number, max: number) {
+  return z
+    .string()
+    .regex(/^\d{1,10}$/)
+    .transform(Number)
+    .pipe(z.number().int().min(min).max(max));
+}
+
+/** `true` or `false` in a query string. */
+export const queryBoolean = z.enum(['true', 'false']).transform((value) => value === 'true');
+
+/** A record id in a path or query string. */
+export const recordId = queryInt(1, 2147483647);
+
+/** A fiscal year in a query string. */
+export const fiscalYear = queryInt(1990, 2100);
+
+/** An Assistance Listing number such as `20.205` or `20.RD`. */
+export const assistanceListing = z.string().regex(/^\d{2}\.[0-9A-Z]{2,4}$/);
+
+/**
+ * The strict query schema of one list: paging, `division`, `sort`, text search `q`, and the
+ * resource's own filters. Unknown parameters are refused.
+ */
+export function listQuerySchema<S extends ZodRawShape, K extends string>(
+  sortKeys: readonly [K, ...K[]],
+  shape: S,
+) {
+  const sorts = sortKeys.flatMap((key) => [key, `-${key}`]) as [string, ...string[]];
+  return z
+    .object({
+      limit: queryInt(1, MAX_PAGE_SIZE).optional(),
+      cursor: z.string().min(1).max(700).optional(),
+      division: z.enum(DIVISIONS).optional(),
+      sort: z.enum(sorts).optional(),
+      q: z.string().trim().min(1).max(200).optional(),
+      ...shape,
+    })
+    .strict();
+}
+
+/** Path parameters of a get-by-id route. */
+export const RecordIdParamsSchema = z.object({ id: recordId }).strict();
+export type RecordIdParams = z.infer<typeof RecordIdParamsSchema>;
+
+/** A page of items; fields above the caller's clearance are absent, so all are optional. */
+export function pageSchema<T extends z.ZodObject>(item: T, id: string) {
+  return z
+    .object({
+      items: z.array(item.partial()),
+      nextCursor: z.string().nullable(),
+      total: z.number().int(),
+    })
+    .meta({ id });
+}

@@ -1,0 +1,15 @@
+import { defineListFunction } from './define-data-functions.js';
+import { ListVendorsQuerySchema, vendorsResource } from './resources/vendors-resource.js';
+
+/**
+ * `GET /api/v1/vendors`: list contract vendors in the caller's divisions, filtered and paged.
+ * Requires `records:read`; fields above the caller's clearance are dropped.
+ */
+defineListFunction({
+  name: 'data-list-vendors',
+  route: 'v1/vendors',
+  summary: 'List contract vendors',
+  resource: vendorsResource,
+  query: ListVendorsQuerySchema,
+  pageId: 'VendorPage',
+});

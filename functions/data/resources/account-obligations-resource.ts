@@ -1,0 +1,92 @@
+import { sql } from 'kysely';
+import { z } from 'zod';
+
+import type { DataResource } from '../data-resource.js';
+import { fiscalYear, listQuerySchema, queryInt, recordId } from '../list-query-schema.js';
+
+/** An account's fiscal-year-to-date obligations and unobligated balance at a quarter's end. */
+export const AccountObligationSchema = z
+  .object({
+    id: z.number().int(),
+    division: z.string(),
+    accountId: z.number().int(),
+    fiscalYear: z.number().int(),
+    quarter: z.number().int(),
+    periodEnd: z.string(),
+    obligation: z.string(),
+    unobligated: z.string(),
+  })
+  .meta({ id: 'AccountObligation' });
+export type AccountObligation = z.infer<typeof AccountObligationSchema>;
+
+/** Who may read each field of an account obligation in clear. */
+export const ACCOUNT_OBLIGATION_FIELDS = {
+  id: 'PUBLIC',
+  division: 'PUBLIC',
+  accountId: 'PUBLIC',
+  fiscalYear: 'PUBLIC',
+  quarter: 'PUBLIC',
+  periodEnd: 'PUBLIC',
+  obligation: 'INTERNAL',
+  // Remaining balances shape apportionment requests before they are published.
+  unobligated: 'CONFIDENTIAL',
+} as const satisfies DataResource<AccountObligation, never>['fields'];
+
+const AccountObligationRowSchema = z.object({
+  id: z.number().int(),
+  division: z.string(),
+  account_id: z.number().int(),
+  fiscal_year: z.number().int(),
+  quarter: z.number().int(),
+  period_end: z.string(),
+  obligation: z.string(),
+  unobligated: z.string(),
+});
+type AccountObligationRow = z.infer<typeof AccountObligationRowSchema>;
+
+export const ListAccountObligationsQuerySchema = listQuerySchema(
+  ['id', 'periodEnd', 'obligation'],
+  {
+    fiscalYear: fiscalYear.optional(),
+    quarter: queryInt(1, 4).optional(),
+    accountId: recordId.optional(),
+  },
+);
+export type ListAccountObligationsQuery = z.infer<typeof ListAccountObligationsQuerySchema>;
+
+export const accountObligationsResource: DataResource<
+  AccountObligation,
+  ListAccountObligationsQuery
+> = {
+  noun: 'account-obligations',
+  table: 'account_obligations',
+  row: AccountObligationRowSchema,
+  item: AccountObligationSchema,
+  fields: ACCOUNT_OBLIGATION_FIELDS,
+  sorts: {
+    id: { column: 'id', type: 'integer' },
+    periodEnd: { column: 'period_end', type: 'date' },
+    obligation: { column: 'obligation', type: 'numeric' },
+  },
+  // Obligations have no text of their own: `q` searches the account's code, title and bureau.
+  search: (tsquery) => sql`EXISTS (SELECT 1 FROM accounts a
+    WHERE a.id = account_obligations.account_id AND a.search @@ ${tsquery})`,
+  filters: (query) => [
+    ...(query.fiscalYear === undefined ? [] : [sql`fiscal_year = ${query.fiscalYear}`]),
+    ...(query.quarter === undefined ? [] : [sql`quarter = ${query.quarter}`]),
+    ...(query.accountId === undefined ? [] : [sql`account_id = ${query.accountId}`]),
+  ],
+  toItem: (raw) => {
+    const row = raw as AccountObligationRow;
+    return {
+      id: row.id,
+      division: row.division,
+      accountId: row.account_id,
+      fiscalYear: row.fiscal_year,
+      quarter: row.quarter,
+      periodEnd: row.period_end,
+      obligation: row.obligation,
+      unobligated: row.unobligated,
+    };
+  },
+};

@@ -1,0 +1,35 @@
+import { defineHttpFunction } from '../../shared/http/define-http-function.js';
+import { getServices } from '../../shared/runtime/services.js';
+import { assertPrincipal } from './define-data-functions.js';
+import { RecordIdParamsSchema } from './list-query-schema.js';
+import {
+  unmaskRecipient,
+  UnmaskedRecipientSchema,
+  UnmaskRecipientBodySchema,
+} from './operations/unmask-recipient.js';
+
+/**
+ * `POST /api/v1/recipients/{id}/unmask`: a recipient's EIN in clear, for a stated reason.
+ * Requires `records:unmask` (EDS.PiiReader) and the recipient in the caller's divisions (else
+ * 404). Audited as `data.unmask` with the reason, never the value.
+ */
+defineHttpFunction({
+  name: 'data-unmask-recipient',
+  capability: 'data',
+  route: 'v1/recipients/{id}/unmask',
+  methods: ['POST'],
+  access: { permission: 'records:unmask' },
+  summary: 'Unmask a recipient EIN (audited, reason required)',
+  params: RecordIdParamsSchema,
+  body: UnmaskRecipientBodySchema,
+  response: UnmaskedRecipientSchema,
+  handler: async ({ principal, params, body, correlationId }) => {
+    const services = await getServices();
+    const result = await unmaskRecipient(services, assertPrincipal(principal), {
+      id: params.id,
+      body,
+      correlationId,
+    });
+    return { body: result, auditResource: `recipients/${params.id}` };
+  },
+});
