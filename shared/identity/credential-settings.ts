@@ -12,7 +12,7 @@ export type CredentialSettings =
 
 const EnvSchema = z.object({
   EDS_CREDENTIAL: z.enum(['managed-identity', 'local']).optional(),
-  EDS_MANAGED_IDENTITY_CLIENT_ID: z.string().uuid().optional(),
+  EDS_MANAGED_IDENTITY_CLIENT_ID: z.uuid().optional(),
 });
 
 /**
