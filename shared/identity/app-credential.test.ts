@@ -67,6 +67,14 @@ describe('createAppCredential with a managed identity', () => {
     ['IDENTITY_ENDPOINT is missing', { IDENTITY_ENDPOINT: undefined }],
     ['IDENTITY_HEADER is missing', { IDENTITY_HEADER: undefined }],
     ['the endpoint is the metadata address', { IDENTITY_ENDPOINT: 'http://169.254.169.254/msi' }],
+    [
+      'the endpoint is the metadata address as a number',
+      { IDENTITY_ENDPOINT: 'http://2852039166/' },
+    ],
+    [
+      'the endpoint is the IPv6-mapped metadata address',
+      { IDENTITY_ENDPOINT: 'http://[::ffff:169.254.169.254]/' },
+    ],
     ['the endpoint is not a URL', { IDENTITY_ENDPOINT: 'not a url' }],
     ['the endpoint is not http(s)', { IDENTITY_ENDPOINT: 'file:///etc/passwd' }],
     ['Service Fabric would be chosen first', { IDENTITY_SERVER_THUMBPRINT: 'AB' }],

@@ -6,8 +6,8 @@ import { LocalDevCredential } from './local-dev-credential.js';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
-/** The instance metadata address. No code path of the app may send anything there. */
-const IMDS_HOST = '169.254.169.254';
+/** The instance metadata address, as URL parsing normalises it (IPv4, IPv4-mapped IPv6). */
+const IMDS_HOSTS = new Set(['169.254.169.254', '[::ffff:a9fe:a9fe]']);
 
 /**
  * Variables that make the identity library pick a source ahead of the App Service token protocol:
@@ -40,7 +40,7 @@ export function assertAppServiceIdentityEnvironment(env: Env = process.env): voi
   } catch {
     throw new Error('Managed identity: IDENTITY_ENDPOINT is not a URL');
   }
-  if ((url.protocol !== 'http:' && url.protocol !== 'https:') || url.hostname === IMDS_HOST) {
+  if ((url.protocol !== 'http:' && url.protocol !== 'https:') || IMDS_HOSTS.has(url.hostname)) {
     throw new Error('Managed identity: IDENTITY_ENDPOINT is not an App Service token endpoint');
   }
 }
