@@ -5,8 +5,9 @@ import {
 } from './resources/account-obligations-resource.js';
 
 /**
- * `GET /api/v1/account-obligations`: list quarterly account obligations and balances in the caller's divisions, filtered and paged.
- * Requires `records:read`; fields above the caller's clearance are dropped.
+ * `GET /api/v1/account-obligations`: list quarterly account obligations and balances, in
+ * the caller's divisions. Requires `records:read`; filtered, paged by cursor, fields above
+ * clearance dropped.
  */
 defineListFunction({
   name: 'data-list-account-obligations',

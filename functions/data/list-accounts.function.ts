@@ -2,8 +2,8 @@ import { defineListFunction } from './define-data-functions.js';
 import { ListAccountsQuerySchema, accountsResource } from './resources/accounts-resource.js';
 
 /**
- * `GET /api/v1/accounts`: list federal appropriation accounts in the caller's divisions, filtered and paged.
- * Requires `records:read`; fields above the caller's clearance are dropped.
+ * `GET /api/v1/accounts`: list federal appropriation accounts, in the caller's divisions.
+ * Requires `records:read`; filtered, paged by cursor, fields above clearance dropped.
  */
 defineListFunction({
   name: 'data-list-accounts',

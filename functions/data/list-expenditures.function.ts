@@ -5,8 +5,8 @@ import {
 } from './resources/expenditures-resource.js';
 
 /**
- * `GET /api/v1/expenditures`: list Single Audit expenditure lines in the caller's divisions, filtered and paged.
- * Requires `records:read`; fields above the caller's clearance are dropped.
+ * `GET /api/v1/expenditures`: list Single Audit expenditure lines, in the caller's divisions.
+ * Requires `records:read`; filtered, paged by cursor, fields above clearance dropped.
  */
 defineListFunction({
   name: 'data-list-expenditures',
