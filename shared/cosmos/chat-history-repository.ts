@@ -8,7 +8,7 @@ import {
   ConversationIdSchema,
   type ChatConversation,
 } from './chat-conversation.js';
-import { cosmosStatus, toCosmosFailure } from './cosmos-failure.js';
+import { cosmosStatus, isRecordMissing, toCosmosFailure } from './cosmos-failure.js';
 import { invalidInput } from './scope.js';
 
 /** Retention and size of stored conversations. */
@@ -34,8 +34,16 @@ async function readConversation(
   userId: string,
   conversationId: string,
 ): Promise<{ conversation: ChatConversation; etag: string } | undefined> {
-  const { resource, statusCode, etag } = await container.item(conversationId, userId).read();
-  if (statusCode === 404 || resource === undefined) return undefined;
+  const { resource, statusCode, substatus, etag } = await container
+    .item(conversationId, userId)
+    .read();
+  if (isRecordMissing(statusCode, substatus)) return undefined;
+  if (resource === undefined) {
+    throw new AppError(
+      'STORE_UNAVAILABLE',
+      `Cosmos DB read conversation failed: HTTP ${statusCode}`,
+    );
+  }
   return { conversation: parseStored(resource, userId), etag };
 }
 

@@ -72,6 +72,24 @@ describe('createCosmosClient', () => {
     expect(new Set(scopes)).toEqual(new Set([`${peer.endpoint}/.default`]));
   });
 
+  it('fails at start when the containers infrastructure should have made are missing', async () => {
+    const credential = new LocalDevCredential();
+    const settings = { ...peerSettings(), databaseId: 'never-created', credential };
+
+    await expect(createCosmosDocumentStore(settings)).rejects.toThrow(/documents is missing/);
+  });
+
+  it('fails at start when a container is partitioned by anything but the scope key', async () => {
+    const owned = createCosmosClient({ endpoint: peer.endpoint, ca: peer.ca, key: peer.key }, {});
+    const { database } = await owned.client.databases.createIfNotExists({ id: 'misprovisioned' });
+    await database.containers.createIfNotExists({ id: 'documents', partitionKey: '/id' });
+    owned.dispose();
+    const credential = new LocalDevCredential();
+    const settings = { ...peerSettings(), databaseId: 'misprovisioned', credential };
+
+    await expect(createCosmosDocumentStore(settings)).rejects.toThrow(/documents partition key/);
+  });
+
   it('refuses key auth when the app runs in Azure', () => {
     const settings = { endpoint: peer.endpoint, key: peer.key };
 

@@ -1,6 +1,6 @@
 import type { Container, ContainerRequest, Database } from '@azure/cosmos';
 
-import { toCosmosFailure } from './cosmos-failure.js';
+import { cosmosStatus, toCosmosFailure } from './cosmos-failure.js';
 
 /**
  * The app's Cosmos DB containers. Infrastructure must create the same ones in Azure (the app's
@@ -25,6 +25,38 @@ export function openCosmosContainers(database: Database): CosmosContainers {
     documents: database.container(COSMOS_CONTAINERS.documents.id),
     chatHistory: database.container(COSMOS_CONTAINERS.chatHistory.id),
   };
+}
+
+async function verifyContainer(container: Container, expected: ContainerRequest): Promise<void> {
+  const { resource } = await container.read().catch((error: unknown) => {
+    if (cosmosStatus(error) === 404) return { resource: undefined };
+    throw toCosmosFailure('container check', error);
+  });
+  if (resource === undefined) {
+    throw new Error(`Invalid configuration: Cosmos DB container ${expected.id} is missing`);
+  }
+  const paths = resource.partitionKey?.paths ?? [];
+  const wanted = expected.partitionKey;
+  const wantedPaths = typeof wanted === 'object' && wanted !== null ? (wanted.paths ?? []) : [];
+  if (paths.join() !== wantedPaths.join()) {
+    throw new Error(`Invalid configuration: Cosmos DB container ${expected.id} partition key`);
+  }
+  if (expected.defaultTtl !== undefined && resource.defaultTtl === undefined) {
+    throw new Error(`Invalid configuration: Cosmos DB container ${expected.id} has TTL off`);
+  }
+}
+
+/**
+ * Checks at cold start that both containers exist with the partition keys the scoping relies on
+ * (and TTL on for chat history), so a misprovisioned account fails loudly instead of answering
+ * every read with "not found" or ignoring retention.
+ *
+ * @throws Error naming the container and the mismatch; AppError STORE_UNAVAILABLE when the
+ * account cannot be reached.
+ */
+export async function verifyCosmosContainers(containers: CosmosContainers): Promise<void> {
+  await verifyContainer(containers.documents, COSMOS_CONTAINERS.documents);
+  await verifyContainer(containers.chatHistory, COSMOS_CONTAINERS.chatHistory);
 }
 
 /**

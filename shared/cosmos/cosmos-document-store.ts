@@ -1,3 +1,5 @@
+import type { Database } from '@azure/cosmos';
+
 import type { VerifiedPrincipal } from '../auth/principal.js';
 import type { ChatConversation, ChatMessageInput } from './chat-conversation.js';
 import {
@@ -6,7 +8,12 @@ import {
   type ChatHistoryLimits,
 } from './chat-history-repository.js';
 import { createCosmosClient, type CosmosClientSettings } from './cosmos-client.js';
-import { ensureLocalCosmosContainers, openCosmosContainers } from './cosmos-containers.js';
+import {
+  ensureLocalCosmosContainers,
+  openCosmosContainers,
+  verifyCosmosContainers,
+  type CosmosContainers,
+} from './cosmos-containers.js';
 import type {
   DocumentMetadata,
   DocumentMetadataInput,
@@ -67,25 +74,32 @@ export type CosmosDocumentStoreOptions = CosmosClientSettings & {
 const DEFAULT_CHAT_TTL_SECONDS = 90 * 24 * 60 * 60;
 const DEFAULT_MAX_MESSAGES = 200;
 
+async function prepareContainers(database: Database, local: boolean): Promise<CosmosContainers> {
+  const containers = local
+    ? await ensureLocalCosmosContainers(database)
+    : openCosmosContainers(database);
+  await verifyCosmosContainers(containers);
+  return containers;
+}
+
 /**
- * Connects the document store. With a credential (Azure) it opens the existing containers
- * without a request; with a key (the local server only, see `createCosmosClient`) it first
- * creates the database and containers when missing.
+ * Connects the document store. With a credential (Azure) it uses the containers infrastructure
+ * created; with a key (the local server only, see `createCosmosClient`) it first creates the
+ * database and containers when missing. Either way it then checks that both containers exist
+ * with the expected partition keys.
  *
- * @throws Error at cold start for unsafe settings; AppError STORE_UNAVAILABLE when the local
- * server cannot be prepared.
+ * @throws Error at cold start for unsafe settings or misprovisioned containers; AppError
+ * STORE_UNAVAILABLE when the account cannot be reached.
  */
 export async function createCosmosDocumentStore(
   options: CosmosDocumentStoreOptions,
 ): Promise<CosmosDocumentStore> {
   const owned = createCosmosClient(options);
   const database = owned.client.database(options.databaseId);
-  const containers = owned.usesKey
-    ? await ensureLocalCosmosContainers(database).catch((error: unknown) => {
-        owned.dispose();
-        throw error;
-      })
-    : openCosmosContainers(database);
+  const containers = await prepareContainers(database, owned.usesKey).catch((error: unknown) => {
+    owned.dispose();
+    throw error;
+  });
   const limits: ChatHistoryLimits = {
     ttlSeconds: options.chatTtlSeconds ?? DEFAULT_CHAT_TTL_SECONDS,
     maxMessages: options.maxMessagesPerConversation ?? DEFAULT_MAX_MESSAGES,

@@ -3,7 +3,7 @@ import type { Container, SqlQuerySpec } from '@azure/cosmos';
 import type { Division } from '../auth/divisions.js';
 import type { VerifiedPrincipal } from '../auth/principal.js';
 import { AppError } from '../errors/app-error.js';
-import { cosmosStatus, toCosmosFailure } from './cosmos-failure.js';
+import { cosmosStatus, isRecordMissing, toCosmosFailure } from './cosmos-failure.js';
 import {
   DocumentIdSchema,
   DocumentMetadataInputSchema,
@@ -86,9 +86,12 @@ export async function getDocumentMetadata(
     throw new AppError('DATA_NOT_FOUND', 'Malformed document id');
   }
   try {
-    const { resource, statusCode } = await container.item(id, division).read();
-    if (statusCode === 404 || resource === undefined) {
+    const { resource, statusCode, substatus } = await container.item(id, division).read();
+    if (isRecordMissing(statusCode, substatus)) {
       throw new AppError('DATA_NOT_FOUND', 'Document metadata not found');
+    }
+    if (resource === undefined) {
+      throw new AppError('STORE_UNAVAILABLE', `Cosmos DB read document failed: HTTP ${statusCode}`);
     }
     return parseStored(resource, division);
   } catch (error) {
