@@ -1,6 +1,6 @@
-import type { BicepFile, SyntaxNode } from '../bicep-model.js';
+import type { SyntaxNode } from '../bicep-model.js';
 import { lineOf, stringContent } from '../bicep-model.js';
-import { FindingList, type Project, type Rule } from '../rule.js';
+import { FindingList, type Rule } from '../rule.js';
 
 function walk(node: SyntaxNode, visit: (node: SyntaxNode) => void): void {
   visit(node);
