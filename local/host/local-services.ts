@@ -58,7 +58,12 @@ export async function createLocalServices(options: LocalServicesOptions): Promis
   const postgres = await startEmbeddedPostgres(
     options.inMemoryStore === true ? {} : { dataDir: join(config.dataDir, 'pg') },
   );
-  const auditPool = new pg.Pool({ connectionString: postgres.url, max: 2 });
+  // One connection: the embedded store multiplexes sockets onto one session, and the verifier's
+  // reads run outside a transaction, which must not interleave with another client's statements.
+  const auditPool = new pg.Pool({ connectionString: postgres.url, max: 1 });
+  // A dropped connection is reported on the pool and on the client; unheard, it ends the process.
+  auditPool.on('error', () => logger.warn('audit.pool_error', { store: 'postgres' }));
+  auditPool.on('connect', (client) => client.on('error', () => undefined));
   let db: AppDatabase | undefined;
   try {
     db = createPostgresAppDatabase(postgres.url, logger, { maxConnections: 8 });

@@ -51,6 +51,9 @@ interface Head {
   readonly hash: string;
 }
 
+/** Most events one transaction carries. */
+const MAX_BATCH = 100;
+
 const EVENT_TYPES: ReadonlySet<unknown> = new Set(
   AuditEventSchema.options.map((option) => option.shape.type.value),
 );
@@ -166,22 +169,26 @@ export function createPostgresAuditTrail(
     });
   };
 
-  /** Inserts one entry; false when the store already held it (a retry after a lost reply). */
-  const insertEntry = (entry: AuditOutboxEntry): Promise<boolean> =>
+  /**
+   * Inserts entries in order in one transaction (group commit) and returns how many were new;
+   * an entry the store already holds (a retry after a lost reply) is skipped.
+   */
+  const insertEntries = (entries: readonly AuditOutboxEntry[]): Promise<number> =>
     db.transaction().execute(async (trx) => {
-      const head = await begin(trx);
+      let head = await begin(trx);
       const seen = await trx
         .selectFrom('audit_events')
         .select('event_id')
-        .where('event_id', '=', entry.id)
-        .executeTakeFirst();
-      if (seen !== undefined) return false;
-      const seq = head.seq + 1;
-      const link = { seq, occurredAt: entry.occurredAt, prevHash: head.hash, event: entry.event };
-      const hash = computeAuditHash(link);
-      await trx
-        .insertInto('audit_events')
-        .values({
+        .where('event_id', 'in', entries.map((entry) => entry.id))
+        .execute();
+      const seenIds = new Set(seen.map((row) => row.event_id));
+      const rows = [];
+      const checkpoints: Head[] = [];
+      for (const entry of entries.filter((candidate) => !seenIds.has(candidate.id))) {
+        const seq = head.seq + 1;
+        const link = { seq, occurredAt: entry.occurredAt, prevHash: head.hash, event: entry.event };
+        const hash = computeAuditHash(link);
+        rows.push({
           seq,
           event_id: entry.id,
           occurred_at: entry.occurredAt,
@@ -189,10 +196,15 @@ export function createPostgresAuditTrail(
           event: JSON.stringify(entry.event),
           prev_hash: head.hash,
           hash,
-        })
-        .execute();
-      if (seq % checkpointEvery === 0) await insertCheckpoint(trx, { seq, hash });
-      return true;
+        });
+        head = { seq, hash };
+        if (seq % checkpointEvery === 0) checkpoints.push(head);
+      }
+      // One statement: the head-link trigger still checks each row, in order, against the row
+      // inserted just before it (a BEFORE ROW trigger sees the statement's earlier rows).
+      if (rows.length > 0) await trx.insertInto('audit_events').values(rows).execute();
+      for (const checkpoint of checkpoints) await insertCheckpoint(trx, checkpoint);
+      return rows.length;
     });
 
   const drain = async (): Promise<number> => {
@@ -200,9 +212,10 @@ export function createPostgresAuditTrail(
     let settled = 0;
     let written = 0;
     try {
-      for (const entry of contents.entries) {
-        if (await insertEntry(entry)) written += 1;
-        settled += 1;
+      for (let start = 0; start < contents.entries.length; start += MAX_BATCH) {
+        const batch = contents.entries.slice(start, start + MAX_BATCH);
+        written += await insertEntries(batch);
+        settled += batch.length;
       }
     } finally {
       if (settled > 0 || contents.corruptLines.length > 0) await outbox.settle(contents, settled);
@@ -216,9 +229,9 @@ export function createPostgresAuditTrail(
     return written;
   };
 
-  const spill = async (entry: AuditOutboxEntry, storeError: unknown): Promise<void> => {
+  const spill = async (entries: readonly AuditOutboxEntry[], storeError: unknown): Promise<void> => {
     try {
-      await outbox.append(entry);
+      for (const entry of entries) await outbox.append(entry);
       outboxMayHaveEntries = true;
     } catch (outboxError) {
       logger.error('audit.unavailable', { code: errorCodeOf(outboxError), store: 'outbox' });
@@ -229,14 +242,38 @@ export function createPostgresAuditTrail(
     logger.error('audit.store_unavailable', { code: errorCodeOf(storeError), store: 'postgres' });
   };
 
-  const write = async (entry: AuditOutboxEntry): Promise<void> => {
+  const writeBatch = async (entries: readonly AuditOutboxEntry[]): Promise<void> => {
     try {
       if (outboxMayHaveEntries) await drain();
-      await insertEntry(entry);
+      await insertEntries(entries);
     } catch (storeError) {
-      await spill(entry, storeError);
+      await spill(entries, storeError);
     }
   };
+
+  // Events that arrive while a batch is being written wait for the next one: under load one
+  // transaction carries many events, and each caller still resolves only once its event is
+  // durable (in the store, or in the outbox).
+  let waiting: { entry: AuditOutboxEntry; settle: (error?: unknown) => void }[] = [];
+  const write = (entry: AuditOutboxEntry): Promise<void> =>
+    new Promise<void>((resolve, reject) => {
+      const isFirst = waiting.length === 0;
+      waiting.push({ entry, settle: (error) => (error === undefined ? resolve() : reject(error)) });
+      if (!isFirst) return;
+      void serialise(async () => {
+        const batch = waiting.slice(0, MAX_BATCH);
+        waiting = waiting.slice(MAX_BATCH);
+        const rest = waiting;
+        waiting = [];
+        for (const pending of rest) void write(pending.entry).then(() => pending.settle(), pending.settle);
+        try {
+          await writeBatch(batch.map((pending) => pending.entry));
+          for (const pending of batch) pending.settle();
+        } catch (error) {
+          for (const pending of batch) pending.settle(error);
+        }
+      });
+    });
 
   const toEntry = (event: AuditEvent): AuditOutboxEntry => ({
     id: randomUUID(),
@@ -247,10 +284,10 @@ export function createPostgresAuditTrail(
   return {
     async append(event) {
       const parsed = AuditEventSchema.safeParse(event);
-      if (parsed.success) return serialise(() => write(toEntry(parsed.data)));
+      if (parsed.success) return write(toEntry(parsed.data));
       const substitute = rejectionEvent(event, parsed.error.issues[0]?.path[0]);
       logger.warn('audit.event_rejected', { reason: String(substitute.detail?.['field']) });
-      await serialise(() => write(toEntry(substitute)));
+      await write(toEntry(substitute));
       throw new AppError('INTERNAL', 'Audit event failed validation and was not written');
     },
 

@@ -139,4 +139,23 @@ describe('token verifier', () => {
     const error = await rejection(verifier, token);
     expect(error.message).not.toContain(token.split('.')[1]);
   });
+
+  it('stops honouring a remembered token once it expires', async () => {
+    let clock = NOW * 1000;
+    const remembering = createTokenVerifier({
+      issuer: TEST_ISSUER,
+      audience: TEST_AUDIENCE,
+      tenantId: TEST_TENANT,
+      maxTokenBytes: 8192,
+      maxTokenAgeSeconds: 86_400,
+      clockSkewSeconds: 60,
+      keys: forge.keys,
+      currentDate: () => new Date(clock),
+    });
+    const token = await forge.token({ exp: NOW + 300 });
+    await expect(remembering.verify(token)).resolves.toBeDefined();
+    clock = (NOW + 300 + 61) * 1000;
+    const error = await rejection(remembering, token);
+    expect(error.details.reason).toBe('ERR_JWT_EXPIRED');
+  });
 });

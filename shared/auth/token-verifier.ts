@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+
 import {
   createRemoteJWKSet,
   decodeProtectedHeader,
@@ -29,6 +31,14 @@ export interface TokenVerifierOptions {
   readonly keys: JWTVerifyGetKey;
   /** Fixed "now" for tests. */
   readonly currentDate?: () => Date;
+  /** Verified tokens remembered until they expire; 0 turns the cache off. Default 10,000. */
+  readonly cacheSize?: number;
+}
+
+interface CachedPrincipal {
+  readonly principal: VerifiedPrincipal;
+  readonly notBefore: number;
+  readonly expires: number;
 }
 
 export interface TokenVerifier {
@@ -49,6 +59,9 @@ const ClaimsSchema = z.object({
   roles: z.array(z.string()).max(64).optional(),
   idtyp: z.enum(['app', 'user']).optional(),
   divisions: z.array(z.string()).max(64).optional(),
+  exp: z.number(),
+  nbf: z.number(),
+  iat: z.number(),
 });
 
 /**
@@ -91,44 +104,80 @@ function rolesFor(claimed: readonly string[], kind: 'user' | 'app'): Role[] {
   return kind === 'app' ? known : known.filter((role) => !APP_ONLY_ROLES.includes(role));
 }
 
-/** Builds the verifier the pipeline uses. Configuration errors surface at cold start. */
+/**
+ * Builds the verifier the pipeline uses. Configuration errors surface at cold start.
+ *
+ * A token that verified is remembered, keyed by its SHA-256, until its `exp`: a client reusing
+ * its token costs one hash, not one RSA verification. The cached answer is still refused outside
+ * the token's own `nbf`..`exp` window, so caching never extends a token's life.
+ */
 export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifier {
   const now = options.currentDate;
+  const cacheSize = options.cacheSize ?? 10_000;
+  const cache = new Map<string, CachedPrincipal>();
+  const skewMs = options.clockSkewSeconds * 1000;
+
+  const remember = (key: string, entry: CachedPrincipal): void => {
+    if (cacheSize === 0) return;
+    if (cache.size >= cacheSize) {
+      const oldest = cache.keys().next();
+      if (oldest.done !== true) cache.delete(oldest.value);
+    }
+    cache.set(key, entry);
+  };
+
   return {
     async verify(token) {
       if (token.length > options.maxTokenBytes) throw rejectToken('oversized');
-      assertSafeHeader(token);
-      let payload: unknown;
-      try {
-        const result = await jwtVerify(token, options.keys, {
-          algorithms: [...ACCEPTED_ALGORITHMS],
-          issuer: options.issuer,
-          audience: options.audience,
-          requiredClaims: ['exp', 'iat', 'nbf', 'tid', 'oid', 'sub', 'ver'],
-          maxTokenAge: options.maxTokenAgeSeconds,
-          clockTolerance: options.clockSkewSeconds,
-          ...(now === undefined ? {} : { currentDate: now() }),
-        });
-        payload = result.payload;
-      } catch (cause) {
-        const code = cause instanceof joseErrors.JOSEError ? cause.code : 'verification_failed';
-        throw rejectToken(code, cause);
+      const key = createHash('sha256').update(token).digest('base64url');
+      const cached = cache.get(key);
+      const at = (now?.() ?? new Date()).getTime();
+      if (cached !== undefined) {
+        if (at - skewMs < cached.expires && at + skewMs >= cached.notBefore)
+          return cached.principal;
+        cache.delete(key);
       }
-      const claims = ClaimsSchema.safeParse(payload);
-      if (!claims.success) throw rejectToken('claims_shape');
-      if (claims.data.tid !== options.tenantId) throw rejectToken('tenant_mismatch');
-      const kind = claims.data.idtyp === 'app' ? 'app' : 'user';
-      const roles = rolesFor(claims.data.roles ?? [], kind);
-      const divisions = (claims.data.divisions ?? []).filter(isDivision) as Division[];
-      return createVerifiedPrincipal({
-        id: claims.data.oid,
-        tenantId: claims.data.tid,
-        kind,
-        roles,
-        permissions: permissionsOf(roles),
-        divisions: [...new Set(divisions)],
-        clearance: clearanceOf(roles),
-      });
+      const verified = await verifyUncached(token);
+      remember(key, verified);
+      return verified.principal;
     },
   };
+
+  async function verifyUncached(token: string): Promise<CachedPrincipal> {
+    assertSafeHeader(token);
+    let payload: unknown;
+    try {
+      const result = await jwtVerify(token, options.keys, {
+        algorithms: [...ACCEPTED_ALGORITHMS],
+        issuer: options.issuer,
+        audience: options.audience,
+        requiredClaims: ['exp', 'iat', 'nbf', 'tid', 'oid', 'sub', 'ver'],
+        maxTokenAge: options.maxTokenAgeSeconds,
+        clockTolerance: options.clockSkewSeconds,
+        ...(now === undefined ? {} : { currentDate: now() }),
+      });
+      payload = result.payload;
+    } catch (cause) {
+      const code = cause instanceof joseErrors.JOSEError ? cause.code : 'verification_failed';
+      throw rejectToken(code, cause);
+    }
+    const claims = ClaimsSchema.safeParse(payload);
+    if (!claims.success) throw rejectToken('claims_shape');
+    if (claims.data.tid !== options.tenantId) throw rejectToken('tenant_mismatch');
+    const kind = claims.data.idtyp === 'app' ? 'app' : 'user';
+    const roles = rolesFor(claims.data.roles ?? [], kind);
+    const divisions = (claims.data.divisions ?? []).filter(isDivision) as Division[];
+    const principal = createVerifiedPrincipal({
+      id: claims.data.oid,
+      tenantId: claims.data.tid,
+      kind,
+      roles,
+      permissions: permissionsOf(roles),
+      divisions: [...new Set(divisions)],
+      clearance: clearanceOf(roles),
+    });
+    const maxAgeEnd = (claims.data.iat + options.maxTokenAgeSeconds) * 1000;
+    const expires = Math.min(claims.data.exp * 1000, maxAgeEnd);
+    return { principal, notBefore: claims.data.nbf * 1000, expires };
+  }
 }

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { ServiceBusClient } from '@azure/service-bus';
+import { calculateJwkThumbprint, type JWK } from 'jose';
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import { z } from 'zod';
@@ -86,6 +87,8 @@ export async function createAzureServices(): Promise<Services> {
     connectionTimeoutMillis: 5000,
   };
   const db = createPostgresAppDatabase(new pg.Pool({ ...poolConfig, max: 10 }), logger);
+  const auditPool = new pg.Pool({ ...poolConfig, max: 2 });
+  auditPool.on('error', () => logger.warn('audit.pool_error', { store: 'postgres' }));
   const kek = createKeyVaultKek({
     vaultUrl: env.EDS_KEYVAULT_URL,
     keyName: env.EDS_KEYVAULT_KEY_NAME,
@@ -94,9 +97,9 @@ export async function createAzureServices(): Promise<Services> {
   const secrets = createKeyVaultSecretSource({ vaultUrl: env.EDS_KEYVAULT_URL, credential });
   const signingPem = await secrets.getSecret(env.EDS_AUDIT_SIGNING_SECRET_NAME);
   const privateKey = createPrivateKey(signingPem.value);
-  const keyId = createPublicKey(privateKey).export({ format: 'jwk' }).x ?? 'audit';
+  const keyId = await calculateJwkThumbprint(createPublicKey(privateKey).export({ format: 'jwk' }) as JWK);
   const audit = createPostgresAuditTrail(
-    new Kysely<AuditTables>({ dialect: new PostgresDialect({ pool: new pg.Pool({ ...poolConfig, max: 2 }) }) }),
+    new Kysely<AuditTables>({ dialect: new PostgresDialect({ pool: auditPool }) }),
     {
       signingKey: { keyId, privateKey },
       checkpointEvery: config.auditCheckpointEvery,

@@ -1,0 +1,179 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+import { createLocalJWKSet } from 'jose';
+
+import { createTokenVerifier } from '../shared/auth/token-verifier.js';
+import { createVerifiedPrincipal } from '../shared/auth/principal.js';
+import { clearanceOf, permissionsOf } from '../shared/auth/roles.js';
+import { listHttpFunctions } from '../shared/registry/function-registry.js';
+import { startLocalHost, type LocalHost } from '../local/host/start-local-host.js';
+import { listEntryPoints, measureColdStart } from './measure-cold-start.js';
+import { median, runLoad } from './load-loop.js';
+
+const ROUNDS = 3;
+const LOAD_MS = 3000;
+const CONCURRENCY = 8;
+const LIST_PATH = '/api/v1/awards?limit=50';
+
+let peakRss = 0;
+const sampler = setInterval(() => {
+  peakRss = Math.max(peakRss, process.memoryUsage().rss);
+}, 50);
+
+function row(label: string, value: string, target = ''): void {
+  process.stdout.write(`${label.padEnd(52)} ${value.padStart(16)}  ${target}\n`);
+}
+
+/** A server that calls the list handler directly: the same operation, no pipeline. */
+async function startBypassServer(): Promise<{ url: string; close(): Promise<void> }> {
+  const definition = listHttpFunctions().find((fn) => fn.name === 'data-list-awards');
+  if (definition === undefined) throw new Error('data-list-awards is not registered');
+  const roles = ['EDS.Analyst'] as const;
+  const principal = createVerifiedPrincipal({
+    id: randomUUID(),
+    tenantId: 'bench',
+    kind: 'user',
+    roles,
+    permissions: permissionsOf(roles),
+    divisions: ['DC', 'MD', 'VA', 'CA', 'NY', 'TX'],
+    clearance: clearanceOf(roles),
+  });
+  const query = definition.query?.parse({ limit: '50' });
+  const server = createServer((_request, response) => {
+    definition
+      .handler({ principal, params: {}, query, body: undefined, headers: new Map(), correlationId: randomUUID() })
+      .then((result) => {
+        response.writeHead(result.status ?? 200, { 'Content-Type': 'application/json' });
+        response.end(JSON.stringify(result.body));
+      })
+      .catch(() => {
+        response.writeHead(500);
+        response.end();
+      });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+async function benchPipeline(host: LocalHost): Promise<void> {
+  const token = await host.services.issuer.mint({
+    roles: ['EDS.Analyst'],
+    divisions: ['DC', 'MD', 'VA', 'CA', 'NY', 'TX'],
+  });
+  const bypass = await startBypassServer();
+  const pipelineUrl = `http://127.0.0.1:${host.port}${LIST_PATH}`;
+  const headers = { authorization: `Bearer ${token}` };
+  await runLoad(pipelineUrl, { headers, concurrency: CONCURRENCY, durationMs: 500 });
+  await runLoad(bypass.url, { concurrency: CONCURRENCY, durationMs: 500 });
+  const withPipeline: number[] = [];
+  const without: number[] = [];
+  for (let round = 0; round < ROUNDS; round += 1) {
+    const a = await runLoad(pipelineUrl, { headers, concurrency: CONCURRENCY, durationMs: LOAD_MS });
+    const b = await runLoad(bypass.url, { concurrency: CONCURRENCY, durationMs: LOAD_MS });
+    if (a.errors > 0 || b.errors > 0) throw new Error('bench requests failed');
+    withPipeline.push(a.perSecond);
+    without.push(b.perSecond);
+  }
+  await bypass.close();
+  const ratio = median(withPipeline) / median(without);
+  row('list awards, full pipeline (req/s)', median(withPipeline).toFixed(0));
+  row('list awards, pipeline bypassed (req/s)', median(without).toFixed(0));
+  row('pipeline cost (1 - ratio)', `${((1 - ratio) * 100).toFixed(1)}%`, 'target < 5%');
+}
+
+function options(host: LocalHost) {
+  const { config } = host.services;
+  return {
+    issuer: config.issuer,
+    audience: config.audience,
+    tenantId: config.tenantId,
+    maxTokenBytes: config.maxTokenBytes,
+    maxTokenAgeSeconds: config.maxTokenAgeSeconds,
+    clockSkewSeconds: config.clockSkewSeconds,
+  };
+}
+
+async function benchJwt(host: LocalHost): Promise<void> {
+  const { issuer } = host.services;
+  const verifier = createTokenVerifier({
+    ...options(host),
+    keys: createLocalJWKSet(issuer.jwks() as Parameters<typeof createLocalJWKSet>[0]),
+    cacheSize: 0,
+  });
+  const token = await issuer.mint({ roles: ['EDS.Reader'], divisions: ['DC'] });
+  const count = 3000;
+  const started = performance.now();
+  for (let i = 0; i < count; i += 1) await verifier.verify(token);
+  row('JWT verifications, full RS256 (per s)', (count / ((performance.now() - started) / 1000)).toFixed(0));
+  const cached = createTokenVerifier({ ...options(host), keys: createLocalJWKSet(issuer.jwks() as Parameters<typeof createLocalJWKSet>[0]) });
+  const cachedStarted = performance.now();
+  for (let i = 0; i < count; i += 1) await cached.verify(token);
+  row('JWT verifications, repeat token cached (per s)', (count / ((performance.now() - cachedStarted) / 1000)).toFixed(0));
+}
+
+async function benchAudit(host: LocalHost): Promise<void> {
+  const { auditTrail } = host.services;
+  const count = 2000;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: count }, (_, i) =>
+      auditTrail.append({
+        type: 'security.event',
+        actor: 'bench',
+        correlationId: randomUUID(),
+        outcome: 'success',
+        name: 'bench.append',
+        detail: { index: i },
+      }),
+    ),
+  );
+  row('audit appends (per s, 2,000 concurrent)', (count / ((performance.now() - started) / 1000)).toFixed(0));
+  const verifyStarted = performance.now();
+  const result = await auditTrail.verify();
+  const events = result.count;
+  row('audit verification (events per s)', (events / ((performance.now() - verifyStarted) / 1000)).toFixed(0), `${result.status}, ${events} events`);
+}
+
+async function benchColdStart(): Promise<void> {
+  const distFunctions = fileURLToPath(new URL('../functions', import.meta.url));
+  const entryPoints = await listEntryPoints(distFunctions);
+  const samples: number[] = [];
+  for (let i = 0; i < 5; i += 1) samples.push(await measureColdStart(entryPoints));
+  row(`load ${entryPoints.length} compiled entry points (ms, median of 5)`, median(samples).toFixed(0), 'target < 300 ms');
+}
+
+async function main(): Promise<void> {
+  const dataDir = await mkdtemp(join(tmpdir(), 'eds-bench-'));
+  process.stdout.write(`EDS benchmark — node ${process.version}, loopback only, data in ${dataDir}\n\n`);
+  await benchColdStart();
+  const host = await startLocalHost({
+    port: 0,
+    env: { EDS_DATA_DIR: dataDir, EDS_LOG_LEVEL: 'silent', EDS_RATE_LIMIT_PER_PRINCIPAL: '100000000', EDS_RATE_LIMIT_PER_ADDRESS: '100000000' },
+  });
+  try {
+    await benchPipeline(host);
+    await benchJwt(host);
+    await benchAudit(host);
+    const extras = await import('./store-bench.js').catch(() => undefined);
+    if (extras !== undefined) await extras.runStoreBench(host, row);
+  } finally {
+    await host.close();
+    await rm(dataDir, { recursive: true, force: true });
+    clearInterval(sampler);
+  }
+  row('peak resident memory, host with all data (MB)', (peakRss / 1024 / 1024).toFixed(0), 'target < 1,500 MB');
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`bench failed: ${error instanceof Error ? error.message : 'unknown'}\n`);
+  process.exitCode = 1;
+});

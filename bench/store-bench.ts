@@ -1,0 +1,17 @@
+import type { LocalHost } from '../local/host/start-local-host.js';
+
+type Row = (label: string, value: string, target?: string) => void;
+
+/** Store-level measurements: field encryption throughput. */
+export async function runStoreBench(host: LocalHost, row: Row): Promise<void> {
+  const { cipher } = host.services;
+  const count = 2000;
+  const started = performance.now();
+  const sealed = await Promise.all(
+    Array.from({ length: count }, (_, i) => cipher.encrypt(`12-345${String(i).padStart(4, '0')}`, `bench:${i}`)),
+  );
+  row('field encryptions (per s)', (count / ((performance.now() - started) / 1000)).toFixed(0));
+  const opened = performance.now();
+  await Promise.all(sealed.map((field, i) => cipher.decrypt(field, `bench:${i}`)));
+  row('field decryptions (per s)', (count / ((performance.now() - opened) / 1000)).toFixed(0));
+}
