@@ -6,8 +6,6 @@ import { defineHttpFunction } from '../../shared/http/define-http-function.js';
 import { getServices } from '../../shared/runtime/services.js';
 import type { DataResource, ListQueryBase } from './data-resource.js';
 import { pageSchema, RecordIdParamsSchema } from './list-query-schema.js';
-import { getRecord } from './operations/get-record.js';
-import { listRecords } from './operations/list-records.js';
 
 /** The principal of a protected function; the pipeline guarantees one, this narrows the type. */
 export function assertPrincipal(principal: VerifiedPrincipal | undefined): VerifiedPrincipal {
@@ -43,6 +41,8 @@ export function defineListFunction<T extends { id: number }, Q extends ListQuery
     response: pageSchema(resource.item as unknown as ZodObject, options.pageId),
     handler: async ({ principal, query }) => {
       const services = await getServices();
+      // Operations load on first call, not at cold start: the query builder is heavy to import.
+      const { listRecords } = await import('./operations/list-records.js');
       const page = await listRecords(services, assertPrincipal(principal), { resource, query });
       return { body: page, auditResource: resource.noun };
     },
@@ -68,6 +68,7 @@ export function defineGetFunction<T extends { id: number }, Q extends ListQueryB
     response: (resource.item as unknown as ZodObject).partial(),
     handler: async ({ principal, params }) => {
       const services = await getServices();
+      const { getRecord } = await import('./operations/get-record.js');
       const item = await getRecord(services, assertPrincipal(principal), {
         resource,
         id: params.id,

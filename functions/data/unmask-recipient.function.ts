@@ -2,11 +2,7 @@ import { defineHttpFunction } from '../../shared/http/define-http-function.js';
 import { getServices } from '../../shared/runtime/services.js';
 import { assertPrincipal } from './define-data-functions.js';
 import { RecordIdParamsSchema } from './list-query-schema.js';
-import {
-  unmaskRecipient,
-  UnmaskedRecipientSchema,
-  UnmaskRecipientBodySchema,
-} from './operations/unmask-recipient.js';
+import { UnmaskedRecipientSchema, UnmaskRecipientBodySchema } from './unmask-recipient-schemas.js';
 
 /**
  * `POST /api/v1/recipients/{id}/unmask`: a recipient's EIN in clear, for a stated reason.
@@ -25,6 +21,8 @@ defineHttpFunction({
   response: UnmaskedRecipientSchema,
   handler: async ({ principal, params, body, correlationId }) => {
     const services = await getServices();
+    // Loaded on first call: the query builder would otherwise weigh on every cold start.
+    const { unmaskRecipient } = await import('./operations/unmask-recipient.js');
     const result = await unmaskRecipient(services, assertPrincipal(principal), {
       id: params.id,
       body,

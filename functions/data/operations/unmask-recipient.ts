@@ -1,29 +1,20 @@
-import { z } from 'zod';
-
 import { hasPermission, type VerifiedPrincipal } from '../../../shared/auth/principal.js';
 import type { EncryptedField } from '../../../shared/crypto/field-cipher.js';
 import { AppError } from '../../../shared/errors/app-error.js';
 import type { DataDeps } from '../data-deps.js';
+import {
+  UNMASKABLE_RECIPIENT_FIELDS,
+  type UnmaskRecipientBody,
+  type UnmaskedRecipient,
+} from '../unmask-recipient-schemas.js';
 
-/** Fields of a recipient that can be unmasked. */
-export const UNMASKABLE_RECIPIENT_FIELDS = ['ein'] as const;
-
-export const UnmaskRecipientBodySchema = z
-  .object({
-    fields: z
-      .array(z.enum(UNMASKABLE_RECIPIENT_FIELDS))
-      .min(1)
-      .max(UNMASKABLE_RECIPIENT_FIELDS.length)
-      .refine((fields) => new Set(fields).size === fields.length, { message: 'duplicate field' }),
-    reason: z.string().trim().min(10).max(500),
-  })
-  .strict();
-export type UnmaskRecipientBody = z.infer<typeof UnmaskRecipientBodySchema>;
-
-export const UnmaskedRecipientSchema = z
-  .object({ id: z.number().int(), ein: z.string().optional() })
-  .meta({ id: 'UnmaskedRecipient' });
-export type UnmaskedRecipient = z.infer<typeof UnmaskedRecipientSchema>;
+export {
+  UNMASKABLE_RECIPIENT_FIELDS,
+  UnmaskRecipientBodySchema,
+  UnmaskedRecipientSchema,
+  type UnmaskRecipientBody,
+  type UnmaskedRecipient,
+} from '../unmask-recipient-schemas.js';
 
 export interface UnmaskRecipientInput {
   readonly id: number;
