@@ -13,7 +13,12 @@ export interface LoadResult {
  */
 export async function runLoad(
   url: string,
-  options: { headers?: Record<string, string>; concurrency: number; durationMs: number; expectStatus?: number },
+  options: {
+    headers?: Record<string, string>;
+    concurrency: number;
+    durationMs: number;
+    expectStatus?: number;
+  },
 ): Promise<LoadResult> {
   const deadline = performance.now() + options.durationMs;
   const latencies: number[] = [];

@@ -47,7 +47,14 @@ async function startBypassServer(): Promise<{ url: string; close(): Promise<void
   const query = definition.query?.parse({ limit: '50' });
   const server = createServer((_request, response) => {
     definition
-      .handler({ principal, params: {}, query, body: undefined, headers: new Map(), correlationId: randomUUID() })
+      .handler({
+        principal,
+        params: {},
+        query,
+        body: undefined,
+        headers: new Map(),
+        correlationId: randomUUID(),
+      })
       .then((result) => {
         response.writeHead(result.status ?? 200, { 'Content-Type': 'application/json' });
         response.end(JSON.stringify(result.body));
@@ -77,7 +84,11 @@ async function benchPipeline(host: LocalHost): Promise<void> {
   const withPipeline: number[] = [];
   const without: number[] = [];
   for (let round = 0; round < ROUNDS; round += 1) {
-    const a = await runLoad(pipelineUrl, { headers, concurrency: CONCURRENCY, durationMs: LOAD_MS });
+    const a = await runLoad(pipelineUrl, {
+      headers,
+      concurrency: CONCURRENCY,
+      durationMs: LOAD_MS,
+    });
     const b = await runLoad(bypass.url, { concurrency: CONCURRENCY, durationMs: LOAD_MS });
     if (a.errors > 0 || b.errors > 0) throw new Error('bench requests failed');
     withPipeline.push(a.perSecond);
@@ -113,11 +124,20 @@ async function benchJwt(host: LocalHost): Promise<void> {
   const count = 3000;
   const started = performance.now();
   for (let i = 0; i < count; i += 1) await verifier.verify(token);
-  row('JWT verifications, full RS256 (per s)', (count / ((performance.now() - started) / 1000)).toFixed(0));
-  const cached = createTokenVerifier({ ...options(host), keys: createLocalJWKSet(issuer.jwks() as Parameters<typeof createLocalJWKSet>[0]) });
+  row(
+    'JWT verifications, full RS256 (per s)',
+    (count / ((performance.now() - started) / 1000)).toFixed(0),
+  );
+  const cached = createTokenVerifier({
+    ...options(host),
+    keys: createLocalJWKSet(issuer.jwks() as Parameters<typeof createLocalJWKSet>[0]),
+  });
   const cachedStarted = performance.now();
   for (let i = 0; i < count; i += 1) await cached.verify(token);
-  row('JWT verifications, repeat token cached (per s)', (count / ((performance.now() - cachedStarted) / 1000)).toFixed(0));
+  row(
+    'JWT verifications, repeat token cached (per s)',
+    (count / ((performance.now() - cachedStarted) / 1000)).toFixed(0),
+  );
 }
 
 async function benchAudit(host: LocalHost): Promise<void> {
@@ -136,11 +156,18 @@ async function benchAudit(host: LocalHost): Promise<void> {
       }),
     ),
   );
-  row('audit appends (per s, 2,000 concurrent)', (count / ((performance.now() - started) / 1000)).toFixed(0));
+  row(
+    'audit appends (per s, 2,000 concurrent)',
+    (count / ((performance.now() - started) / 1000)).toFixed(0),
+  );
   const verifyStarted = performance.now();
   const result = await auditTrail.verify();
   const events = result.count;
-  row('audit verification (events per s)', (events / ((performance.now() - verifyStarted) / 1000)).toFixed(0), `${result.status}, ${events} events`);
+  row(
+    'audit verification (events per s)',
+    (events / ((performance.now() - verifyStarted) / 1000)).toFixed(0),
+    `${result.status}, ${events} events`,
+  );
 }
 
 async function benchColdStart(): Promise<void> {
@@ -148,16 +175,27 @@ async function benchColdStart(): Promise<void> {
   const entryPoints = await listEntryPoints(distFunctions);
   const samples: number[] = [];
   for (let i = 0; i < 5; i += 1) samples.push(await measureColdStart(entryPoints));
-  row(`load ${entryPoints.length} compiled entry points (ms, median of 5)`, median(samples).toFixed(0), 'target < 300 ms');
+  row(
+    `load ${entryPoints.length} compiled entry points (ms, median of 5)`,
+    median(samples).toFixed(0),
+    'target < 300 ms',
+  );
 }
 
 async function main(): Promise<void> {
   const dataDir = await mkdtemp(join(tmpdir(), 'eds-bench-'));
-  process.stdout.write(`EDS benchmark — node ${process.version}, loopback only, data in ${dataDir}\n\n`);
+  process.stdout.write(
+    `EDS benchmark — node ${process.version}, loopback only, data in ${dataDir}\n\n`,
+  );
   await benchColdStart();
   const host = await startLocalHost({
     port: 0,
-    env: { EDS_DATA_DIR: dataDir, EDS_LOG_LEVEL: 'silent', EDS_RATE_LIMIT_PER_PRINCIPAL: '100000000', EDS_RATE_LIMIT_PER_ADDRESS: '100000000' },
+    env: {
+      EDS_DATA_DIR: dataDir,
+      EDS_LOG_LEVEL: 'silent',
+      EDS_RATE_LIMIT_PER_PRINCIPAL: '100000000',
+      EDS_RATE_LIMIT_PER_ADDRESS: '100000000',
+    },
   });
   try {
     await benchPipeline(host);
@@ -170,7 +208,11 @@ async function main(): Promise<void> {
     await rm(dataDir, { recursive: true, force: true });
     clearInterval(sampler);
   }
-  row('peak resident memory, host with all data (MB)', (peakRss / 1024 / 1024).toFixed(0), 'target < 1,500 MB');
+  row(
+    'peak resident memory, host with all data (MB)',
+    (peakRss / 1024 / 1024).toFixed(0),
+    'target < 1,500 MB',
+  );
 }
 
 main().catch((error: unknown) => {

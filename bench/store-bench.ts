@@ -8,7 +8,9 @@ export async function runStoreBench(host: LocalHost, row: Row): Promise<void> {
   const count = 2000;
   const started = performance.now();
   const sealed = await Promise.all(
-    Array.from({ length: count }, (_, i) => cipher.encrypt(`12-345${String(i).padStart(4, '0')}`, `bench:${i}`)),
+    Array.from({ length: count }, (_, i) =>
+      cipher.encrypt(`12-345${String(i).padStart(4, '0')}`, `bench:${i}`),
+    ),
   );
   row('field encryptions (per s)', (count / ((performance.now() - started) / 1000)).toFixed(0));
   const opened = performance.now();

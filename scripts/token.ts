@@ -31,7 +31,9 @@ async function main(): Promise<void> {
   const unknown = [...roles.filter((r) => !isRole(r)), ...divisions.filter((d) => !isDivision(d))];
   const lifetime = Number(values.lifetime);
   if (unknown.length > 0 || !Number.isInteger(lifetime) || lifetime < 60 || lifetime > 86_400) {
-    process.stderr.write(`Unknown role or division, or bad lifetime: ${unknown.join(', ')}\n${USAGE}\n`);
+    process.stderr.write(
+      `Unknown role or division, or bad lifetime: ${unknown.join(', ')}\n${USAGE}\n`,
+    );
     process.exitCode = 2;
     return;
   }

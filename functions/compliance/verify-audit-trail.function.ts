@@ -5,7 +5,11 @@ import { getServices } from '../../shared/runtime/services.js';
 
 const AuditVerificationSchema = z
   .discriminatedUnion('status', [
-    z.object({ status: z.literal('intact'), count: z.number().int(), lastSequence: z.number().int() }),
+    z.object({
+      status: z.literal('intact'),
+      count: z.number().int(),
+      lastSequence: z.number().int(),
+    }),
     z.object({
       status: z.literal('broken'),
       count: z.number().int(),

@@ -20,7 +20,9 @@ describe('GET /api/v1/audit/verify', () => {
     ['EDS.Admin', 403],
     ['EDS.Reader', 403],
   ])('answers %s with %i', async (role, status) => {
-    const response = await t.request('GET', '/api/v1/audit/verify', { token: await t.token([role], []) });
+    const response = await t.request('GET', '/api/v1/audit/verify', {
+      token: await t.token([role], []),
+    });
     expect(response.status).toBe(status);
   });
 
@@ -32,7 +34,9 @@ describe('GET /api/v1/audit/verify', () => {
     await t.host.services.db.unsafeWithoutScope(async (db) => {
       // An attacker with owner rights: the append-only trigger has to be switched off first.
       await sql`ALTER TABLE audit_events DISABLE TRIGGER USER`.execute(db);
-      await sql`UPDATE audit_events SET event = jsonb_set(event, '{status}', '299') WHERE seq = 3`.execute(db);
+      await sql`UPDATE audit_events SET event = jsonb_set(event, '{status}', '299') WHERE seq = 3`.execute(
+        db,
+      );
       await sql`ALTER TABLE audit_events ENABLE TRIGGER USER`.execute(db);
     });
     const broken = await t.request('GET', '/api/v1/audit/verify', { token });

@@ -1,11 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import { chmod, mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 
-import { SignJWT, calculateJwkThumbprint, exportJWK, generateKeyPair, importJWK, type JWK } from 'jose';
+import {
+  SignJWT,
+  calculateJwkThumbprint,
+  exportJWK,
+  generateKeyPair,
+  importJWK,
+  type JWK,
+} from 'jose';
 import { z } from 'zod';
 
 import { isAzureRuntime } from '../../shared/config/app-config.js';
+import { resolveInside } from '../../shared/fs/safe-path.js';
 import type { IssuerDocuments } from '../../shared/runtime/services.js';
 
 /**
@@ -44,7 +51,7 @@ const PrivateJwkSchema = z
   .object({ kty: z.literal('RSA'), n: z.string(), e: z.string(), d: z.string(), kid: z.string() })
   .passthrough();
 
-export const DEV_ISSUER_KEY_FILE = join('dev-issuer', 'signing-key.jwk.json');
+export const DEV_ISSUER_KEY_FILE = 'dev-issuer/signing-key.jwk.json';
 
 async function assertOwnerOnly(path: string): Promise<void> {
   const info = await stat(path);
@@ -55,10 +62,10 @@ async function assertOwnerOnly(path: string): Promise<void> {
 
 /** Loads the signing key, creating an RS256 key pair (owner-only file) on first use. */
 export async function loadDevSigningKey(dataDir: string): Promise<JWK & { kid: string }> {
-  const path = join(dataDir, DEV_ISSUER_KEY_FILE);
+  const path = resolveInside(dataDir, 'dev-issuer', 'signing-key.jwk.json');
   try {
     await assertOwnerOnly(path);
-    return PrivateJwkSchema.parse(JSON.parse(await readFile(path, 'utf8'))) as JWK & { kid: string };
+    return PrivateJwkSchema.parse(JSON.parse(await readFile(path, 'utf8')));
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
   }
@@ -66,7 +73,7 @@ export async function loadDevSigningKey(dataDir: string): Promise<JWK & { kid: s
   const jwk = await exportJWK(privateKey);
   const kid = await calculateJwkThumbprint(jwk);
   const keyed = { ...jwk, kid, alg: 'RS256', use: 'sig' };
-  await mkdir(join(dataDir, 'dev-issuer'), { recursive: true, mode: 0o700 });
+  await mkdir(resolveInside(dataDir, 'dev-issuer'), { recursive: true, mode: 0o700 });
   const temp = `${path}.${process.pid}.tmp`;
   await writeFile(temp, JSON.stringify(keyed), { mode: 0o600 });
   await chmod(temp, 0o600);
@@ -114,7 +121,9 @@ export async function openDevIssuer(options: DevIssuerOptions): Promise<DevIssue
         ver: '2.0',
         roles: [...request.roles],
         azp: randomUUID(),
-        ...(request.app === true ? { idtyp: 'app' } : { scp: 'access_as_user', name: 'Local Developer' }),
+        ...(request.app === true
+          ? { idtyp: 'app' }
+          : { scp: 'access_as_user', name: 'Local Developer' }),
         ...(request.divisions === undefined ? {} : { divisions: [...request.divisions] }),
       };
       return new SignJWT(claims)

@@ -57,7 +57,12 @@ export function createInProcessQueue(options: InProcessQueueOptions): InProcessQ
         });
       }
     }
-    dead.push({ queueName: handler.queueName, messageId, deliveryCount: maxDeliveries, reason: 'MaxDeliveryCountExceeded' });
+    dead.push({
+      queueName: handler.queueName,
+      messageId,
+      deliveryCount: maxDeliveries,
+      reason: 'MaxDeliveryCountExceeded',
+    });
     options.logger.error('queue.dead_lettered', { queue: handler.queueName, messageId });
   }
 

@@ -53,12 +53,16 @@ function problemResponse(error: AppError): HttpResponseInit {
   return {
     status: problem.status,
     body: JSON.stringify(problem),
-    headers: { ...SECURITY_HEADERS, 'Content-Type': PROBLEM_CONTENT_TYPE, 'X-Correlation-Id': correlationId },
+    headers: {
+      ...SECURITY_HEADERS,
+      'Content-Type': PROBLEM_CONTENT_TYPE,
+      'X-Correlation-Id': correlationId,
+    },
   };
 }
 
 async function writeResponse(response: ServerResponse, init: HttpResponseInit): Promise<void> {
-  const headers = new Headers(init.headers as Record<string, string> | undefined);
+  const headers = new Headers(init.headers);
   response.statusCode = init.status ?? 200;
   headers.forEach((value, name) => response.setHeader(name, value));
   const body = init.body;
@@ -71,7 +75,9 @@ async function writeResponse(response: ServerResponse, init: HttpResponseInit): 
  * Serves registered HTTP functions the way the Functions host does: `/api/<route>`, a real
  * `HttpRequest` and `InvocationContext` per call, and the same pipeline the Azure adapter uses.
  */
-export async function startLocalHttpServer(options: LocalHttpServerOptions): Promise<LocalHttpServer> {
+export async function startLocalHttpServer(
+  options: LocalHttpServerOptions,
+): Promise<LocalHttpServer> {
   const table = createRouteTable(options.definitions);
   const adminTable = createRouteTable(options.adminDefinitions ?? []);
   const handlers = new Map<string, ReturnType<typeof createHttpHandler>>();
@@ -98,13 +104,18 @@ export async function startLocalHttpServer(options: LocalHttpServerOptions): Pro
     } catch {
       return problemResponse(new AppError('VALIDATION_FAILED', 'malformed path encoding'));
     }
-    if (lookup.kind === 'not_found') return problemResponse(new AppError('HTTP_NOT_FOUND', 'no route'));
+    if (lookup.kind === 'not_found')
+      return problemResponse(new AppError('HTTP_NOT_FOUND', 'no route'));
     if (lookup.kind === 'method_not_allowed') {
       const init = problemResponse(new AppError('HTTP_METHOD_NOT_ALLOWED', 'method not allowed'));
-      return { ...init, headers: { ...(init.headers as Record<string, string>), Allow: lookup.allowed.join(', ') } };
+      return {
+        ...init,
+        headers: { ...(init.headers as Record<string, string>), Allow: lookup.allowed.join(', ') },
+      };
     }
     const body = method === 'GET' || method === 'HEAD' ? Buffer.alloc(0) : await readBody(request);
-    if (body === 'too_large') return problemResponse(new AppError('HTTP_BODY_TOO_LARGE', 'body over host ceiling'));
+    if (body === 'too_large')
+      return problemResponse(new AppError('HTTP_BODY_TOO_LARGE', 'body over host ceiling'));
     const headers: Record<string, string> = {};
     for (const [name, value] of Object.entries(request.headers)) {
       if (value === undefined || PLATFORM_HEADERS.has(name)) continue;
@@ -120,14 +131,19 @@ export async function startLocalHttpServer(options: LocalHttpServerOptions): Pro
       params,
       ...(body.length > 0 ? { body: { bytes: body } } : {}),
     });
-    const context = new InvocationContext({ invocationId: randomUUID(), functionName: definition.name });
+    const context = new InvocationContext({
+      invocationId: randomUUID(),
+      functionName: definition.name,
+    });
     return handlerFor(definition)(httpRequest, context);
   }
 
   const server = createServer((request, response) => {
     dispatch(request)
       .then((init) => writeResponse(response, init))
-      .catch(() => writeResponse(response, problemResponse(new AppError('INTERNAL', 'host failure'))));
+      .catch(() =>
+        writeResponse(response, problemResponse(new AppError('INTERNAL', 'host failure'))),
+      );
   });
   server.headersTimeout = 20_000;
   server.requestTimeout = 60_000;

@@ -1,5 +1,3 @@
-import { join } from 'node:path';
-
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 
@@ -18,6 +16,7 @@ import { APP_ROLE } from '../../shared/db/migrations/0001-financial-records.js';
 import { createPostgresAppDatabase } from '../../shared/db/postgres-app-database.js';
 import { seedFinanceData, type SeedReport } from '../../shared/db/seed/seed-finance-data.js';
 import { createRateLimiter } from '../../shared/http/rate-limiter.js';
+import { resolveInside } from '../../shared/fs/safe-path.js';
 import type { Logger } from '../../shared/logging/logger.js';
 import type { QueueFunctionDefinition } from '../../shared/registry/function-registry.js';
 import type { Services } from '../../shared/runtime/services.js';
@@ -56,7 +55,7 @@ export interface LocalServices extends Services {
 export async function createLocalServices(options: LocalServicesOptions): Promise<LocalServices> {
   const { config, logger } = options;
   const postgres = await startEmbeddedPostgres(
-    options.inMemoryStore === true ? {} : { dataDir: join(config.dataDir, 'pg') },
+    options.inMemoryStore === true ? {} : { dataDir: resolveInside(config.dataDir, 'pg') },
   );
   // One connection: the embedded store multiplexes sockets onto one session, and the verifier's
   // reads run outside a transaction, which must not interleave with another client's statements.
@@ -68,7 +67,7 @@ export async function createLocalServices(options: LocalServicesOptions): Promis
   try {
     db = createPostgresAppDatabase(postgres.url, logger, { maxConnections: 8 });
     await migrateToLatest(db, logger);
-    const keyRing = await openLocalKeyRing(join(config.dataDir, 'keys'));
+    const keyRing = await openLocalKeyRing(resolveInside(config.dataDir, 'keys'));
     const cipher = createEnvelopeCipher(keyRing);
     const seedReport =
       options.skipSeed === true
@@ -80,7 +79,7 @@ export async function createLocalServices(options: LocalServicesOptions): Promis
         signingKey: keyRing.auditSigningKey(),
         checkpointEvery: config.auditCheckpointEvery,
         logger,
-        outboxDir: join(config.dataDir, 'audit-outbox'),
+        outboxDir: resolveInside(config.dataDir, 'audit-outbox'),
         role: APP_ROLE,
       },
     );

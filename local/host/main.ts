@@ -36,6 +36,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`EDS local host failed to start: ${error instanceof Error ? error.message : 'unknown error'}\n`);
+  process.stderr.write(
+    `EDS local host failed to start: ${error instanceof Error ? error.message : 'unknown error'}\n`,
+  );
   process.exitCode = 1;
 });

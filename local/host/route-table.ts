@@ -1,4 +1,7 @@
-import type { HttpFunctionDefinition, HttpMethod } from '../../shared/registry/function-registry.js';
+import type {
+  HttpFunctionDefinition,
+  HttpMethod,
+} from '../../shared/registry/function-registry.js';
 
 export interface RouteMatch {
   readonly definition: HttpFunctionDefinition;
@@ -46,7 +49,8 @@ export function createRouteTable(definitions: readonly HttpFunctionDefinition[])
       for (const route of compiled) {
         const found = route.pattern.exec(path);
         if (found === null) continue;
-        const isAllowed = route.definition.methods.includes(method as HttpMethod) || method === 'OPTIONS';
+        const isAllowed =
+          route.definition.methods.includes(method as HttpMethod) || method === 'OPTIONS';
         if (!isAllowed) {
           allowed.push(...route.definition.methods);
           continue;

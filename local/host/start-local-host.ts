@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import { z } from 'zod';
@@ -7,6 +7,7 @@ import { z } from 'zod';
 import '../../functions/index.js';
 import { devIssuerUrl, loadConfig, type AppConfig } from '../../shared/config/app-config.js';
 import { AppError } from '../../shared/errors/app-error.js';
+import { resolveInside } from '../../shared/fs/safe-path.js';
 import { createLogger, type Logger } from '../../shared/logging/logger.js';
 import {
   listHttpFunctions,
@@ -22,12 +23,13 @@ import { startTimerScheduler, type TimerScheduler } from './timer-scheduler.js';
 /** The package root: the nearest folder above this module holding `package.json`. */
 function packageRoot(): string {
   let dir = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(join(dir, 'package.json')) && dirname(dir) !== dir) dir = dirname(dir);
+  while (!existsSync(resolveInside(dir, 'package.json')) && dirname(dir) !== dir)
+    dir = dirname(dir);
   return dir;
 }
 
 /** The repository's copy of the public finance datasets (same path from source and `dist/`). */
-export const FINANCE_DATA_DIR = join(packageRoot(), 'data', 'finance');
+export const FINANCE_DATA_DIR = resolveInside(packageRoot(), 'data', 'finance');
 
 export interface LocalHostOptions {
   /** Variables layered over `process.env`. */
@@ -82,7 +84,9 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Lo
     host: '127.0.0.1',
     port: options.port ?? preliminary.port,
     definitions: listHttpFunctions(),
-    adminDefinitions: [adminRunDefinition((name) => timers?.runNow(name) ?? Promise.resolve(false))],
+    adminDefinitions: [
+      adminRunDefinition((name) => timers?.runNow(name) ?? Promise.resolve(false)),
+    ],
   });
   try {
     const issuer = devIssuerUrl(`http://localhost:${http.port}`, preliminary.tenantId);

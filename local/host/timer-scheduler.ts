@@ -27,9 +27,17 @@ export function startTimerScheduler(
     const started = performance.now();
     const task = timer
       .handler()
-      .then(() => logger.info('timer.completed', { function: timer.name, durationMs: Math.round(performance.now() - started) }))
+      .then(() =>
+        logger.info('timer.completed', {
+          function: timer.name,
+          durationMs: Math.round(performance.now() - started),
+        }),
+      )
       .catch((error: unknown) =>
-        logger.error('timer.failed', { function: timer.name, errorName: error instanceof Error ? error.name : 'unknown' }),
+        logger.error('timer.failed', {
+          function: timer.name,
+          errorName: error instanceof Error ? error.name : 'unknown',
+        }),
       )
       .finally(() => running.delete(timer.name));
     running.set(timer.name, task);

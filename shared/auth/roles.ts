@@ -88,7 +88,10 @@ export function clearanceOf(roles: readonly Role[]): Classification | undefined 
   let best: Classification | undefined;
   for (const role of roles) {
     const level = ROLE_CLEARANCE[role];
-    if (level !== undefined && (best === undefined || classificationRank(level) > classificationRank(best))) {
+    if (
+      level !== undefined &&
+      (best === undefined || classificationRank(level) > classificationRank(best))
+    ) {
       best = level;
     }
   }

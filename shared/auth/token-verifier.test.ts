@@ -50,7 +50,9 @@ describe('token verifier', () => {
   });
 
   it('accepts a well-formed token and derives roles, permissions and divisions', async () => {
-    const principal = await verifier.verify(await forge.token({ roles: ['EDS.Analyst', 'EDS.Bogus'], divisions: ['DC', 'ZZ', 'MD'] }));
+    const principal = await verifier.verify(
+      await forge.token({ roles: ['EDS.Analyst', 'EDS.Bogus'], divisions: ['DC', 'ZZ', 'MD'] }),
+    );
     expect(principal.roles).toEqual(['EDS.Analyst']);
     expect(principal.divisions).toEqual(['DC', 'MD']);
     expect(principal.permissions.has('search:query')).toBe(true);
@@ -60,13 +62,30 @@ describe('token verifier', () => {
   });
 
   const attacks: [string, (forge: TokenForge) => Promise<string>, string][] = [
-    ['rejects an unsigned token with alg none', async () => `${segment({ alg: 'none', typ: 'JWT' })}.${segment({ iss: TEST_ISSUER, aud: TEST_AUDIENCE, tid: TEST_TENANT, exp: NOW + 60 })}.`, 'algorithm_not_allowed'],
+    [
+      'rejects an unsigned token with alg none',
+      async () =>
+        `${segment({ alg: 'none', typ: 'JWT' })}.${segment({ iss: TEST_ISSUER, aud: TEST_AUDIENCE, tid: TEST_TENANT, exp: NOW + 60 })}.`,
+      'algorithm_not_allowed',
+    ],
     [
       'rejects an HS256 token keyed with the public key',
       async (f) => {
         const head = segment({ alg: 'HS256', typ: 'JWT', kid: f.jwk.kid });
-        const body = segment({ iss: TEST_ISSUER, aud: TEST_AUDIENCE, tid: TEST_TENANT, oid: '11111111-2222-4333-8444-555555555555', sub: 'x', ver: '2.0', iat: NOW, nbf: NOW, exp: NOW + 60 });
-        const mac = createHmac('sha256', JSON.stringify({ kty: 'RSA', n: f.jwk.n, e: f.jwk.e })).update(`${head}.${body}`).digest('base64url');
+        const body = segment({
+          iss: TEST_ISSUER,
+          aud: TEST_AUDIENCE,
+          tid: TEST_TENANT,
+          oid: '11111111-2222-4333-8444-555555555555',
+          sub: 'x',
+          ver: '2.0',
+          iat: NOW,
+          nbf: NOW,
+          exp: NOW + 60,
+        });
+        const mac = createHmac('sha256', JSON.stringify({ kty: 'RSA', n: f.jwk.n, e: f.jwk.e }))
+          .update(`${head}.${body}`)
+          .digest('base64url');
         return `${head}.${body}.${mac}`;
       },
       'algorithm_not_allowed',
@@ -75,44 +94,122 @@ describe('token verifier', () => {
       'rejects a token signed by a key not in the JWKS',
       async () => {
         const stranger = await createStrangerKey();
-        return new SignJWT({ tid: TEST_TENANT, oid: '11111111-2222-4333-8444-555555555555', ver: '2.0', roles: ['EDS.Admin'] })
+        return new SignJWT({
+          tid: TEST_TENANT,
+          oid: '11111111-2222-4333-8444-555555555555',
+          ver: '2.0',
+          roles: ['EDS.Admin'],
+        })
           .setProtectedHeader({ alg: 'RS256', kid: 'stranger' })
-          .setIssuer(TEST_ISSUER).setAudience(TEST_AUDIENCE).setSubject('x').setIssuedAt(NOW).setNotBefore(NOW).setExpirationTime(NOW + 60)
+          .setIssuer(TEST_ISSUER)
+          .setAudience(TEST_AUDIENCE)
+          .setSubject('x')
+          .setIssuedAt(NOW)
+          .setNotBefore(NOW)
+          .setExpirationTime(NOW + 60)
           .sign(stranger.privateKey);
       },
       'ERR_JWKS_NO_MATCHING_KEY',
     ],
-    ['rejects a token from another tenant\'s issuer', (f) => f.token({ iss: issuerFor(OTHER_TENANT), tid: OTHER_TENANT }), 'ERR_JWT_CLAIM_VALIDATION_FAILED'],
-    ['rejects a token whose tid names another tenant', (f) => f.token({ tid: OTHER_TENANT }), 'tenant_mismatch'],
-    ['rejects a token without exp', (f) => f.token({ exp: undefined }), 'ERR_JWT_CLAIM_VALIDATION_FAILED'],
-    ['rejects an expired token', (f) => f.token({ exp: NOW - 120, iat: NOW - 4000, nbf: NOW - 4000 }), 'ERR_JWT_EXPIRED'],
-    ['rejects a token not valid before a future nbf', (f) => f.token({ nbf: NOW + 600 }), 'ERR_JWT_CLAIM_VALIDATION_FAILED'],
-    ['rejects a token issued in the future', (f) => f.token({ iat: NOW + 600 }), 'ERR_JWT_CLAIM_VALIDATION_FAILED'],
-    ['rejects a token older than the maximum age', (f) => f.token({ iat: NOW - 90_000, nbf: NOW - 90_000 }), 'ERR_JWT_EXPIRED'],
-    ['rejects a token for another audience', (f) => f.token({ aud: 'api://someone-else' }), 'ERR_JWT_CLAIM_VALIDATION_FAILED'],
-    ['rejects a token from another issuer', (f) => f.token({ iss: 'https://evil.example/v2.0' }), 'ERR_JWT_CLAIM_VALIDATION_FAILED'],
+    [
+      "rejects a token from another tenant's issuer",
+      (f) => f.token({ iss: issuerFor(OTHER_TENANT), tid: OTHER_TENANT }),
+      'ERR_JWT_CLAIM_VALIDATION_FAILED',
+    ],
+    [
+      'rejects a token whose tid names another tenant',
+      (f) => f.token({ tid: OTHER_TENANT }),
+      'tenant_mismatch',
+    ],
+    [
+      'rejects a token without exp',
+      (f) => f.token({ exp: undefined }),
+      'ERR_JWT_CLAIM_VALIDATION_FAILED',
+    ],
+    [
+      'rejects an expired token',
+      (f) => f.token({ exp: NOW - 120, iat: NOW - 4000, nbf: NOW - 4000 }),
+      'ERR_JWT_EXPIRED',
+    ],
+    [
+      'rejects a token not valid before a future nbf',
+      (f) => f.token({ nbf: NOW + 600 }),
+      'ERR_JWT_CLAIM_VALIDATION_FAILED',
+    ],
+    [
+      'rejects a token issued in the future',
+      (f) => f.token({ iat: NOW + 600 }),
+      'ERR_JWT_CLAIM_VALIDATION_FAILED',
+    ],
+    [
+      'rejects a token older than the maximum age',
+      (f) => f.token({ iat: NOW - 90_000, nbf: NOW - 90_000 }),
+      'ERR_JWT_EXPIRED',
+    ],
+    [
+      'rejects a token for another audience',
+      (f) => f.token({ aud: 'api://someone-else' }),
+      'ERR_JWT_CLAIM_VALIDATION_FAILED',
+    ],
+    [
+      'rejects a token from another issuer',
+      (f) => f.token({ iss: 'https://evil.example/v2.0' }),
+      'ERR_JWT_CLAIM_VALIDATION_FAILED',
+    ],
     [
       'rejects a token that embeds its own jwk header',
       async (f) => {
         const stranger = await createStrangerKey();
         return new SignJWT({ tid: TEST_TENANT })
           .setProtectedHeader({ alg: 'RS256', jwk: stranger.publicJwk })
-          .setIssuer(TEST_ISSUER).setAudience(TEST_AUDIENCE).setExpirationTime(NOW + 60)
+          .setIssuer(TEST_ISSUER)
+          .setAudience(TEST_AUDIENCE)
+          .setExpirationTime(NOW + 60)
           .sign(stranger.privateKey)
           .then((t) => t)
           .catch(() => f.token({}, { jwk: stranger.publicJwk }));
       },
       'key_bearing_header',
     ],
-    ['rejects a token that points at a jku', (f) => f.token({}, { jku: 'http://127.0.0.1:1/keys' }), 'key_bearing_header'],
-    ['rejects a token with an x5u header', (f) => f.token({}, { x5u: 'http://127.0.0.1:1/cert' }), 'key_bearing_header'],
+    [
+      'rejects a token that points at a jku',
+      (f) => f.token({}, { jku: 'http://127.0.0.1:1/keys' }),
+      'key_bearing_header',
+    ],
+    [
+      'rejects a token with an x5u header',
+      (f) => f.token({}, { x5u: 'http://127.0.0.1:1/cert' }),
+      'key_bearing_header',
+    ],
     [
       'rejects a token with an unknown critical header',
-      async (f) => f.signRaw({ iss: TEST_ISSUER, aud: TEST_AUDIENCE, tid: TEST_TENANT, oid: '11111111-2222-4333-8444-555555555555', sub: 'x', ver: '2.0', iat: NOW, nbf: NOW, exp: NOW + 600 }, { crit: ['x-eds-unknown'], 'x-eds-unknown': true }),
+      async (f) =>
+        f.signRaw(
+          {
+            iss: TEST_ISSUER,
+            aud: TEST_AUDIENCE,
+            tid: TEST_TENANT,
+            oid: '11111111-2222-4333-8444-555555555555',
+            sub: 'x',
+            ver: '2.0',
+            iat: NOW,
+            nbf: NOW,
+            exp: NOW + 600,
+          },
+          { crit: ['x-eds-unknown'], 'x-eds-unknown': true },
+        ),
       'ERR_JOSE_NOT_SUPPORTED',
     ],
-    ['rejects an oversized token before parsing it', (f) => f.token({ padding: 'a'.repeat(9000) }), 'oversized'],
-    ['rejects a token missing the v2 version claim', (f) => f.token({ ver: '1.0' }), 'claims_shape'],
+    [
+      'rejects an oversized token before parsing it',
+      (f) => f.token({ padding: 'a'.repeat(9000) }),
+      'oversized',
+    ],
+    [
+      'rejects a token missing the v2 version claim',
+      (f) => f.token({ ver: '1.0' }),
+      'claims_shape',
+    ],
     ['rejects garbage that is not a JWS', async () => 'not.a.token', 'malformed_header'],
   ];
 
@@ -123,7 +220,9 @@ describe('token verifier', () => {
   });
 
   it('marks an app-only token as an app and keeps its app role', async () => {
-    const principal = await verifier.verify(await forge.token({ idtyp: 'app', roles: ['EDS.Jobs'] }));
+    const principal = await verifier.verify(
+      await forge.token({ idtyp: 'app', roles: ['EDS.Jobs'] }),
+    );
     expect(principal.kind).toBe('app');
     expect(principal.permissions.has('jobs:run')).toBe(true);
   });

@@ -166,7 +166,9 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
     if (claims.data.tid !== options.tenantId) throw rejectToken('tenant_mismatch');
     const kind = claims.data.idtyp === 'app' ? 'app' : 'user';
     const roles = rolesFor(claims.data.roles ?? [], kind);
-    const divisions = (claims.data.divisions ?? []).filter(isDivision) as Division[];
+    const divisions = (claims.data.divisions ?? []).filter((code): code is Division =>
+      isDivision(code),
+    );
     const principal = createVerifiedPrincipal({
       id: claims.data.oid,
       tenantId: claims.data.tid,

@@ -6,9 +6,12 @@ import { z } from 'zod';
  */
 export type Runtime = 'local' | 'azure';
 
-const csv = z
-  .string()
-  .transform((value) => value.split(',').map((part) => part.trim()).filter(Boolean));
+const csv = z.string().transform((value) =>
+  value
+    .split(',')
+    .map((part) => part.trim())
+    .filter(Boolean),
+);
 
 const EnvSchema = z.object({
   EDS_TENANT_ID: z.string().uuid().default('6f1d7a4e-0c1b-4e55-9a55-6d2f1e0de5a1'),
@@ -83,7 +86,9 @@ export function devIssuerUrl(baseUrl: string, tenantId: string): string {
  * @throws Error naming the first bad variable (never its value) when the environment is invalid,
  * or when the app runs in Azure without an explicit issuer.
  */
-export function loadConfig(env: Readonly<Record<string, string | undefined>> = process.env): AppConfig {
+export function loadConfig(
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): AppConfig {
   const parsed = EnvSchema.safeParse(env);
   if (!parsed.success) {
     const names = parsed.error.issues.map((issue) => issue.path.join('.')).join(', ');

@@ -5,7 +5,12 @@
  */
 export type VersionState =
   | { readonly state: 'current' }
-  | { readonly state: 'deprecated'; readonly deprecatedAt: Date; readonly sunsetAt: Date; readonly successor: string }
+  | {
+      readonly state: 'deprecated';
+      readonly deprecatedAt: Date;
+      readonly sunsetAt: Date;
+      readonly successor: string;
+    }
   | { readonly state: 'retired'; readonly successor: string };
 
 export const API_VERSIONS: Readonly<Record<string, VersionState>> = {

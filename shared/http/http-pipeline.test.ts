@@ -34,7 +34,9 @@ defineHttpFunction({
   summary: 'Echoes validated params and query (test only)',
   params: z.object({ id: z.string().uuid() }).strict(),
   query: z.object({ limit: z.coerce.number().int().min(1).max(200).optional() }).strict(),
-  handler: async ({ params, query, principal }) => ({ body: { params, query, who: principal?.id } }),
+  handler: async ({ params, query, principal }) => ({
+    body: { params, query, who: principal?.id },
+  }),
 });
 
 defineHttpFunction({
@@ -65,7 +67,10 @@ describe('request pipeline on the local host', () => {
 
   async function auditRows() {
     const rows = await t.host.services.db.unsafeWithoutScope((db) =>
-      sql<{ seq: string; event: Record<string, unknown> }>`SELECT seq, event FROM audit_events ORDER BY seq`.execute(db),
+      sql<{
+        seq: string;
+        event: Record<string, unknown>;
+      }>`SELECT seq, event FROM audit_events ORDER BY seq`.execute(db),
     );
     return rows.rows.map((row) => row.event);
   }
@@ -110,15 +115,24 @@ describe('request pipeline on the local host', () => {
   });
 
   it('ignores x-ms-client-principal headers that claim an identity', async () => {
-    const principal = Buffer.from(JSON.stringify({ userId: 'admin', userRoles: ['EDS.Admin'] })).toString('base64');
+    const principal = Buffer.from(
+      JSON.stringify({ userId: 'admin', userRoles: ['EDS.Admin'] }),
+    ).toString('base64');
     const response = await t.request('GET', `/api/v1/test/query/${ID}`, {
-      headers: { 'x-ms-client-principal': principal, 'x-ms-client-principal-id': 'admin', 'x-ms-client-principal-name': 'admin' },
+      headers: {
+        'x-ms-client-principal': principal,
+        'x-ms-client-principal-id': 'admin',
+        'x-ms-client-principal-name': 'admin',
+      },
     });
     expect(response.status).toBe(401);
   });
 
   it('refuses a reader the write permission with 403', async () => {
-    const response = await t.request('POST', '/api/v1/test/echo', { token: reader, json: { note: 'x', amount: 1 } });
+    const response = await t.request('POST', '/api/v1/test/echo', {
+      token: reader,
+      json: { note: 'x', amount: 1 },
+    });
     expect(response.status).toBe(403);
     expect(response.body.code).toBe('AUTH_FORBIDDEN');
   });
@@ -130,40 +144,134 @@ describe('request pipeline on the local host', () => {
   });
 
   it('accepts a valid body from a manager and stores nothing twice', async () => {
-    const response = await t.request('POST', '/api/v1/test/echo', { token: manager, json: { note: "O'Brien; DROP TABLE awards; --", amount: 12.5 } });
+    const response = await t.request('POST', '/api/v1/test/echo', {
+      token: manager,
+      json: { note: "O'Brien; DROP TABLE awards; --", amount: 12.5 },
+    });
     expect(response.status).toBe(201);
     expect(response.body).toEqual({ note: "O'Brien; DROP TABLE awards; --", amount: 12.5 });
   });
 
-  const invalidUtf8 = Uint8Array.from([...Buffer.from('{"note":"'), 0xff, 0xfe, ...Buffer.from('","amount":1}')]);
+  const invalidUtf8 = Uint8Array.from([
+    ...Buffer.from('{"note":"'),
+    0xff,
+    0xfe,
+    ...Buffer.from('","amount":1}'),
+  ]);
   const badBodies: [string, string | Uint8Array, Record<string, string>, number, string][] = [
-    ['a body that is not JSON', '{"note": "x", ', { 'content-type': 'application/json' }, 400, 'HTTP_INVALID_JSON'],
-    ['a body sent as text/plain', '{"note":"x","amount":1}', { 'content-type': 'text/plain' }, 415, 'HTTP_UNSUPPORTED_MEDIA_TYPE'],
-    ['a form-encoded body', 'note=x&amount=1', { 'content-type': 'application/x-www-form-urlencoded' }, 415, 'HTTP_UNSUPPORTED_MEDIA_TYPE'],
-    ['a body with duplicate keys', '{"note":"a","amount":1,"note":"b"}', { 'content-type': 'application/json' }, 400, 'VALIDATION_FAILED'],
-    ['a body with a __proto__ key', '{"note":"a","amount":1,"__proto__":{"isAdmin":true}}', { 'content-type': 'application/json' }, 400, 'VALIDATION_FAILED'],
-    ['a body with a constructor.prototype key', '{"note":"a","amount":1,"constructor":{"prototype":{"x":1}}}', { 'content-type': 'application/json' }, 400, 'VALIDATION_FAILED'],
-    ['a deeply nested body', `${'{"a":'.repeat(40)}1${'}'.repeat(40)}`, { 'content-type': 'application/json' }, 400, 'VALIDATION_FAILED'],
-    ['a huge number', '{"note":"a","amount":1e400}', { 'content-type': 'application/json' }, 400, 'VALIDATION_FAILED'],
-    ['a number past the allowed range', '{"note":"a","amount":123456789012345678901234567890}', { 'content-type': 'application/json' }, 400, 'VALIDATION_FAILED'],
-    ['an unknown key', '{"note":"a","amount":1,"isAdmin":true}', { 'content-type': 'application/json' }, 400, 'VALIDATION_FAILED'],
-    ['a body over the limit', JSON.stringify({ note: 'a', amount: 1, tags: ['x'.repeat(5000)] }), { 'content-type': 'application/json' }, 413, 'HTTP_BODY_TOO_LARGE'],
-    ['a body that is not UTF-8', invalidUtf8, { 'content-type': 'application/json' }, 400, 'HTTP_INVALID_JSON'],
+    [
+      'a body that is not JSON',
+      '{"note": "x", ',
+      { 'content-type': 'application/json' },
+      400,
+      'HTTP_INVALID_JSON',
+    ],
+    [
+      'a body sent as text/plain',
+      '{"note":"x","amount":1}',
+      { 'content-type': 'text/plain' },
+      415,
+      'HTTP_UNSUPPORTED_MEDIA_TYPE',
+    ],
+    [
+      'a form-encoded body',
+      'note=x&amount=1',
+      { 'content-type': 'application/x-www-form-urlencoded' },
+      415,
+      'HTTP_UNSUPPORTED_MEDIA_TYPE',
+    ],
+    [
+      'a body with duplicate keys',
+      '{"note":"a","amount":1,"note":"b"}',
+      { 'content-type': 'application/json' },
+      400,
+      'VALIDATION_FAILED',
+    ],
+    [
+      'a body with a __proto__ key',
+      '{"note":"a","amount":1,"__proto__":{"isAdmin":true}}',
+      { 'content-type': 'application/json' },
+      400,
+      'VALIDATION_FAILED',
+    ],
+    [
+      'a body with a constructor.prototype key',
+      '{"note":"a","amount":1,"constructor":{"prototype":{"x":1}}}',
+      { 'content-type': 'application/json' },
+      400,
+      'VALIDATION_FAILED',
+    ],
+    [
+      'a deeply nested body',
+      `${'{"a":'.repeat(40)}1${'}'.repeat(40)}`,
+      { 'content-type': 'application/json' },
+      400,
+      'VALIDATION_FAILED',
+    ],
+    [
+      'a huge number',
+      '{"note":"a","amount":1e400}',
+      { 'content-type': 'application/json' },
+      400,
+      'VALIDATION_FAILED',
+    ],
+    [
+      'a number past the allowed range',
+      '{"note":"a","amount":123456789012345678901234567890}',
+      { 'content-type': 'application/json' },
+      400,
+      'VALIDATION_FAILED',
+    ],
+    [
+      'an unknown key',
+      '{"note":"a","amount":1,"isAdmin":true}',
+      { 'content-type': 'application/json' },
+      400,
+      'VALIDATION_FAILED',
+    ],
+    [
+      'a body over the limit',
+      JSON.stringify({ note: 'a', amount: 1, tags: ['x'.repeat(5000)] }),
+      { 'content-type': 'application/json' },
+      413,
+      'HTTP_BODY_TOO_LARGE',
+    ],
+    [
+      'a body that is not UTF-8',
+      invalidUtf8,
+      { 'content-type': 'application/json' },
+      400,
+      'HTTP_INVALID_JSON',
+    ],
   ];
 
-  it.each(badBodies)('rejects %s with a problem document', async (_title, body, headers, status, code) => {
-    const response = await t.request('POST', '/api/v1/test/echo', { token: manager, body, headers });
-    expect(response.status).toBe(status);
-    expect(response.headers.get('content-type')).toBe('application/problem+json');
-    expect(response.body.code).toBe(code);
-    expect(response.text).not.toContain('true');
-    expect(response.text).not.toContain('xxxxx');
-  });
+  it.each(badBodies)(
+    'rejects %s with a problem document',
+    async (_title, body, headers, status, code) => {
+      const response = await t.request('POST', '/api/v1/test/echo', {
+        token: manager,
+        body,
+        headers,
+      });
+      expect(response.status).toBe(status);
+      expect(response.headers.get('content-type')).toBe('application/problem+json');
+      expect(response.body.code).toBe(code);
+      expect(response.text).not.toContain('true');
+      expect(response.text).not.toContain('xxxxx');
+    },
+  );
 
   it('names the failing field and rule but never echoes the rejected value', async () => {
-    const response = await t.request('POST', '/api/v1/test/echo', { token: manager, json: { note: 'SECRET-VALUE-42', amount: 'lots' } });
+    const response = await t.request('POST', '/api/v1/test/echo', {
+      token: manager,
+      json: { note: 'SECRET-VALUE-42', amount: 'lots' },
+    });
     expect(response.status).toBe(400);
-    expect(response.body.errors).toContainEqual({ location: 'body', path: 'amount', rule: 'invalid_type' });
+    expect(response.body.errors).toContainEqual({
+      location: 'body',
+      path: 'amount',
+      rule: 'invalid_type',
+    });
     expect(response.text).not.toContain('SECRET-VALUE-42');
     expect(response.text).not.toContain('lots');
   });
@@ -175,9 +283,13 @@ describe('request pipeline on the local host', () => {
     const badId = await t.request('GET', "/api/v1/test/query/1' OR '1'='1", { token: reader });
     expect(badId.status).toBe(400);
     expect(badId.body.errors[0]).toMatchObject({ location: 'params', path: 'id' });
-    const repeated = await t.request('GET', `/api/v1/test/query/${ID}?limit=1&limit=200`, { token: reader });
+    const repeated = await t.request('GET', `/api/v1/test/query/${ID}?limit=1&limit=200`, {
+      token: reader,
+    });
     expect(repeated.status).toBe(400);
-    const unknown = await t.request('GET', `/api/v1/test/query/${ID}?limit=1&admin=true`, { token: reader });
+    const unknown = await t.request('GET', `/api/v1/test/query/${ID}?limit=1&admin=true`, {
+      token: reader,
+    });
     expect(unknown.status).toBe(400);
     expect(unknown.body.errors[0]).toMatchObject({ location: 'query', rule: 'unrecognized_key' });
   });
@@ -185,7 +297,13 @@ describe('request pipeline on the local host', () => {
   it('turns an unexpected error into a bare 500 carrying only the correlation id', async () => {
     const response = await t.request('GET', '/api/v1/test/explode', { token: reader });
     expect(response.status).toBe(500);
-    expect(Object.keys(response.body).sort()).toEqual(['code', 'correlationId', 'status', 'title', 'type']);
+    expect(Object.keys(response.body).sort()).toEqual([
+      'code',
+      'correlationId',
+      'status',
+      'title',
+      'type',
+    ]);
     expect(response.text).not.toContain('123-45-6789');
     expect(response.text).not.toMatch(/at .*\.ts|stack/);
   });
@@ -197,7 +315,10 @@ describe('request pipeline on the local host', () => {
     expect(preflight.status).toBe(204);
     expect(preflight.headers.get('access-control-allow-origin')).toBe('http://localhost:5173');
     expect(preflight.headers.get('access-control-allow-credentials')).toBeNull();
-    const stranger = await t.request('GET', `/api/v1/test/query/${ID}`, { token: reader, headers: { origin: 'https://evil.example' } });
+    const stranger = await t.request('GET', `/api/v1/test/query/${ID}`, {
+      token: reader,
+      headers: { origin: 'https://evil.example' },
+    });
     expect(stranger.status).toBe(403);
     expect(stranger.headers.get('access-control-allow-origin')).toBeNull();
   });
@@ -208,8 +329,17 @@ describe('request pipeline on the local host', () => {
     await t.request('POST', '/api/v1/test/echo', { token: reader, json: { note: 'x', amount: 1 } });
     const events = (await auditRows()).slice(before);
     expect(events.map((e) => e['type'])).toEqual(['http.request', 'http.request', 'auth.denied']);
-    expect(events[0]).toMatchObject({ outcome: 'success', status: 200, permission: 'records:read', function: 'test-get-query' });
-    expect(events[2]).toMatchObject({ outcome: 'denied', reason: 'permission_missing', permission: 'records:write' });
+    expect(events[0]).toMatchObject({
+      outcome: 'success',
+      status: 200,
+      permission: 'records:read',
+      function: 'test-get-query',
+    });
+    expect(events[2]).toMatchObject({
+      outcome: 'denied',
+      reason: 'permission_missing',
+      permission: 'records:write',
+    });
     expect(JSON.stringify(events)).not.toContain(reader.split('.')[1]);
   });
 
@@ -217,7 +347,9 @@ describe('request pipeline on the local host', () => {
     const jobs = await t.token(['EDS.Jobs'], [], { app: true });
     const missing = await t.request('POST', '/admin/functions/nothing-named-this', { token: jobs });
     expect(missing.status).toBe(404);
-    const user = await t.request('POST', '/admin/functions/nothing-named-this', { token: await t.token(['EDS.Jobs'], []) });
+    const user = await t.request('POST', '/admin/functions/nothing-named-this', {
+      token: await t.token(['EDS.Jobs'], []),
+    });
     expect(user.status).toBe(403);
   });
 });

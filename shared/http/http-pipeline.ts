@@ -5,10 +5,7 @@ import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/fu
 import type { AuditEvent, AuditOutcome } from '../audit/audit-event.js';
 import { hasPermission, type VerifiedPrincipal } from '../auth/principal.js';
 import { AppError } from '../errors/app-error.js';
-import type {
-  HttpFunctionDefinition,
-  HttpOperationResult,
-} from '../registry/function-registry.js';
+import type { HttpFunctionDefinition, HttpOperationResult } from '../registry/function-registry.js';
 import { getServices, type Services } from '../runtime/services.js';
 import { API_VERSIONS, versionHeaders, versionOf } from './api-versions.js';
 import { PROBLEM_CONTENT_TYPE, toProblem } from './problem.js';
@@ -224,7 +221,11 @@ export function createHttpHandler(definition: HttpFunctionDefinition): Handler {
         details: { retryAfterSeconds: 5 },
       });
       const outcome = toErrorOutcome(unavailable, correlationId);
-      return { status: outcome.status, body: outcome.body, headers: { ...SECURITY_HEADERS, ...outcome.headers } };
+      return {
+        status: outcome.status,
+        body: outcome.body,
+        headers: { ...SECURITY_HEADERS, ...outcome.headers },
+      };
     }
     let principal: VerifiedPrincipal | undefined;
     let outcome: Outcome;
@@ -241,7 +242,10 @@ export function createHttpHandler(definition: HttpFunctionDefinition): Handler {
       } catch (cause) {
         // AU-5: when the request cannot be audited it is not answered with its result.
         outcome = toErrorOutcome(
-          new AppError('AUDIT_UNAVAILABLE', 'audit append failed', { cause, details: { retryAfterSeconds: 5 } }),
+          new AppError('AUDIT_UNAVAILABLE', 'audit append failed', {
+            cause,
+            details: { retryAfterSeconds: 5 },
+          }),
           correlationId,
         );
       }
@@ -252,7 +256,11 @@ export function createHttpHandler(definition: HttpFunctionDefinition): Handler {
       ...(outcome.body === undefined ? {} : { body: outcome.body }),
       headers: {
         ...SECURITY_HEADERS,
-        ...corsHeaders(request.headers.get('origin'), services.config.corsOrigins, definition.methods),
+        ...corsHeaders(
+          request.headers.get('origin'),
+          services.config.corsOrigins,
+          definition.methods,
+        ),
         ...versionHeaders(versionState),
         ...outcome.headers,
         'X-Correlation-Id': correlationId,

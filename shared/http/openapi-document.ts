@@ -23,11 +23,17 @@ function asObject(schema: ZodType | undefined): z.ZodObject | undefined {
   return schema instanceof z.ZodObject ? schema : undefined;
 }
 
-function problemResponses(isPublic: boolean, hasBody: boolean): Record<string, { description: string; content: Record<string, { schema: ZodType }> }> {
+function problemResponses(
+  isPublic: boolean,
+  hasBody: boolean,
+): Record<string, { description: string; content: Record<string, { schema: ZodType }> }> {
   const statuses = new Set<number>([400, 429, 500, 503]);
   if (!isPublic) [401, 403, 404].forEach((status) => statuses.add(status));
   if (hasBody) [413, 415].forEach((status) => statuses.add(status));
-  const responses: Record<string, { description: string; content: Record<string, { schema: ZodType }> }> = {};
+  const responses: Record<
+    string,
+    { description: string; content: Record<string, { schema: ZodType }> }
+  > = {};
   for (const status of [...statuses].sort()) {
     responses[String(status)] = {
       description: 'Problem details',
@@ -70,7 +76,8 @@ export function buildOpenApiDocument(
         summary: definition.summary,
         tags: [definition.capability],
         security: isPublic ? [] : [{ entraBearer: [] }],
-        'x-eds-permission': 'permission' in definition.access ? definition.access.permission : 'public',
+        'x-eds-permission':
+          'permission' in definition.access ? definition.access.permission : 'public',
         request: {
           ...(params === undefined ? {} : { params }),
           ...(query === undefined ? {} : { query }),

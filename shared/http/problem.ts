@@ -23,9 +23,14 @@ export function problemType(code: ErrorCode): string {
  * Turns any thrown value into a problem document. Anything that is not an AppError becomes a
  * bare 500 carrying only the correlation id: no message, no stack, no rejected value.
  */
-export function toProblem(error: unknown, correlationId: string): { problem: ProblemDocument; error: AppError } {
+export function toProblem(
+  error: unknown,
+  correlationId: string,
+): { problem: ProblemDocument; error: AppError } {
   const appError =
-    error instanceof AppError ? error : new AppError('INTERNAL', 'unexpected error', { cause: error });
+    error instanceof AppError
+      ? error
+      : new AppError('INTERNAL', 'unexpected error', { cause: error });
   const issues = appError.details.issues;
   const problem: ProblemDocument = {
     type: problemType(appError.code),

@@ -20,7 +20,11 @@ describe('rate limits on the local host', () => {
   beforeAll(async () => {
     t = await startTestHost({
       skipSeed: true,
-      env: { EDS_RATE_LIMIT_PER_PRINCIPAL: '3', EDS_RATE_LIMIT_PER_ADDRESS: '8', EDS_RATE_LIMIT_WINDOW_SECONDS: '60' },
+      env: {
+        EDS_RATE_LIMIT_PER_PRINCIPAL: '3',
+        EDS_RATE_LIMIT_PER_ADDRESS: '8',
+        EDS_RATE_LIMIT_WINDOW_SECONDS: '60',
+      },
     });
   });
   afterAll(() => t.close());
@@ -42,7 +46,8 @@ describe('rate limits on the local host', () => {
 
   it('limits a client address even when it sends no token at all', async () => {
     const statuses: number[] = [];
-    for (let i = 0; i < 10; i += 1) statuses.push((await t.request('GET', '/api/v1/test/ping')).status);
+    for (let i = 0; i < 10; i += 1)
+      statuses.push((await t.request('GET', '/api/v1/test/ping')).status);
     expect(statuses).toContain(429);
   });
 });

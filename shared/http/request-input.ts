@@ -30,13 +30,19 @@ export function readQuery(request: HttpRequest): Record<string, string> {
     query[key] = value;
   }
   if (repeated.length > 0) {
-    throw new AppError('VALIDATION_FAILED', 'repeated query parameter', { details: { issues: repeated } });
+    throw new AppError('VALIDATION_FAILED', 'repeated query parameter', {
+      details: { issues: repeated },
+    });
   }
   return { ...query };
 }
 
 /** Headers-only checks that run before authentication: declared size and media type. */
-export function assertBodyEnvelope(request: HttpRequest, expectsJson: boolean, maxBytes: number): void {
+export function assertBodyEnvelope(
+  request: HttpRequest,
+  expectsJson: boolean,
+  maxBytes: number,
+): void {
   const declared = request.headers.get('content-length');
   if (declared !== null && Number(declared) > maxBytes) {
     throw new AppError('HTTP_BODY_TOO_LARGE', 'declared body exceeds limit');
@@ -73,7 +79,11 @@ export async function readJsonBody(request: HttpRequest, maxBytes: number): Prom
  * Parses one part of the request with its schema. The error names each failing field and rule,
  * never the value that failed.
  */
-export function parsePart<T>(location: FieldIssue['location'], schema: ZodType<T> | undefined, value: unknown): T {
+export function parsePart<T>(
+  location: FieldIssue['location'],
+  schema: ZodType<T> | undefined,
+  value: unknown,
+): T {
   if (schema === undefined) return undefined as T;
   const parsed = schema.safeParse(value);
   if (parsed.success) return parsed.data;

@@ -57,7 +57,9 @@ function scanStructure(text: string, maxDepth: number): string | undefined {
       continue;
     }
     if (ch === '{' || ch === '[') {
-      stack.push(ch === '{' ? { kind: 'object', keys: new Set(), expectKey: true } : { kind: 'array' });
+      stack.push(
+        ch === '{' ? { kind: 'object', keys: new Set(), expectKey: true } : { kind: 'array' },
+      );
       if (stack.length > maxDepth) return 'too_deep';
     } else if (ch === '}' || ch === ']') {
       stack.pop();

@@ -42,7 +42,13 @@ export interface Logger {
   error(event: string, fields?: LogFields): void;
 }
 
-const RANK: Record<LogLevel | 'silent', number> = { debug: 10, info: 20, warn: 30, error: 40, silent: 99 };
+const RANK: Record<LogLevel | 'silent', number> = {
+  debug: 10,
+  info: 20,
+  warn: 30,
+  error: 40,
+  silent: 99,
+};
 const ALLOWED = new Set<string>(LOG_FIELDS);
 
 /** Strips the query string and fragment from a URL before it is logged. */

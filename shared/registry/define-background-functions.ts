@@ -29,8 +29,12 @@ export function defineQueueFunction(definition: QueueFunctionDefinition): void {
     queueName: definition.queueName,
     handler: (message, context) =>
       definition.handler(message, {
-        messageId: String(context.triggerMetadata?.['messageId'] ?? context.invocationId),
-        deliveryCount: Number(context.triggerMetadata?.['deliveryCount'] ?? 1),
+        messageId: stringOr(context.triggerMetadata?.['messageId'], context.invocationId),
+        deliveryCount: Number(stringOr(context.triggerMetadata?.['deliveryCount'], '1')),
       }),
   });
+}
+
+function stringOr(value: unknown, fallback: string): string {
+  return typeof value === 'string' || typeof value === 'number' ? String(value) : fallback;
 }

@@ -67,7 +67,10 @@ export interface QueueFunctionDefinition {
   readonly name: string;
   readonly capability: string;
   readonly queueName: string;
-  readonly handler: (message: unknown, meta: { messageId: string; deliveryCount: number }) => Promise<void>;
+  readonly handler: (
+    message: unknown,
+    meta: { messageId: string; deliveryCount: number },
+  ) => Promise<void>;
 }
 
 const httpFunctions: HttpFunctionDefinition[] = [];

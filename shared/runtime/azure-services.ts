@@ -1,9 +1,8 @@
 import { createPrivateKey, createPublicKey } from 'node:crypto';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 
 import { ServiceBusClient } from '@azure/service-bus';
-import { calculateJwkThumbprint, type JWK } from 'jose';
+import { calculateJwkThumbprint } from 'jose';
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import { z } from 'zod';
@@ -21,6 +20,7 @@ import { loadCredentialSettings } from '../identity/credential-settings.js';
 import { createTokenCache } from '../identity/token-cache.js';
 import { createKeyVaultKek } from '../keyvault/key-vault-kek.js';
 import { createKeyVaultSecretSource } from '../keyvault/key-vault-secret-source.js';
+import { resolveInside } from '../fs/safe-path.js';
 import { createLogger } from '../logging/logger.js';
 import type { MessageSender, Services } from './services.js';
 import { startTelemetry } from './telemetry.js';
@@ -97,7 +97,7 @@ export async function createAzureServices(): Promise<Services> {
   const secrets = createKeyVaultSecretSource({ vaultUrl: env.EDS_KEYVAULT_URL, credential });
   const signingPem = await secrets.getSecret(env.EDS_AUDIT_SIGNING_SECRET_NAME);
   const privateKey = createPrivateKey(signingPem.value);
-  const keyId = await calculateJwkThumbprint(createPublicKey(privateKey).export({ format: 'jwk' }) as JWK);
+  const keyId = await calculateJwkThumbprint(createPublicKey(privateKey).export({ format: 'jwk' }));
   const audit = createPostgresAuditTrail(
     new Kysely<AuditTables>({ dialect: new PostgresDialect({ pool: auditPool }) }),
     {
@@ -106,7 +106,7 @@ export async function createAzureServices(): Promise<Services> {
       logger,
       // LIMITATION: the outbox sits on the instance's local disk; it survives a store outage
       // but not the loss of the instance itself before the store comes back.
-      outboxDir: join(tmpdir(), 'eds-audit-outbox'),
+      outboxDir: resolveInside(tmpdir(), 'eds-audit-outbox'),
       role: APP_ROLE,
     },
   );

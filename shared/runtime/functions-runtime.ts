@@ -9,6 +9,8 @@ import functions from '@azure/functions';
 export const { app, HttpRequest, HttpResponse, InvocationContext } = functions;
 
 /** True inside the Functions host's Node worker, where `app.*` calls register functions. */
-export function isInsideFunctionsHost(env: Readonly<Record<string, string | undefined>> = process.env): boolean {
+export function isInsideFunctionsHost(
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): boolean {
   return env['FUNCTIONS_WORKER_RUNTIME'] === 'node' && env['EDS_LOCAL_HOST'] !== 'true';
 }

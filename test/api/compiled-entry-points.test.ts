@@ -25,23 +25,31 @@ describe('compiled entry points', () => {
   it('load under plain Node ESM, as the Functions host loads package.json main', async () => {
     expect(existsSync(`${DIST}functions`), 'run `npm run build` first (npm test does)').toBe(true);
     const entryPoints = await listEntryPoints(`${DIST}functions`);
-    const result = await new Promise<{ http?: string[]; hasHttpRequest?: boolean; error?: string }>((resolve, reject) => {
-      const worker = new Worker(WORKER, {
-        eval: true,
-        workerData: {
-          urls: entryPoints.map((file) => pathToFileURL(file).href),
-          registry: pathToFileURL(`${DIST}shared/registry/function-registry.js`).href,
-          runtime: pathToFileURL(`${DIST}shared/runtime/functions-runtime.js`).href,
-        },
-      });
-      worker.once('message', (message) => {
-        void worker.terminate();
-        resolve(message as { http?: string[] });
-      });
-      worker.once('error', reject);
-    });
+    const result = await new Promise<{ http?: string[]; hasHttpRequest?: boolean; error?: string }>(
+      (resolve, reject) => {
+        const worker = new Worker(WORKER, {
+          eval: true,
+          workerData: {
+            urls: entryPoints.map((file) => pathToFileURL(file).href),
+            registry: pathToFileURL(`${DIST}shared/registry/function-registry.js`).href,
+            runtime: pathToFileURL(`${DIST}shared/runtime/functions-runtime.js`).href,
+          },
+        });
+        worker.once('message', (message) => {
+          void worker.terminate();
+          resolve(message as { http?: string[] });
+        });
+        worker.once('error', reject);
+      },
+    );
     expect(result.error).toBeUndefined();
     expect(result.hasHttpRequest).toBe(true);
-    expect(result.http).toEqual(expect.arrayContaining(['platform-get-health', 'data-list-awards', 'compliance-verify-audit']));
+    expect(result.http).toEqual(
+      expect.arrayContaining([
+        'platform-get-health',
+        'data-list-awards',
+        'compliance-verify-audit',
+      ]),
+    );
   });
 });

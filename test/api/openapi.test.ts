@@ -7,7 +7,10 @@ describe('GET /api/v1/openapi.json', () => {
   let t: TestHost;
   let document: {
     openapi: string;
-    paths: Record<string, Record<string, { operationId: string; 'x-eds-permission': string; security: unknown[] }>>;
+    paths: Record<
+      string,
+      Record<string, { operationId: string; 'x-eds-permission': string; security: unknown[] }>
+    >;
   };
 
   beforeAll(async () => {
@@ -22,7 +25,9 @@ describe('GET /api/v1/openapi.json', () => {
 
   it('describes every Azure-registered function with the permission it declares', () => {
     const operations = new Map(
-      Object.values(document.paths).flatMap((methods) => Object.values(methods).map((op) => [op.operationId, op])),
+      Object.values(document.paths).flatMap((methods) =>
+        Object.values(methods).map((op) => [op.operationId, op]),
+      ),
     );
     for (const fn of listHttpFunctions().filter((d) => d.localOnly !== true)) {
       const operation = operations.get(fn.name);
@@ -38,7 +43,9 @@ describe('GET /api/v1/openapi.json', () => {
   });
 
   it('describes query parameters from the same schemas the pipeline validates with', () => {
-    const list = document.paths['/v1/awards']?.['get'] as unknown as { parameters: { name: string; in: string }[] };
+    const list = document.paths['/v1/awards']?.['get'] as unknown as {
+      parameters: { name: string; in: string }[];
+    };
     const names = list.parameters.filter((p) => p.in === 'query').map((p) => p.name);
     expect(names).toEqual(expect.arrayContaining(['division', 'q', 'limit', 'cursor']));
   });

@@ -61,7 +61,8 @@ describe('role by endpoint matrix', () => {
             ...(method === 'GET' ? {} : { json: SAMPLE_BODY }),
           });
           const granted = response.status !== 401 && response.status !== 403;
-          if (granted !== allowed) outcomes.push(`${role} ${method} ${fn.route} -> ${response.status}`);
+          if (granted !== allowed)
+            outcomes.push(`${role} ${method} ${fn.route} -> ${response.status}`);
           expect(response.status).toBeLessThan(500);
         }
       }

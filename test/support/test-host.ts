@@ -9,7 +9,11 @@ export interface TestHost {
   readonly host: LocalHost;
   readonly baseUrl: string;
   readonly dataDir: string;
-  token(roles: readonly string[], divisions?: readonly string[], options?: Partial<MintRequest>): Promise<string>;
+  token(
+    roles: readonly string[],
+    divisions?: readonly string[],
+    options?: Partial<MintRequest>,
+  ): Promise<string>;
   request(method: string, path: string, options?: TestRequestOptions): Promise<TestResponse>;
   close(): Promise<void>;
 }
@@ -52,7 +56,8 @@ export async function startTestHost(
       host.services.issuer.mint({ roles, divisions, ...extra }),
     async request(method, path, requestOptions = {}) {
       const headers: Record<string, string> = { ...requestOptions.headers };
-      if (requestOptions.token !== undefined) headers['authorization'] = `Bearer ${requestOptions.token}`;
+      if (requestOptions.token !== undefined)
+        headers['authorization'] = `Bearer ${requestOptions.token}`;
       let body: string | Uint8Array | undefined = requestOptions.body;
       if (requestOptions.json !== undefined) {
         body = JSON.stringify(requestOptions.json);
