@@ -21,6 +21,7 @@ import './data/list-contracts.function.js';
 import './data/list-expenditures.function.js';
 import './data/list-recipients.function.js';
 import './data/list-vendors.function.js';
+import './data/rotate-field-keys.function.js';
 import './data/unmask-recipient.function.js';
 import './platform/get-health.function.js';
 import './platform/get-openapi.function.js';

@@ -1,0 +1,77 @@
+import { randomUUID } from 'node:crypto';
+
+import type { KeyEncryptionKeyProvider } from '../../shared/crypto/key-encryption-key.js';
+import {
+  isRotatableKeyHolder,
+  loadKeyRotationPolicy,
+  rotateKekIfDue,
+} from '../../shared/crypto/key-rotation-policy.js';
+import { rewrapStaleFieldKeys } from '../../shared/crypto/key-rotation.js';
+import { AppError } from '../../shared/errors/app-error.js';
+import { defineTimerFunction } from '../../shared/registry/define-background-functions.js';
+import { getServices, type Services } from '../../shared/runtime/services.js';
+
+const policy = loadKeyRotationPolicy();
+
+function isKeyProvider(value: unknown): value is KeyEncryptionKeyProvider {
+  const candidate = value as Partial<KeyEncryptionKeyProvider> | null;
+  return (
+    typeof candidate?.currentVersion === 'function' &&
+    typeof candidate.wrap === 'function' &&
+    typeof candidate.unwrap === 'function'
+  );
+}
+
+/**
+ * The key holder behind the field cipher: `kek` where the services expose it, else the local
+ * host's `keyRing`. Services carry no KEK field yet, so both are looked up by shape.
+ */
+function keyHolderOf(services: Services): KeyEncryptionKeyProvider {
+  const { kek, keyRing } = services as Services & { kek?: unknown; keyRing?: unknown };
+  const holder = isKeyProvider(kek) ? kek : keyRing;
+  if (!isKeyProvider(holder)) {
+    throw new AppError('INTERNAL', 'Key rotation: the services expose no key-encryption key');
+  }
+  return holder;
+}
+
+/**
+ * Timer `data-rotate-field-keys` (NCRONTAB `EDS_KEY_ROTATION_SCHEDULE`, default daily 03:30
+ * UTC; on demand at `POST /admin/functions/data-rotate-field-keys` with an `EDS.Jobs` token).
+ *
+ * Locally it first adds a key ring version when the current one is `EDS_KEY_ROTATION_DAYS`
+ * (default 90) old; in Azure, Key Vault's rotation policy makes new versions and this only
+ * re-wraps. Then every data key under an older version is re-wrapped, in batches, resumably
+ * (see `rewrapStaleFieldKeys`). Audited as `security.event` `crypto.key_rotation` with counts and
+ * version names only.
+ *
+ * @throws AppError CRYPTO_KEY_UNAVAILABLE or STORE_UNAVAILABLE; the next run resumes.
+ */
+defineTimerFunction({
+  name: 'data-rotate-field-keys',
+  capability: 'data',
+  schedule: policy.schedule,
+  handler: async () => {
+    const services = await getServices();
+    const { db, logger, audit } = services;
+    const kek = keyHolderOf(services);
+    const rotatedTo = isRotatableKeyHolder(kek)
+      ? await rotateKekIfDue(kek, policy, logger)
+      : undefined;
+    const report = await rewrapStaleFieldKeys({ db, kek, logger });
+    await audit.append({
+      type: 'security.event',
+      name: 'crypto.key_rotation',
+      actor: 'system',
+      correlationId: randomUUID(),
+      outcome: report.remaining === 0 ? 'success' : 'failure',
+      detail: {
+        keyVersion: report.keyVersion,
+        kekRotated: rotatedTo !== undefined,
+        rewrapped: report.rewrapped,
+        skipped: report.skipped,
+        remaining: report.remaining,
+      },
+    });
+  },
+});

@@ -1,0 +1,101 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { readEnvelopeKeyVersion } from '../../shared/crypto/envelope-cipher.js';
+import type { EncryptedField } from '../../shared/crypto/field-cipher.js';
+import { openLocalKeyRing } from '../../shared/crypto/local-key-ring.js';
+import { startTestHost, type TestHost } from '../../test/support/test-host.js';
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+const UNMASK_REASON = { fields: ['ein'], reason: 'Key rotation check of a known recipient' };
+
+let t: TestHost;
+let dataDir: string;
+
+async function versionsInUse(): Promise<string[]> {
+  const rows = await t.host.services.db.unsafeWithoutScope((db) =>
+    db.selectFrom('recipients').select('ein_ciphertext').execute(),
+  );
+  const versions = rows.map((row) => readEnvelopeKeyVersion(row.ein_ciphertext as EncryptedField));
+  return [...new Set(versions)].sort();
+}
+
+async function rotationEvents(): Promise<Record<string, unknown>[]> {
+  const result = await t.host.services.db.unsafeWithoutScope((db) =>
+    sql<{ event: Record<string, unknown> }>`SELECT event FROM audit_events
+      WHERE event->>'name' = 'crypto.key_rotation' ORDER BY seq`.execute(db),
+  );
+  return result.rows.map((row) => row.event);
+}
+
+async function unmaskFirstDcRecipient(): Promise<{ id: number; ein: string }> {
+  const token = await t.token(['EDS.PiiReader', 'EDS.Reader'], ['DC']);
+  const list = await t.request('GET', '/api/v1/recipients?limit=1', { token });
+  const id = Number(list.body.items[0].id);
+  const unmask = await t.request('POST', `/api/v1/recipients/${id}/unmask`, {
+    token,
+    json: UNMASK_REASON,
+  });
+  expect(unmask.status).toBe(200);
+  return { id, ein: String(unmask.body.ein) };
+}
+
+beforeAll(async () => {
+  dataDir = await mkdtemp(join(tmpdir(), 'eds-rotate-'));
+  // A key ring whose only version is 100 days old: due under the default 90-day policy.
+  const created = new Date(Date.now() - 100 * DAY_MS);
+  await openLocalKeyRing(join(dataDir, 'keys'), { env: {}, now: () => created });
+  t = await startTestHost({ env: { EDS_DATA_DIR: dataDir } });
+});
+
+afterAll(async () => {
+  await t?.close();
+  await rm(dataDir, { recursive: true, force: true });
+});
+
+describe('data-rotate-field-keys', () => {
+  it('rotates a KEK past its age on demand, re-wraps every EIN and audits the run', async () => {
+    expect(await versionsInUse()).toEqual(['kek-0001']);
+    const before = await unmaskFirstDcRecipient();
+    const jobs = await t.token(['EDS.Jobs'], [], { app: true });
+
+    const run = await t.request('POST', '/admin/functions/data-rotate-field-keys', { token: jobs });
+
+    expect(run.status).toBe(202);
+    expect(t.host.services.keyRing.listVersions().map((v) => v.version)).toEqual([
+      'kek-0001',
+      'kek-0002',
+    ]);
+    expect(await versionsInUse()).toEqual(['kek-0002']);
+    expect(await unmaskFirstDcRecipient()).toEqual(before);
+    const [event] = await rotationEvents();
+    expect(event).toMatchObject({
+      type: 'security.event',
+      actor: 'system',
+      outcome: 'success',
+      detail: { keyVersion: 'kek-0002', kekRotated: true, skipped: 0, remaining: 0 },
+    });
+    expect(Number((event?.['detail'] as Record<string, unknown>)['rewrapped'])).toBe(172);
+  });
+
+  it('adds no version and re-wraps nothing when run again the same day', async () => {
+    const jobs = await t.token(['EDS.Jobs'], [], { app: true });
+    const run = await t.request('POST', '/admin/functions/data-rotate-field-keys', { token: jobs });
+    expect(run.status).toBe(202);
+    expect(t.host.services.keyRing.listVersions()).toHaveLength(2);
+    const events = await rotationEvents();
+    expect(events).toHaveLength(2);
+    expect(events[1]).toMatchObject({ detail: { kekRotated: false, rewrapped: 0 } });
+  });
+
+  it('refuses the on-demand run to a user token', async () => {
+    const user = await t.token(['EDS.Jobs', 'EDS.Admin'], ['DC']);
+    const run = await t.request('POST', '/admin/functions/data-rotate-field-keys', { token: user });
+    expect(run.status).toBe(403);
+    expect(await rotationEvents()).toHaveLength(2);
+  });
+});
