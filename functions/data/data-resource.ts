@@ -1,11 +1,21 @@
-import type { RawBuilder } from 'kysely';
+import type { Expression, ExpressionBuilder, SqlBool } from 'kysely';
 import type { ZodObject, ZodType } from 'zod';
 
 import type { Classification } from '../../shared/auth/roles.js';
 import type { Database } from '../../shared/db/schema.js';
+import type { SqlDialectFeatures, SqlValueType } from '../../shared/db/sql-dialect-features.js';
 
 /** How a sort key compares, which decides the cast of its cursor value. */
-export type SortType = 'integer' | 'numeric' | 'date' | 'text';
+export type SortType = SqlValueType;
+
+/**
+ * What a resource's conditions are built with: Kysely's expression builder over every table (so
+ * a condition can reach a related table in a subquery) and the store's dialect pieces.
+ */
+export interface ConditionContext {
+  readonly eb: ExpressionBuilder<Database, keyof Database>;
+  readonly dialect: SqlDialectFeatures;
+}
 
 export interface SortSpec {
   readonly column: string;
@@ -25,8 +35,8 @@ export interface ListQueryBase {
  * One readable resource: where its rows live, how a row becomes an API item, which filters and
  * sorts it offers, and the classification of every field it returns.
  *
- * Filters and sorts name columns from this file only, never from the request, and every value
- * is a bind parameter.
+ * Filters and sorts name columns from the resource's own file, never from the request, and every
+ * value is a bind parameter.
  */
 export interface DataResource<TItem extends { readonly id: number }, TQuery extends ListQueryBase> {
   /** Plural noun as in the route and audit resource: `awards`. */
@@ -41,10 +51,10 @@ export interface DataResource<TItem extends { readonly id: number }, TQuery exte
   /** Sort keys the list accepts; `-key` sorts descending. The first is the default. */
   readonly sorts: Readonly<Record<string, SortSpec>>;
   /**
-   * The condition for `q`, given the bound tsquery; by default the table's generated `search`
-   * tsvector matches it.
+   * The condition for `q` (the caller's text, to be bound); by default the table's own `search`
+   * column matches every word of it.
    */
-  readonly search?: (tsquery: RawBuilder<unknown>) => RawBuilder<unknown>;
-  /** SQL conditions for the resource's own filters. */
-  readonly filters: (query: TQuery) => RawBuilder<unknown>[];
+  readonly search?: (context: ConditionContext, text: string) => Expression<SqlBool>;
+  /** Conditions for the resource's own filters, built once for both dialects. */
+  readonly filters: (query: TQuery, context: ConditionContext) => Expression<SqlBool>[];
 }

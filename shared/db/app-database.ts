@@ -2,6 +2,7 @@ import type { Kysely, Transaction } from 'kysely';
 
 import type { VerifiedPrincipal } from '../auth/principal.js';
 import type { Database } from './schema.js';
+import type { SqlDialectFeatures } from './sql-dialect-features.js';
 
 /**
  * The relational store as operations see it. Every read of financial records goes through
@@ -10,6 +11,8 @@ import type { Database } from './schema.js';
  * return another division's rows.
  */
 export interface AppDatabase {
+  /** The dialect's few query pieces (full-text match, casts, column reads); see its type. */
+  readonly dialect: SqlDialectFeatures;
   withScope<T>(
     principal: VerifiedPrincipal,
     work: (trx: Transaction<Database>) => Promise<T>,

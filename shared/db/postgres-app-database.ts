@@ -6,6 +6,7 @@ import type { VerifiedPrincipal } from '../auth/principal.js';
 import type { Logger } from '../logging/logger.js';
 import type { AppDatabase } from './app-database.js';
 import { APP_ROLE } from './migrations/0001-financial-records.js';
+import { postgresDialectFeatures } from './postgres-dialect-features.js';
 import type { Database } from './schema.js';
 import { isStoreOutage, mapStoreError } from './store-outage.js';
 
@@ -82,6 +83,7 @@ export function createPostgresAppDatabase(
   };
 
   return {
+    dialect: postgresDialectFeatures,
     withScope: (principal, work) =>
       guard(() =>
         db.transaction().execute(async (trx) => {

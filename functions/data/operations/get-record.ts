@@ -1,10 +1,9 @@
-import { sql } from 'kysely';
-
 import type { VerifiedPrincipal } from '../../../shared/auth/principal.js';
 import { AppError } from '../../../shared/errors/app-error.js';
 import type { DataDeps } from '../data-deps.js';
 import type { DataResource, ListQueryBase } from '../data-resource.js';
 import { redactItem } from '../redact-item.js';
+import { buildGetQuery } from './build-get-query.js';
 
 /**
  * Reads one record by id within the caller's divisions, redacted to the caller's clearance.
@@ -19,15 +18,13 @@ export async function getRecord<T extends { id: number }, Q extends ListQueryBas
   input: { readonly resource: DataResource<T, Q>; readonly id: number },
 ): Promise<Partial<T>> {
   const { resource, id } = input;
-  const columns = sql.join(Object.keys(resource.row.shape).map((name) => sql.ref(name)));
-  const rows = await deps.db.withScope(principal, async (trx) => {
-    const result = await sql<unknown>`
-      SELECT ${columns} FROM ${sql.table(resource.table)} WHERE id = ${id}`.execute(trx);
-    return result.rows;
-  });
-  if (rows[0] === undefined) {
+  const { dialect } = deps.db;
+  const row = await deps.db.withScope(principal, (trx) =>
+    buildGetQuery(trx, dialect, resource, id).executeTakeFirst(),
+  );
+  if (row === undefined) {
     throw new AppError('DATA_NOT_FOUND', `${resource.noun} record not found`);
   }
-  const item = resource.toItem(resource.row.parse(rows[0]));
+  const item = resource.toItem(resource.row.parse(dialect.decodeRow(resource.table, row)));
   return redactItem(item, resource.fields, principal.clearance);
 }

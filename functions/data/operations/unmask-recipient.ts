@@ -7,6 +7,7 @@ import {
   type UnmaskRecipientBody,
   type UnmaskedRecipient,
 } from '../unmask-recipient-schemas.js';
+import { buildRecipientCipherQuery } from './build-recipient-cipher-query.js';
 
 export {
   UNMASKABLE_RECIPIENT_FIELDS,
@@ -48,11 +49,7 @@ export async function unmaskRecipient(
   }
   const { id, body, correlationId } = input;
   const row = await deps.db.withScope(principal, (trx) =>
-    trx
-      .selectFrom('recipients')
-      .select(['id', 'ein_ciphertext'])
-      .where('id', '=', id)
-      .executeTakeFirst(),
+    buildRecipientCipherQuery(trx, id).executeTakeFirst(),
   );
   if (row === undefined) throw new AppError('DATA_NOT_FOUND', 'recipients record not found');
 

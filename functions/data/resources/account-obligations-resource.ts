@@ -69,12 +69,18 @@ export const accountObligationsResource: DataResource<
     obligation: { column: 'obligation', type: 'numeric' },
   },
   // Obligations have no text of their own: `q` searches the account's code, title and bureau.
-  search: (tsquery) => sql`EXISTS (SELECT 1 FROM accounts a
-    WHERE a.id = account_obligations.account_id AND a.search @@ ${tsquery})`,
-  filters: (query) => [
-    ...(query.fiscalYear === undefined ? [] : [sql`fiscal_year = ${query.fiscalYear}`]),
-    ...(query.quarter === undefined ? [] : [sql`quarter = ${query.quarter}`]),
-    ...(query.accountId === undefined ? [] : [sql`account_id = ${query.accountId}`]),
+  search: ({ eb, dialect }, text) =>
+    eb.exists(
+      eb
+        .selectFrom('accounts as a')
+        .select(sql.lit(1).as('one'))
+        .whereRef('a.id', '=', 'account_obligations.account_id')
+        .where(dialect.matchesText('a.search', text)),
+    ),
+  filters: (query, { eb }) => [
+    ...(query.fiscalYear === undefined ? [] : [eb('fiscal_year', '=', query.fiscalYear)]),
+    ...(query.quarter === undefined ? [] : [eb('quarter', '=', query.quarter)]),
+    ...(query.accountId === undefined ? [] : [eb('account_id', '=', query.accountId)]),
   ],
   toItem: (raw) => {
     const row = raw as AccountObligationRow;

@@ -57,15 +57,20 @@ export const accountsResource: DataResource<Account, ListAccountsQuery> = {
     id: { column: 'id', type: 'integer' },
     code: { column: 'code', type: 'text' },
   },
-  filters: (query) => [
+  filters: (query, { eb }) => [
     ...(query.fiscalYear === undefined
       ? []
       : [
-          sql`EXISTS (SELECT 1 FROM account_obligations o
-          WHERE o.account_id = accounts.id AND o.fiscal_year = ${query.fiscalYear})`,
+          eb.exists(
+            eb
+              .selectFrom('account_obligations as o')
+              .select(sql.lit(1).as('one'))
+              .whereRef('o.account_id', '=', 'accounts.id')
+              .where('o.fiscal_year', '=', query.fiscalYear),
+          ),
         ]),
-    ...(query.code === undefined ? [] : [sql`code = ${query.code}`]),
-    ...(query.subagency === undefined ? [] : [sql`subagency = ${query.subagency}`]),
+    ...(query.code === undefined ? [] : [eb('code', '=', query.code)]),
+    ...(query.subagency === undefined ? [] : [eb('subagency', '=', query.subagency)]),
   ],
   toItem: (raw) => {
     const row = raw as AccountRow;

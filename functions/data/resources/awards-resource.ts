@@ -92,19 +92,24 @@ export const awardsResource: DataResource<Award, ListAwardsQuery> = {
     aln: { column: 'aln', type: 'text' },
     lastAuditYear: { column: 'last_audit_year', type: 'integer' },
   },
-  filters: (query) => [
-    ...(query.aln === undefined ? [] : [sql`aln = ${query.aln}`]),
+  filters: (query, { eb }) => [
+    ...(query.aln === undefined ? [] : [eb('aln', '=', query.aln)]),
     ...(query.fiscalYear === undefined
       ? []
       : [
-          sql`EXISTS (SELECT 1 FROM expenditures e
-            WHERE e.award_id = awards.id AND e.fiscal_year = ${query.fiscalYear})`,
+          eb.exists(
+            eb
+              .selectFrom('expenditures as e')
+              .select(sql.lit(1).as('one'))
+              .whereRef('e.award_id', '=', 'awards.id')
+              .where('e.fiscal_year', '=', query.fiscalYear),
+          ),
         ]),
-    ...(query.recipientId === undefined ? [] : [sql`recipient_id = ${query.recipientId}`]),
-    ...(query.directAward === undefined ? [] : [sql`direct_award = ${query.directAward}`]),
+    ...(query.recipientId === undefined ? [] : [eb('recipient_id', '=', query.recipientId)]),
+    ...(query.directAward === undefined ? [] : [eb('direct_award', '=', query.directAward)]),
     ...(query.highwayProgram === undefined
       ? []
-      : [sql`is_fhwa_highway_program = ${query.highwayProgram}`]),
+      : [eb('is_fhwa_highway_program', '=', query.highwayProgram)]),
   ],
   toItem: (raw) => {
     const row = raw as z.infer<typeof AwardRowSchema>;

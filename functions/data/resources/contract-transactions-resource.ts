@@ -1,4 +1,3 @@
-import { sql } from 'kysely';
 import { z } from 'zod';
 
 import type { DataResource } from '../data-resource.js';
@@ -76,10 +75,10 @@ export const contractTransactionsResource: DataResource<
     actionDate: { column: 'action_date', type: 'date' },
     federalActionObligation: { column: 'federal_action_obligation', type: 'numeric' },
   },
-  filters: (query) => [
-    ...(query.fiscalYear === undefined ? [] : [sql`fiscal_year = ${query.fiscalYear}`]),
-    ...(query.contractId === undefined ? [] : [sql`contract_id = ${query.contractId}`]),
-    ...(query.actionType === undefined ? [] : [sql`action_type = ${query.actionType}`]),
+  filters: (query, { eb }) => [
+    ...(query.fiscalYear === undefined ? [] : [eb('fiscal_year', '=', query.fiscalYear)]),
+    ...(query.contractId === undefined ? [] : [eb('contract_id', '=', query.contractId)]),
+    ...(query.actionType === undefined ? [] : [eb('action_type', '=', query.actionType)]),
   ],
   toItem: (raw) => {
     const row = raw as ContractTransactionRow;

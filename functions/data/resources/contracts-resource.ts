@@ -134,18 +134,25 @@ export const contractsResource: DataResource<Contract, ListContractsQuery> = {
     totalObligation: { column: 'total_obligation', type: 'numeric' },
     lastActionDate: { column: 'last_action_date', type: 'date' },
   },
-  filters: (query) => [
+  filters: (query, { eb }) => [
     ...(query.fiscalYear === undefined
       ? []
       : [
-          sql`EXISTS (SELECT 1 FROM contract_transactions t
-          WHERE t.contract_id = contracts.id AND t.fiscal_year = ${query.fiscalYear})`,
+          eb.exists(
+            eb
+              .selectFrom('contract_transactions as t')
+              .select(sql.lit(1).as('one'))
+              .whereRef('t.contract_id', '=', 'contracts.id')
+              .where('t.fiscal_year', '=', query.fiscalYear),
+          ),
         ]),
-    ...(query.vendorId === undefined ? [] : [sql`vendor_id = ${query.vendorId}`]),
-    ...(query.piid === undefined ? [] : [sql`piid = ${query.piid}`]),
-    ...(query.naicsCode === undefined ? [] : [sql`naics_code = ${query.naicsCode}`]),
-    ...(query.pscCode === undefined ? [] : [sql`psc_code = ${query.pscCode}`]),
-    ...(query.subagency === undefined ? [] : [sql`awarding_subagency_code = ${query.subagency}`]),
+    ...(query.vendorId === undefined ? [] : [eb('vendor_id', '=', query.vendorId)]),
+    ...(query.piid === undefined ? [] : [eb('piid', '=', query.piid)]),
+    ...(query.naicsCode === undefined ? [] : [eb('naics_code', '=', query.naicsCode)]),
+    ...(query.pscCode === undefined ? [] : [eb('psc_code', '=', query.pscCode)]),
+    ...(query.subagency === undefined
+      ? []
+      : [eb('awarding_subagency_code', '=', query.subagency)]),
   ],
   toItem: (raw) => {
     const row = raw as ContractRow;

@@ -1,4 +1,3 @@
-import { sql } from 'kysely';
 import { z } from 'zod';
 
 import type { DataResource } from '../data-resource.js';
@@ -114,16 +113,16 @@ export const expendituresResource: DataResource<Expenditure, ListExpendituresQue
     amountExpended: { column: 'amount_expended', type: 'numeric' },
     auditYear: { column: 'audit_year', type: 'integer' },
   },
-  filters: (query) => [
-    ...(query.aln === undefined ? [] : [sql`aln = ${query.aln}`]),
-    ...(query.fiscalYear === undefined ? [] : [sql`fiscal_year = ${query.fiscalYear}`]),
-    ...(query.auditYear === undefined ? [] : [sql`audit_year = ${query.auditYear}`]),
-    ...(query.awardId === undefined ? [] : [sql`award_id = ${query.awardId}`]),
-    ...(query.recipientId === undefined ? [] : [sql`recipient_id = ${query.recipientId}`]),
-    ...(query.majorProgram === undefined ? [] : [sql`major_program = ${query.majorProgram}`]),
+  filters: (query, { eb }) => [
+    ...(query.aln === undefined ? [] : [eb('aln', '=', query.aln)]),
+    ...(query.fiscalYear === undefined ? [] : [eb('fiscal_year', '=', query.fiscalYear)]),
+    ...(query.auditYear === undefined ? [] : [eb('audit_year', '=', query.auditYear)]),
+    ...(query.awardId === undefined ? [] : [eb('award_id', '=', query.awardId)]),
+    ...(query.recipientId === undefined ? [] : [eb('recipient_id', '=', query.recipientId)]),
+    ...(query.majorProgram === undefined ? [] : [eb('major_program', '=', query.majorProgram)]),
     ...(query.hasFindings === undefined
       ? []
-      : [query.hasFindings ? sql`findings_count > 0` : sql`findings_count = 0`]),
+      : [eb('findings_count', query.hasFindings ? '>' : '=', 0)]),
   ],
   toItem: (raw) => {
     const row = raw as ExpenditureRow;

@@ -70,20 +70,30 @@ export const recipientsResource: DataResource<Recipient, ListRecipientsQuery> = 
     id: { column: 'id', type: 'integer' },
     name: { column: 'name', type: 'text' },
   },
-  filters: (query) => [
+  filters: (query, { eb }) => [
     ...(query.aln === undefined
       ? []
       : [
-          sql`EXISTS (SELECT 1 FROM awards a
-          WHERE a.recipient_id = recipients.id AND a.aln = ${query.aln})`,
+          eb.exists(
+            eb
+              .selectFrom('awards as a')
+              .select(sql.lit(1).as('one'))
+              .whereRef('a.recipient_id', '=', 'recipients.id')
+              .where('a.aln', '=', query.aln),
+          ),
         ]),
     ...(query.fiscalYear === undefined
       ? []
       : [
-          sql`EXISTS (SELECT 1 FROM expenditures e
-          WHERE e.recipient_id = recipients.id AND e.fiscal_year = ${query.fiscalYear})`,
+          eb.exists(
+            eb
+              .selectFrom('expenditures as e')
+              .select(sql.lit(1).as('one'))
+              .whereRef('e.recipient_id', '=', 'recipients.id')
+              .where('e.fiscal_year', '=', query.fiscalYear),
+          ),
         ]),
-    ...(query.entityType === undefined ? [] : [sql`entity_type = ${query.entityType}`]),
+    ...(query.entityType === undefined ? [] : [eb('entity_type', '=', query.entityType)]),
   ],
   toItem: (raw) => {
     const row = raw as RecipientRow;

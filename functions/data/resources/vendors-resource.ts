@@ -73,18 +73,24 @@ export const vendorsResource: DataResource<Vendor, ListVendorsQuery> = {
     id: { column: 'id', type: 'integer' },
     name: { column: 'name', type: 'text' },
   },
-  filters: (query) => [
+  filters: (query, { eb, dialect }) => [
     // Contracts are scoped on their own division: a vendor's year counts only visible actions.
     ...(query.fiscalYear === undefined
       ? []
       : [
-          sql`EXISTS (SELECT 1 FROM contracts c JOIN contract_transactions t ON t.contract_id = c.id
-          WHERE c.vendor_id = vendors.id AND t.fiscal_year = ${query.fiscalYear})`,
+          eb.exists(
+            eb
+              .selectFrom('contracts as c')
+              .innerJoin('contract_transactions as t', 't.contract_id', 'c.id')
+              .select(sql.lit(1).as('one'))
+              .whereRef('c.vendor_id', '=', 'vendors.id')
+              .where('t.fiscal_year', '=', query.fiscalYear),
+          ),
         ]),
-    ...(query.duns === undefined ? [] : [sql`duns = ${query.duns}`]),
+    ...(query.duns === undefined ? [] : [eb('duns', '=', query.duns)]),
     ...(query.businessCategory === undefined
       ? []
-      : [sql`${query.businessCategory} = ANY (business_categories)`]),
+      : [dialect.hasElement('business_categories', query.businessCategory)]),
   ],
   toItem: (raw) => {
     const row = raw as VendorRow;
