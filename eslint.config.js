@@ -100,6 +100,10 @@ const securityRules = {
   'eds/require-disable-reason': 'error',
   // An async function without await is how an operation meets a Promise-returning interface.
   '@typescript-eslint/require-await': 'off',
+  '@typescript-eslint/no-unused-vars': [
+    'error',
+    { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_' },
+  ],
 };
 
 export default defineConfig([
@@ -163,6 +167,7 @@ export default defineConfig([
       '@typescript-eslint/no-unsafe-call': 'off',
       '@typescript-eslint/no-unsafe-return': 'off',
       '@typescript-eslint/no-unsafe-argument': 'off',
+      '@typescript-eslint/unbound-method': 'off',
       'no-restricted-imports': ['error', { paths: restrictedModuleImports }],
     },
   },

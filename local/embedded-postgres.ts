@@ -1,8 +1,8 @@
 import { mkdir } from 'node:fs/promises';
-import { resolve } from 'node:path';
 
 import { PGlite } from '@electric-sql/pglite';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
+import { resolveInside } from '../shared/fs/safe-path.js';
 
 /** Options of {@link startEmbeddedPostgres}. */
 export interface EmbeddedPostgresOptions {
@@ -43,7 +43,7 @@ const DEFAULT_MAX_CONNECTIONS = 16;
 export async function startEmbeddedPostgres(
   options: EmbeddedPostgresOptions = {},
 ): Promise<EmbeddedPostgres> {
-  const dataDir = options.dataDir === undefined ? undefined : resolve(options.dataDir);
+  const dataDir = options.dataDir === undefined ? undefined : resolveInside(options.dataDir);
   if (dataDir !== undefined) await mkdir(dataDir, { recursive: true, mode: 0o700 });
   const db = await PGlite.create(dataDir === undefined ? {} : { dataDir });
   const server = new PGLiteSocketServer({

@@ -1,5 +1,4 @@
 import { access } from 'node:fs/promises';
-import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 
@@ -11,6 +10,7 @@ import type { AuditTables } from '../shared/audit/audit-tables.js';
 import { verifyAuditTrail } from '../shared/audit/verify-audit-trail.js';
 import { loadConfig } from '../shared/config/app-config.js';
 import { KEY_RING_FILE, openLocalKeyRing } from '../shared/crypto/local-key-ring.js';
+import { resolveInside } from '../shared/fs/safe-path.js';
 
 const USAGE = `Usage: npm run audit:verify [-- --any-interval]
 Verifies the local audit trail (hash chain, sequence, signed checkpoints) and prints
@@ -52,10 +52,10 @@ export async function runAuditVerify(
     return AUDIT_VERIFY_EXIT.intact;
   }
   const config = loadConfig(env);
-  const keyDir = join(config.dataDir, 'keys');
-  const pgDir = join(config.dataDir, 'pg');
-  if (!(await exists(join(keyDir, KEY_RING_FILE)))) {
-    write(`cannot verify: no key ring at ${join(keyDir, KEY_RING_FILE)}`);
+  const keyDir = resolveInside(config.dataDir, 'keys');
+  const pgDir = resolveInside(config.dataDir, 'pg');
+  if (!(await exists(resolveInside(keyDir, KEY_RING_FILE)))) {
+    write(`cannot verify: no key ring at ${resolveInside(keyDir, KEY_RING_FILE)}`);
     return AUDIT_VERIFY_EXIT.error;
   }
   if (config.pgUrl === undefined && !(await exists(pgDir))) {

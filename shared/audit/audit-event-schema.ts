@@ -26,6 +26,7 @@ function auditText(max: number) {
   return z
     .string()
     .max(max)
+    // eslint-disable-next-line no-control-regex -- NUL is exactly what this rule refuses
     .refine((text) => !/[\p{Cs}\u0000]/u.test(text), 'malformed_text')
     .refine((text) => !looksLikeToken(text), 'token_like');
 }

@@ -6,11 +6,11 @@
 import { constants } from 'node:fs';
 import { mkdir, open, readFile, rename, unlink } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
-import { join } from 'node:path';
 import { z } from 'zod';
 
 import type { AuditEvent } from './audit-event.js';
 import { AuditEventSchema } from './audit-event-schema.js';
+import { resolveInside } from '../fs/safe-path.js';
 
 /** The outbox's file name inside its directory. */
 export const AUDIT_OUTBOX_FILE = 'audit-outbox.jsonl';
@@ -109,7 +109,7 @@ function parseLine(line: string): AuditOutboxEntry | undefined {
  * the drain will chain; the directory's owner-only mode is the only guard.
  */
 export function createAuditOutbox(dir: string): AuditOutbox {
-  const path = join(dir, AUDIT_OUTBOX_FILE);
+  const path = resolveInside(dir, AUDIT_OUTBOX_FILE);
   return {
     path,
 
@@ -142,7 +142,7 @@ export function createAuditOutbox(dir: string): AuditOutbox {
 
     async settle(contents, count) {
       if (contents.corruptLines.length > 0) {
-        await appendLines(join(dir, AUDIT_OUTBOX_CORRUPT_FILE), contents.corruptLines);
+        await appendLines(resolveInside(dir, AUDIT_OUTBOX_CORRUPT_FILE), contents.corruptLines);
       }
       const remaining = contents.entries.slice(count);
       if (remaining.length === 0) {

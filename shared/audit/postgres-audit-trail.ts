@@ -258,7 +258,7 @@ export function createPostgresAuditTrail(
   const write = (entry: AuditOutboxEntry): Promise<void> =>
     new Promise<void>((resolve, reject) => {
       const isFirst = waiting.length === 0;
-      waiting.push({ entry, settle: (error) => (error === undefined ? resolve() : reject(error)) });
+      waiting.push({ entry, settle: (error) => (error === undefined ? resolve() : reject(asError(error))) });
       if (!isFirst) return;
       void serialise(async () => {
         const batch = waiting.slice(0, MAX_BATCH);
@@ -310,4 +310,8 @@ export function createPostgresAuditTrail(
         }),
       ),
   };
+}
+
+function asError(value: unknown): Error {
+  return value instanceof Error ? value : new Error('Audit append failed');
 }

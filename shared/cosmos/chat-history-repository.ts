@@ -36,7 +36,7 @@ async function readConversation(
 ): Promise<{ conversation: ChatConversation; etag: string } | undefined> {
   const { resource, statusCode, substatus, etag } = await container
     .item(conversationId, userId)
-    .read();
+    .read<unknown>();
   if (isRecordMissing(statusCode, substatus)) return undefined;
   if (resource === undefined) {
     throw new AppError(

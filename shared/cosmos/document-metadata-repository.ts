@@ -86,7 +86,7 @@ export async function getDocumentMetadata(
     throw new AppError('DATA_NOT_FOUND', 'Malformed document id');
   }
   try {
-    const { resource, statusCode, substatus } = await container.item(id, division).read();
+    const { resource, statusCode, substatus } = await container.item(id, division).read<unknown>();
     if (isRecordMissing(statusCode, substatus)) {
       throw new AppError('DATA_NOT_FOUND', 'Document metadata not found');
     }

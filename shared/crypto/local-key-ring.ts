@@ -17,12 +17,12 @@ import {
 } from 'node:crypto';
 import { constants } from 'node:fs';
 import { link, lstat, mkdir, open, readFile, rename, unlink } from 'node:fs/promises';
-import { join } from 'node:path';
 import { z } from 'zod';
 
 import { isAzureRuntime } from '../config/app-config.js';
 import { AppError } from '../errors/app-error.js';
 import type { KeyEncryptionKeyProvider, WrappedKey } from './key-encryption-key.js';
+import { resolveInside } from '../fs/safe-path.js';
 
 /** The key ring's file name inside its directory. */
 export const KEY_RING_FILE = 'key-ring.json';
@@ -265,7 +265,7 @@ export async function openLocalKeyRing(
     throw new Error('Local key ring refuses to run in Azure; use Key Vault');
   }
   const now = options.now ?? (() => new Date());
-  const path = join(dir, KEY_RING_FILE);
+  const path = resolveInside(dir, KEY_RING_FILE);
   await assertPrivateDirectory(dir);
   if (!(await exists(path))) await createExclusive(dir, path, newRingFile(now()));
   let ring = await readRingFile(path);

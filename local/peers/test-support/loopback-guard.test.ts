@@ -60,7 +60,7 @@ describe('installLoopbackGuard', () => {
     const guard = installLoopbackGuard();
 
     const response = await new Promise<number>((resolve, reject) => {
-      import('node:http').then(({ get }) =>
+      void import('node:http').then(({ get }) =>
         get({ host: '127.0.0.1', port, agent: false }, (res) => {
           res.resume();
           resolve(res.statusCode ?? 0);

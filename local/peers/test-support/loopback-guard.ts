@@ -69,7 +69,7 @@ export function installLoopbackGuard(
     return (original as (...rest: unknown[]) => net.Socket).apply(this, args);
   }
 
-  target.connect = guardedConnect as typeof original;
+  target.connect = guardedConnect;
   return {
     attempts,
     blocked: () => attempts.filter((attempt) => !attempt.allowed),

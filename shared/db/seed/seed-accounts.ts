@@ -1,5 +1,3 @@
-import { join } from 'node:path';
-
 import type { Insertable } from 'kysely';
 
 import type { Division } from '../../auth/divisions.js';
@@ -12,6 +10,7 @@ import {
   type DatasetCounts,
   type SeedContext,
 } from './seed-context.js';
+import { resolveInside } from '../../fs/safe-path.js';
 
 export const ACCOUNTS_FILE = 'usaspending_dot_federal_account_obligations_fy2017q2_fy2018q3.csv';
 
@@ -26,7 +25,7 @@ export const NATIONAL_ACCOUNT_DIVISION: Division = 'DC';
 /** Loads federal accounts and their quarterly obligations, in the open transaction. */
 export async function seedAccounts(context: SeedContext, dir: string): Promise<DatasetCounts> {
   const { trx } = context;
-  const rows = await readCsvRows(join(dir, ACCOUNTS_FILE), AccountObligationRowSchema);
+  const rows = await readCsvRows(resolveInside(dir, ACCOUNTS_FILE), AccountObligationRowSchema);
   const codes = [...new Set(rows.map((row) => row.federal_account_code))];
   const ids = await reserveIds(trx, 'accounts', codes.length);
   const idByCode = new Map(codes.map((code, index) => [code, ids[index] as number]));

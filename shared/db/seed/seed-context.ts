@@ -27,7 +27,7 @@ export async function insertInBatches<T extends keyof Database>(
     const batch = rows.slice(start, start + SEED_BATCH_SIZE);
     await trx
       .insertInto(table)
-      .values(batch as never)
+      .values(batch)
       .execute();
   }
 }

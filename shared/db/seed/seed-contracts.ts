@@ -1,5 +1,3 @@
-import { join } from 'node:path';
-
 import type { Insertable } from 'kysely';
 
 import { isDivision, type Division } from '../../auth/divisions.js';
@@ -15,6 +13,7 @@ import {
   type DatasetCounts,
   type SeedContext,
 } from './seed-context.js';
+import { resolveInside } from '../../fs/safe-path.js';
 
 export const CONTRACTS_FILE = 'usaspending_dot_construction_contract_transactions_2017q3.csv';
 
@@ -113,7 +112,7 @@ function toTransaction(
  */
 export async function seedContracts(context: SeedContext, dir: string): Promise<DatasetCounts> {
   const { trx, logger } = context;
-  const rows = await readCsvRows(join(dir, CONTRACTS_FILE), ContractTransactionRowSchema, {
+  const rows = await readCsvRows(resolveInside(dir, CONTRACTS_FILE), ContractTransactionRowSchema, {
     naIsNull: true,
   });
   const byAward = groupBy(rows, (row) => String(row.award_id));

@@ -1,5 +1,3 @@
-import { join } from 'node:path';
-
 import type { Insertable } from 'kysely';
 
 import { isDivision, type Division } from '../../auth/divisions.js';
@@ -12,6 +10,7 @@ import {
   type SeedContext,
 } from './seed-context.js';
 import { SingleAuditRowSchema, type SingleAuditRow } from './finance-row-schemas.js';
+import { resolveInside } from '../../fs/safe-path.js';
 
 export const SINGLE_AUDIT_FILE = 'fac_single_audit_dot_award_expenditures_2016_2022.csv';
 
@@ -108,7 +107,7 @@ function toExpenditure(
  */
 export async function seedSingleAudit(context: SeedContext, dir: string): Promise<DatasetCounts> {
   const { trx, cipher, logger } = context;
-  const rows = await readCsvRows(join(dir, SINGLE_AUDIT_FILE), SingleAuditRowSchema);
+  const rows = await readCsvRows(resolveInside(dir, SINGLE_AUDIT_FILE), SingleAuditRowSchema);
   const byEin = groupBy(rows, (row) => row.auditee_ein);
   const holders = [...byEin.values()].map((lines) => [...lines].sort(newestFirst));
   const kept = holders.filter((lines) => isDivision((lines[0] as SingleAuditRow).auditee_state));
