@@ -1,4 +1,4 @@
-import type { Container } from '@azure/cosmos';
+import type { Container, ItemDefinition } from '@azure/cosmos';
 
 import type { VerifiedPrincipal } from '../auth/principal.js';
 import { AppError } from '../errors/app-error.js';
@@ -36,7 +36,7 @@ async function readConversation(
 ): Promise<{ conversation: ChatConversation; etag: string } | undefined> {
   const { resource, statusCode, substatus, etag } = await container
     .item(conversationId, userId)
-    .read<unknown>();
+    .read<ItemDefinition>();
   if (isRecordMissing(statusCode, substatus)) return undefined;
   if (resource === undefined) {
     throw new AppError(

@@ -1,4 +1,4 @@
-import type { Container, SqlQuerySpec } from '@azure/cosmos';
+import type { Container, ItemDefinition, SqlQuerySpec } from '@azure/cosmos';
 
 import type { Division } from '../auth/divisions.js';
 import type { VerifiedPrincipal } from '../auth/principal.js';
@@ -86,7 +86,9 @@ export async function getDocumentMetadata(
     throw new AppError('DATA_NOT_FOUND', 'Malformed document id');
   }
   try {
-    const { resource, statusCode, substatus } = await container.item(id, division).read<unknown>();
+    const { resource, statusCode, substatus } = await container
+      .item(id, division)
+      .read<ItemDefinition>();
     if (isRecordMissing(statusCode, substatus)) {
       throw new AppError('DATA_NOT_FOUND', 'Document metadata not found');
     }

@@ -1,0 +1,60 @@
+import { mkdtemp, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+
+import { decodeJwt, decodeProtectedHeader } from 'jose';
+import { describe, expect, it } from 'vitest';
+
+import { resolveInside } from '../../shared/fs/safe-path.js';
+import { openDevIssuer } from './dev-issuer.js';
+
+const OPTIONS = {
+  issuer: 'http://localhost:7071/api/dev-issuer/6f1d7a4e-0c1b-4e55-9a55-6d2f1e0de5a1/v2.0',
+  audience: 'api://eds-backend',
+  tenantId: '6f1d7a4e-0c1b-4e55-9a55-6d2f1e0de5a1',
+};
+
+describe('development issuer', () => {
+  it('keeps its private key owner-only and mints Entra-shaped v2 tokens', async () => {
+    const dataDir = await mkdtemp(resolveInside(tmpdir(), 'eds-issuer-'));
+    const issuer = await openDevIssuer({ ...OPTIONS, dataDir, env: {} });
+    const info = await stat(resolveInside(dataDir, 'dev-issuer', 'signing-key.jwk.json'));
+    expect(info.mode & 0o777).toBe(0o600);
+    const token = await issuer.mint({ roles: ['EDS.Reader'], divisions: ['DC'] });
+    const claims = decodeJwt(token);
+    expect(Object.keys(claims)).toEqual(
+      expect.arrayContaining([
+        'iss',
+        'aud',
+        'tid',
+        'oid',
+        'sub',
+        'roles',
+        'ver',
+        'iat',
+        'nbf',
+        'exp',
+      ]),
+    );
+    expect(claims).toMatchObject({
+      iss: OPTIONS.issuer,
+      aud: OPTIONS.audience,
+      tid: OPTIONS.tenantId,
+      ver: '2.0',
+    });
+    expect(decodeProtectedHeader(token).kid).toBe(issuer.jwks().keys[0]?.['kid']);
+    expect(JSON.stringify(issuer.jwks())).not.toMatch(/"d"|"p"|"q"/);
+    const app = decodeJwt(await issuer.mint({ roles: ['EDS.Jobs'], app: true }));
+    expect(app['idtyp']).toBe('app');
+  });
+
+  it('refuses to start when the app runs in Azure', async () => {
+    const dataDir = await mkdtemp(resolveInside(tmpdir(), 'eds-issuer-'));
+    await expect(
+      openDevIssuer({
+        ...OPTIONS,
+        dataDir,
+        env: { WEBSITE_INSTANCE_ID: 'abc', WEBSITE_SITE_NAME: 'eds' },
+      }),
+    ).rejects.toThrow(/refuses/);
+  });
+});

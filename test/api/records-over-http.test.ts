@@ -1,0 +1,107 @@
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { startTestHost, type TestHost } from '../support/test-host.js';
+
+describe('financial records over HTTP', () => {
+  let t: TestHost;
+  let dcAnalyst: string;
+  let mdAwardId: number;
+  let dcRecipientId: number;
+
+  beforeAll(async () => {
+    t = await startTestHost();
+    dcAnalyst = await t.token(['EDS.Analyst'], ['DC']);
+    await t.host.services.db.unsafeWithoutScope(async (db) => {
+      const md = await sql<{
+        id: number;
+      }>`SELECT id FROM awards WHERE division = 'MD' LIMIT 1`.execute(db);
+      const dc = await sql<{
+        id: number;
+      }>`SELECT id FROM recipients WHERE division = 'DC' LIMIT 1`.execute(db);
+      mdAwardId = Number(md.rows[0]?.id);
+      dcRecipientId = Number(dc.rows[0]?.id);
+    });
+  });
+  afterAll(() => t.close());
+
+  it('lists only DC awards to an analyst scoped to DC, across pages', async () => {
+    const divisions = new Set<string>();
+    let cursor: string | null = null;
+    let pages = 0;
+    do {
+      const query: string = cursor === null ? '' : `&cursor=${encodeURIComponent(cursor)}`;
+      const response = await t.request('GET', `/api/v1/awards?limit=100${query}`, {
+        token: dcAnalyst,
+      });
+      expect(response.status).toBe(200);
+      for (const item of response.body.items) divisions.add(item.division);
+      cursor = response.body.nextCursor;
+      pages += 1;
+    } while (cursor !== null && pages < 50);
+    expect([...divisions]).toEqual(['DC']);
+  });
+
+  it('hides an MD award from an analyst scoped to DC: 404 by id, nothing by filter', async () => {
+    expect(Number.isInteger(mdAwardId)).toBe(true);
+    const byId = await t.request('GET', `/api/v1/awards/${mdAwardId}`, { token: dcAnalyst });
+    expect(byId.status).toBe(404);
+    expect(byId.body.code).toBe('DATA_NOT_FOUND');
+    const byFilter = await t.request('GET', '/api/v1/awards?division=MD', { token: dcAnalyst });
+    expect(byFilter.status).toBe(200);
+    expect(byFilter.body).toMatchObject({ items: [], total: 0 });
+    const mdAnalyst = await t.token(['EDS.Analyst'], ['MD']);
+    expect(
+      (await t.request('GET', `/api/v1/awards/${mdAwardId}`, { token: mdAnalyst })).status,
+    ).toBe(200);
+  });
+
+  it('masks the EIN for an analyst, drops it for a reader, and unmasks it only for a PII reader with a reason', async () => {
+    const analyst = await t.request('GET', `/api/v1/recipients/${dcRecipientId}`, {
+      token: dcAnalyst,
+    });
+    expect(analyst.body.ein).toMatch(/^\*+\d{4}$/);
+    const reader = await t.request('GET', `/api/v1/recipients/${dcRecipientId}`, {
+      token: await t.token(['EDS.Reader'], ['DC']),
+    });
+    expect(reader.status).toBe(200);
+    expect(reader.body).not.toHaveProperty('ein');
+    const pii = await t.token(['EDS.PiiReader'], ['DC']);
+    const noReason = await t.request('POST', `/api/v1/recipients/${dcRecipientId}/unmask`, {
+      token: pii,
+      json: { fields: ['ein'] },
+    });
+    expect(noReason.status).toBe(400);
+    const unmasked = await t.request('POST', `/api/v1/recipients/${dcRecipientId}/unmask`, {
+      token: pii,
+      json: { fields: ['ein'], reason: 'Reconciling the Single Audit submission' },
+    });
+    expect(unmasked.status).toBe(200);
+    expect(unmasked.body.ein).toMatch(/^\d{9}$/);
+    const events = await t.host.services.db.unsafeWithoutScope((db) =>
+      sql<{
+        event: Record<string, unknown>;
+      }>`SELECT event FROM audit_events WHERE type = 'data.unmask'`.execute(db),
+    );
+    expect(events.rows.length).toBe(1);
+    expect(events.rows[0]?.event).toMatchObject({
+      reason: 'Reconciling the Single Audit submission',
+      fields: ['ein'],
+    });
+    expect(JSON.stringify(events.rows)).not.toContain(unmasked.body.ein);
+    const outOfScope = await t.request('POST', `/api/v1/recipients/${dcRecipientId}/unmask`, {
+      token: await t.token(['EDS.PiiReader'], ['MD']),
+      json: { fields: ['ein'], reason: 'Reconciling the Single Audit submission' },
+    });
+    expect(outOfScope.status).toBe(404);
+  });
+
+  it('stores no plaintext EIN and no token in the audit trail after a session of requests', async () => {
+    const rows = await t.host.services.db.unsafeWithoutScope((db) =>
+      sql<{ event: string }>`SELECT event::text AS event FROM audit_events`.execute(db),
+    );
+    const text = rows.rows.map((row) => row.event).join('\n');
+    expect(text).not.toMatch(/eyJ[A-Za-z0-9_-]+\.eyJ/);
+    expect(text).not.toContain(dcAnalyst.split('.')[2]);
+  });
+});
