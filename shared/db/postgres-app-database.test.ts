@@ -11,6 +11,7 @@ import { migrateToLatest } from './migrate-to-latest.js';
 import { createPostgresAppDatabase } from './postgres-app-database.js';
 import { FINANCIAL_TABLES } from './schema.js';
 import { seedFinanceData } from './seed/seed-finance-data.js';
+import { externalPostgresUrl } from './test-support/external-postgres.js';
 import {
   FINANCE_DIR,
   startTestDatabase,
@@ -156,17 +157,21 @@ describe('postgres app database over embedded PGlite', () => {
     expect(clear).toBe(KNOWN_EIN);
   });
 
-  it('leaves no plaintext EIN in any file of the data directory', async () => {
-    await t.stop();
-    const files = await listFiles(t.dataDir!);
-    expect(files.length).toBeGreaterThan(100);
-    const needle = Buffer.from(KNOWN_EIN, 'utf8');
-    const hits: string[] = [];
-    for (const file of files) {
-      if ((await readFile(file)).includes(needle)) hits.push(file);
-    }
-    expect(hits).toEqual([]);
-  });
+  // A real server's files are its own; this scan is of the embedded cluster's directory.
+  it.skipIf(externalPostgresUrl() !== undefined)(
+    'leaves no plaintext EIN in any file of the data directory',
+    async () => {
+      await t.stop();
+      const files = await listFiles(t.dataDir!);
+      expect(files.length).toBeGreaterThan(100);
+      const needle = Buffer.from(KNOWN_EIN, 'utf8');
+      const hits: string[] = [];
+      for (const file of files) {
+        if ((await readFile(file)).includes(needle)) hits.push(file);
+      }
+      expect(hits).toEqual([]);
+    },
+  );
 });
 
 describe('store outages', () => {

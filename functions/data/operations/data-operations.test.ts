@@ -350,15 +350,18 @@ describe('data operations over the seeded store', () => {
 
 describe('data function registrations', () => {
   it('registers every data function with a permission, a summary and a response schema', async () => {
-    const { listHttpFunctions } = await import('../../../shared/registry/function-registry.js');
+    const { listHttpFunctions, listTimerFunctions } =
+      await import('../../../shared/registry/function-registry.js');
     const dir = join(import.meta.dirname, '..');
     const files = (await readdir(dir))
       .filter((file) => file.endsWith('.function.ts'))
       .map((file) => file.slice(0, -'.function.ts'.length));
     for (const file of files) await import(pathToFileURL(join(dir, `${file}.function.ts`)).href);
-    expect(files).toHaveLength(17);
+    expect(files).toHaveLength(18);
     const data = listHttpFunctions().filter((fn) => fn.capability === 'data');
-    expect(data.map((fn) => fn.name).sort()).toEqual(files.map((file) => `data-${file}`).sort());
+    const timers = listTimerFunctions().filter((fn) => fn.capability === 'data');
+    const names = [...data, ...timers].map((fn) => fn.name).sort();
+    expect(names).toEqual(files.map((file) => `data-${file}`).sort());
     for (const fn of data) {
       const expected = fn.name === 'data-unmask-recipient' ? 'records:unmask' : 'records:read';
       expect(fn.access).toEqual({ permission: expected });

@@ -3,9 +3,16 @@ import pg from 'pg';
 
 import { startEmbeddedPostgres, type EmbeddedPostgres } from '../../../local/embedded-postgres.js';
 import { up } from '../../db/migrations/0002-audit-trail.js';
+import {
+  createExternalTestDatabase,
+  externalPostgresUrl,
+} from '../../db/test-support/external-postgres.js';
 import type { AuditTables } from '../audit-tables.js';
 
-/** An in-memory Postgres with the audit migration applied, for tests. */
+/**
+ * An in-memory Postgres (or a fresh database on `EDS_TEST_PG_URL`'s server) with the audit
+ * migration applied, for tests.
+ */
 export interface AuditTestDatabase {
   readonly server: EmbeddedPostgres;
   /** Owner connection: the migration's role, used to tamper as a DBA would. */
@@ -28,7 +35,11 @@ function pool(url: string): pg.Pool {
 }
 
 export async function startAuditDatabase(): Promise<AuditTestDatabase> {
-  const server = await startEmbeddedPostgres({});
+  const adminUrl = externalPostgresUrl();
+  const server =
+    adminUrl === undefined
+      ? await startEmbeddedPostgres({})
+      : await createExternalTestDatabase(adminUrl);
   const owner = pool(server.url);
   const opened: Kysely<AuditTables>[] = [];
   const connect = (url: string): Kysely<AuditTables> => {

@@ -14,12 +14,17 @@ import type { AppDatabase } from '../app-database.js';
 import { migrateToLatest } from '../migrate-to-latest.js';
 import { createPostgresAppDatabase } from '../postgres-app-database.js';
 import { seedFinanceData, type SeedReport } from '../seed/seed-finance-data.js';
+import { createExternalTestDatabase, externalPostgresUrl } from './external-postgres.js';
 
 /** The repo's real finance CSVs. */
 export const FINANCE_DIR = resolve(import.meta.dirname, '../../../data/finance');
 
-/** A migrated (and optionally seeded) embedded store for one test file. */
+/**
+ * A migrated (and optionally seeded) store for one test file: PGlite, or a fresh database on the
+ * real server named by `EDS_TEST_PG_URL` (see `external-postgres.ts`).
+ */
 export interface TestDatabase {
+  /** The embedded store, or the external database in its shape (`stop()` drops it). */
   readonly server: EmbeddedPostgres;
   readonly db: AppDatabase;
   readonly cipher: FieldCipher;
@@ -27,6 +32,7 @@ export interface TestDatabase {
   readonly seed: SeedReport | undefined;
   /** Directory holding the key ring and, when persisted, the cluster. */
   readonly workDir: string;
+  /** The persisted embedded cluster; always undefined on an external server. */
   readonly dataDir: string | undefined;
   stop(): Promise<void>;
   /** Stops the store and deletes the work directory. */
@@ -38,16 +44,26 @@ export interface TestDatabaseOptions {
   readonly seed?: boolean;
 }
 
-/** Starts PGlite, migrates it and seeds the real data with a real envelope cipher. */
+/**
+ * Starts PGlite (or creates a database on `EDS_TEST_PG_URL`'s server), migrates it and seeds the
+ * real data with a real envelope cipher.
+ */
 export async function startTestDatabase(options: TestDatabaseOptions = {}): Promise<TestDatabase> {
   const workDir = await mkdtemp(join(tmpdir(), 'eds-db-test-'));
-  const dataDir = options.persist === true ? join(workDir, 'pgdata') : undefined;
+  const adminUrl = externalPostgresUrl();
+  const dataDir =
+    options.persist === true && adminUrl === undefined ? join(workDir, 'pgdata') : undefined;
   // This machine sets CONTAINER_NAME, which reads as Azure; tests are local by definition.
   const keyRing = await openLocalKeyRing(join(workDir, 'keys'), { env: {} });
   const cipher = createEnvelopeCipher(keyRing);
   const logger = createLogger('silent');
-  const server = await startEmbeddedPostgres(dataDir === undefined ? {} : { dataDir });
-  const db = createPostgresAppDatabase(server.url, logger, { maxConnections: 1 });
+  const server =
+    adminUrl !== undefined
+      ? await createExternalTestDatabase(adminUrl)
+      : await startEmbeddedPostgres(dataDir === undefined ? {} : { dataDir });
+  // PGlite runs one query at a time; a real server gets a real pool.
+  const maxConnections = adminUrl === undefined ? 1 : 4;
+  const db = createPostgresAppDatabase(server.url, logger, { maxConnections });
   await migrateToLatest(db, logger);
   const seed =
     options.seed === false
