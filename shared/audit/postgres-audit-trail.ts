@@ -173,14 +173,21 @@ export function createPostgresAuditTrail(
    * Inserts entries in order in one transaction (group commit) and returns how many were new;
    * an entry the store already holds (a retry after a lost reply) is skipped.
    */
-  const insertEntries = (entries: readonly AuditOutboxEntry[]): Promise<number> =>
+  const insertEntries = (
+    entries: readonly AuditOutboxEntry[],
+    mayBeStored: boolean,
+  ): Promise<number> =>
     db.transaction().execute(async (trx) => {
       let head = await begin(trx);
-      const seen = await trx
-        .selectFrom('audit_events')
-        .select('event_id')
-        .where('event_id', 'in', entries.map((entry) => entry.id))
-        .execute();
+      // Only entries that may already be stored (outbox replays) need the look-up; a fresh
+      // entry's id was minted in this process a moment ago.
+      const seen = mayBeStored
+        ? await trx
+            .selectFrom('audit_events')
+            .select('event_id')
+            .where('event_id', 'in', entries.map((entry) => entry.id))
+            .execute()
+        : [];
       const seenIds = new Set(seen.map((row) => row.event_id));
       const rows = [];
       const checkpoints: Head[] = [];
@@ -214,7 +221,7 @@ export function createPostgresAuditTrail(
     try {
       for (let start = 0; start < contents.entries.length; start += MAX_BATCH) {
         const batch = contents.entries.slice(start, start + MAX_BATCH);
-        written += await insertEntries(batch);
+        written += await insertEntries(batch, true);
         settled += batch.length;
       }
     } finally {
@@ -245,7 +252,7 @@ export function createPostgresAuditTrail(
   const writeBatch = async (entries: readonly AuditOutboxEntry[]): Promise<void> => {
     try {
       if (outboxMayHaveEntries) await drain();
-      await insertEntries(entries);
+      await insertEntries(entries, false);
     } catch (storeError) {
       await spill(entries, storeError);
     }
