@@ -5,6 +5,8 @@
  */
 import './auth/get-issuer-metadata.function.js';
 import './compliance/verify-audit-trail.function.js';
+import './data/create-obligation.function.js';
+import './data/create-vendor.function.js';
 import './data/get-account-obligation.function.js';
 import './data/get-account.function.js';
 import './data/get-award.function.js';
@@ -21,7 +23,10 @@ import './data/list-contracts.function.js';
 import './data/list-expenditures.function.js';
 import './data/list-recipients.function.js';
 import './data/list-vendors.function.js';
+import './data/relay-audit-events.function.js';
 import './data/rotate-field-keys.function.js';
 import './data/unmask-recipient.function.js';
+import './data/update-obligation.function.js';
+import './data/update-vendor.function.js';
 import './platform/get-health.function.js';
 import './platform/get-openapi.function.js';
