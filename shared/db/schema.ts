@@ -104,7 +104,10 @@ export interface VendorsTable {
   zip5: string | null;
   congressional_district: string | null;
   business_categories: string[];
-  usaspending_recipient_hash: string;
+  /** Null for a vendor registered in EDS rather than loaded from USAspending (migration 0003). */
+  usaspending_recipient_hash: string | null;
+  /** Optimistic-concurrency version: 1 on insert, bumped by every update (migration 0003). */
+  row_version: Generated<number>;
   search: SearchVector;
 }
 
@@ -139,9 +142,12 @@ export interface ContractsTable {
   search: SearchVector;
 }
 
-/** One contract action (id: USAspending `transaction_id`). */
+/**
+ * One contract action (id: USAspending `transaction_id`; actions created in EDS take ids from
+ * 1,000,000,000 up, migration 0003).
+ */
 export interface ContractTransactionsTable {
-  id: number;
+  id: Generated<number>;
   contract_id: number;
   division: Division;
   action_date: DateOnly;
@@ -151,6 +157,8 @@ export interface ContractTransactionsTable {
   modification_number: string;
   federal_action_obligation: Money;
   description: string;
+  /** Optimistic-concurrency version: 1 on insert, bumped by every update (migration 0003). */
+  row_version: Generated<number>;
   search: SearchVector;
 }
 

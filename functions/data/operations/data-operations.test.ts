@@ -348,6 +348,15 @@ describe('data operations over the seeded store', () => {
   });
 });
 
+/** Data functions that need more than `records:read`. */
+const PERMISSION_OF: Readonly<Record<string, string>> = {
+  'data-unmask-recipient': 'records:unmask',
+  'data-create-obligation': 'records:write',
+  'data-update-obligation': 'records:write',
+  'data-create-vendor': 'records:write',
+  'data-update-vendor': 'records:write',
+};
+
 describe('data function registrations', () => {
   it('registers every data function with a permission, a summary and a response schema', async () => {
     const { listHttpFunctions, listTimerFunctions } =
@@ -357,14 +366,13 @@ describe('data function registrations', () => {
       .filter((file) => file.endsWith('.function.ts'))
       .map((file) => file.slice(0, -'.function.ts'.length));
     for (const file of files) await import(pathToFileURL(join(dir, `${file}.function.ts`)).href);
-    expect(files).toHaveLength(18);
+    expect(files).toHaveLength(23);
     const data = listHttpFunctions().filter((fn) => fn.capability === 'data');
     const timers = listTimerFunctions().filter((fn) => fn.capability === 'data');
     const names = [...data, ...timers].map((fn) => fn.name).sort();
     expect(names).toEqual(files.map((file) => `data-${file}`).sort());
     for (const fn of data) {
-      const expected = fn.name === 'data-unmask-recipient' ? 'records:unmask' : 'records:read';
-      expect(fn.access).toEqual({ permission: expected });
+      expect(fn.access).toEqual({ permission: PERMISSION_OF[fn.name] ?? 'records:read' });
       expect(fn.summary.length).toBeGreaterThan(0);
       expect(fn.response).toBeDefined();
       expect(fn.route.startsWith('v1/')).toBe(true);

@@ -2,6 +2,7 @@ import type { Migration, MigrationProvider } from 'kysely';
 
 import * as financialRecords from './0001-financial-records.js';
 import * as auditTrail from './0002-audit-trail.js';
+import * as writes from './0003-writes.js';
 
 /**
  * Every migration, by name, in the order they apply. Names sort lexically: `NNNN-<topic>`.
@@ -10,6 +11,7 @@ import * as auditTrail from './0002-audit-trail.js';
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0001-financial-records': financialRecords,
   '0002-audit-trail': auditTrail,
+  '0003-writes': writes,
 };
 
 /** A static provider: no directory scan, so bundling and ESM paths cannot lose a migration. */

@@ -1,0 +1,30 @@
+import { defineHttpFunction } from '../../shared/http/define-http-function.js';
+import { getServices } from '../../shared/runtime/services.js';
+import { assertPrincipal } from './define-data-functions.js';
+import { ContractTransactionSchema } from './resources/contract-transactions-resource.js';
+import { createObligation, CreateObligationBodySchema } from './writes/create-obligation.js';
+
+/**
+ * `POST /api/v1/obligations`: record an obligation (contract action) on a contract in the
+ * caller's divisions. Requires `records:write` (EDS.Manager). 201 with `ETag` and `Location`;
+ * 404 when the contract is not visible. Honours `Idempotency-Key`; audited as `data.change`.
+ */
+defineHttpFunction({
+  name: 'data-create-obligation',
+  capability: 'data',
+  route: 'v1/obligations',
+  methods: ['POST'],
+  access: { permission: 'records:write' },
+  summary: 'Record an obligation on a contract',
+  body: CreateObligationBodySchema,
+  response: ContractTransactionSchema.partial(),
+  maxBodyBytes: 32_768,
+  handler: async ({ principal, body, headers, correlationId }) => {
+    const services = await getServices();
+    return createObligation(services, assertPrincipal(principal), {
+      body,
+      headers,
+      correlationId,
+    });
+  },
+});

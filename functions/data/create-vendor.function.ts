@@ -1,0 +1,26 @@
+import { defineHttpFunction } from '../../shared/http/define-http-function.js';
+import { getServices } from '../../shared/runtime/services.js';
+import { assertPrincipal } from './define-data-functions.js';
+import { VendorSchema } from './resources/vendors-resource.js';
+import { createVendor, CreateVendorBodySchema } from './writes/create-vendor.js';
+
+/**
+ * `POST /api/v1/vendors`: register a vendor in the division of its state. Requires
+ * `records:write` (EDS.Manager) and that division (403 otherwise); 409 for a known DUNS. 201
+ * with `ETag` and `Location`. Honours `Idempotency-Key`; audited as `data.change`.
+ */
+defineHttpFunction({
+  name: 'data-create-vendor',
+  capability: 'data',
+  route: 'v1/vendors',
+  methods: ['POST'],
+  access: { permission: 'records:write' },
+  summary: 'Register a vendor',
+  body: CreateVendorBodySchema,
+  response: VendorSchema.partial(),
+  maxBodyBytes: 32_768,
+  handler: async ({ principal, body, headers, correlationId }) => {
+    const services = await getServices();
+    return createVendor(services, assertPrincipal(principal), { body, headers, correlationId });
+  },
+});

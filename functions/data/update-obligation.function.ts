@@ -1,0 +1,33 @@
+import { defineHttpFunction } from '../../shared/http/define-http-function.js';
+import { getServices } from '../../shared/runtime/services.js';
+import { assertPrincipal } from './define-data-functions.js';
+import { RecordIdParamsSchema } from './list-query-schema.js';
+import { ContractTransactionSchema } from './resources/contract-transactions-resource.js';
+import { updateObligation, UpdateObligationBodySchema } from './writes/update-obligation.js';
+
+/**
+ * `PATCH /api/v1/obligations/{id}`: change an obligation in the caller's divisions. Requires
+ * `records:write` (EDS.Manager) and `If-Match` (428 without, 412 when stale); 404 when not
+ * visible. 200 with the new `ETag`. Honours `Idempotency-Key`; audited as `data.change`.
+ */
+defineHttpFunction({
+  name: 'data-update-obligation',
+  capability: 'data',
+  route: 'v1/obligations/{id}',
+  methods: ['PATCH'],
+  access: { permission: 'records:write' },
+  summary: 'Update an obligation (If-Match required)',
+  params: RecordIdParamsSchema,
+  body: UpdateObligationBodySchema,
+  response: ContractTransactionSchema.partial(),
+  maxBodyBytes: 32_768,
+  handler: async ({ principal, params, body, headers, correlationId }) => {
+    const services = await getServices();
+    return updateObligation(services, assertPrincipal(principal), {
+      id: params.id,
+      body,
+      headers,
+      correlationId,
+    });
+  },
+});

@@ -1,0 +1,93 @@
+import { z } from 'zod';
+
+import type { VerifiedPrincipal } from '../../../shared/auth/principal.js';
+import { AppError } from '../../../shared/errors/app-error.js';
+import {
+  federalFiscalYear,
+  obligationResult,
+  OBLIGATION_COLUMNS,
+  toObligationVersion,
+  utcDate,
+} from './obligation-record.js';
+import { runIdempotentWrite } from './run-idempotent-write.js';
+import { calendarDate, moneyAmount, recordIdNumber, storedText } from './write-field-schemas.js';
+import type { WriteDeps } from './write-deps.js';
+import type { WriteResult } from './write-result.js';
+
+/** A new obligation (contract action) on an existing contract. */
+export const CreateObligationBodySchema = z
+  .object({
+    contractId: recordIdNumber,
+    actionDate: calendarDate,
+    actionType: z
+      .string()
+      .regex(/^[A-Z]$/)
+      .nullable()
+      .optional(),
+    modificationNumber: storedText(32),
+    federalActionObligation: moneyAmount,
+    description: storedText(4000, { multiline: true }),
+  })
+  .strict()
+  .meta({ id: 'CreateObligationBody' });
+export type CreateObligationBody = z.infer<typeof CreateObligationBodySchema>;
+
+export interface CreateObligationInput {
+  readonly body: CreateObligationBody;
+  readonly headers: ReadonlyMap<string, string>;
+  readonly correlationId: string;
+}
+
+/**
+ * Records a new obligation against a contract in the caller's divisions. The division is the
+ * contract's (never the body's); the fiscal year follows from the action date and the
+ * last-modified date is today (UTC).
+ *
+ * Requires `records:write` (the HTTP function checks it). Audited as `data.change` `create`
+ * with the new record's digest, in the same transaction; honours `Idempotency-Key`.
+ *
+ * @throws AppError DATA_NOT_FOUND when the contract does not exist or is outside the caller's
+ * divisions (no row is written); AppError DATA_IDEMPOTENCY_MISMATCH, VALIDATION_FAILED (bad
+ * `Idempotency-Key`); AppError STORE_UNAVAILABLE.
+ */
+export async function createObligation(
+  deps: WriteDeps,
+  principal: VerifiedPrincipal,
+  input: CreateObligationInput,
+): Promise<WriteResult> {
+  const { body } = input;
+  const request = { method: 'POST', route: 'v1/obligations', params: {}, ...input } as const;
+  return runIdempotentWrite(deps, principal, request, async (trx) => {
+    const contract = await trx
+      .selectFrom('contracts')
+      .select(['id', 'division'])
+      .where('id', '=', body.contractId)
+      .executeTakeFirst();
+    if (contract === undefined) {
+      throw new AppError('DATA_NOT_FOUND', 'obligation for a contract not in scope', {
+        publicMessage: 'No such contract.',
+      });
+    }
+    const row = await trx
+      .insertInto('contract_transactions')
+      .values({
+        contract_id: contract.id,
+        division: contract.division,
+        action_date: body.actionDate,
+        last_modified_date: utcDate(deps.now?.() ?? new Date()),
+        fiscal_year: federalFiscalYear(body.actionDate),
+        action_type: body.actionType ?? null,
+        modification_number: body.modificationNumber,
+        federal_action_obligation: body.federalActionObligation,
+        description: body.description,
+      })
+      .returning(OBLIGATION_COLUMNS)
+      .executeTakeFirstOrThrow();
+    const created = toObligationVersion(row);
+    const result = obligationResult(principal, created, 201);
+    return {
+      result,
+      audit: { resource: result.auditResource, action: 'create', afterDigest: created.digest },
+    };
+  });
+}

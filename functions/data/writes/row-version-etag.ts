@@ -1,0 +1,47 @@
+import { AppError } from '../../../shared/errors/app-error.js';
+
+const ENTITY_TAG = /^(W\/)?"([\x21\x23-\x7e]*)"$/;
+const ROW_VERSION_TAG = /^(\d{1,10})-(\d{1,10})$/;
+const MAX_TAGS = 20;
+
+/**
+ * The strong entity tag of one version of a record: `"<id>-<version>"`.
+ *
+ * LIMITATION: only write responses carry it for now; `GET` responses gain the same tag when the
+ * read operations return `row_version`, until then a client reads the tag from its last write.
+ */
+export function formatRowVersionEtag(id: number, version: number): string {
+  return `"${id}-${version}"`;
+}
+
+function invalidIfMatch(): AppError {
+  return new AppError('VALIDATION_FAILED', 'malformed If-Match', {
+    details: { issues: [{ location: 'header', path: 'if-match', rule: 'invalid_format' }] },
+  });
+}
+
+/**
+ * The row versions of record `id` that an `If-Match` header names (RFC 9110 §13.1.1, strong
+ * comparison: weak tags and tags of other records match nothing, so they yield no version).
+ *
+ * @throws AppError DATA_PRECONDITION_REQUIRED (428) when the header is absent or `*`: an update
+ * must name the version it read. AppError VALIDATION_FAILED (400) when the header is malformed.
+ */
+export function readIfMatch(headers: ReadonlyMap<string, string>, id: number): number[] {
+  const header = headers.get('if-match')?.trim();
+  if (header === undefined || header === '' || header === '*') {
+    throw new AppError('DATA_PRECONDITION_REQUIRED', 'update without a version to match', {
+      publicMessage: 'Send If-Match with the ETag of the version you are updating.',
+    });
+  }
+  const tags = header.split(',').map((tag) => tag.trim());
+  if (tags.length > MAX_TAGS) throw invalidIfMatch();
+  const versions: number[] = [];
+  for (const tag of tags) {
+    const match = ENTITY_TAG.exec(tag);
+    if (match === null) throw invalidIfMatch();
+    const parts = match[1] === undefined ? ROW_VERSION_TAG.exec(match[2] ?? '') : null;
+    if (parts !== null && Number(parts[1]) === id) versions.push(Number(parts[2]));
+  }
+  return versions;
+}

@@ -1,0 +1,168 @@
+import { createHash } from 'node:crypto';
+
+import { sql, type Transaction } from 'kysely';
+import { z } from 'zod';
+
+import type { DataChangeAuditEvent } from '../../../shared/audit/audit-event.js';
+import { enqueueAuditEvent, relayAuditEvents } from '../../../shared/audit/audit-relay.js';
+import { canonicalJson } from '../../../shared/audit/canonical-json.js';
+import type { VerifiedPrincipal } from '../../../shared/auth/principal.js';
+import type { Database } from '../../../shared/db/schema.js';
+import { AppError } from '../../../shared/errors/app-error.js';
+import type { WriteDeps } from './write-deps.js';
+import type { WriteResult } from './write-result.js';
+
+/** What identifies a write request for its idempotency key: the same key must mean the same. */
+export interface WriteRequest {
+  readonly method: 'POST' | 'PATCH';
+  /** Route template, `v1/vendors/{id}`. */
+  readonly route: string;
+  readonly params: Readonly<Record<string, unknown>>;
+  /** The validated body. */
+  readonly body: unknown;
+  readonly headers: ReadonlyMap<string, string>;
+  readonly correlationId: string;
+}
+
+/** What a change returns: its response, and what its `data.change` audit event records. */
+export interface WriteChange {
+  readonly result: WriteResult;
+  readonly audit: Pick<
+    DataChangeAuditEvent,
+    'resource' | 'action' | 'beforeDigest' | 'afterDigest'
+  >;
+}
+
+const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,128}$/;
+
+const StoredResponseSchema = z.object({
+  fingerprint: z.string(),
+  response_status: z.union([z.literal(200), z.literal(201)]),
+  response_body: z.record(z.string(), z.unknown()),
+  response_headers: z.record(z.string(), z.string()),
+  audit_resource: z.string(),
+});
+
+function readIdempotencyKey(headers: ReadonlyMap<string, string>): string | undefined {
+  const key = headers.get('idempotency-key');
+  if (key === undefined) return undefined;
+  if (!IDEMPOTENCY_KEY.test(key)) {
+    throw new AppError('VALIDATION_FAILED', 'malformed Idempotency-Key', {
+      details: {
+        issues: [{ location: 'header', path: 'idempotency-key', rule: 'invalid_format' }],
+      },
+    });
+  }
+  return key;
+}
+
+function fingerprintOf(request: WriteRequest): string {
+  const { method, route, params, body, headers } = request;
+  const ifMatch = headers.get('if-match') ?? null;
+  const canonical = canonicalJson({ method, route, params, body, ifMatch });
+  return createHash('sha256').update(canonical, 'utf8').digest('hex');
+}
+
+/**
+ * Claims the key for this transaction, or returns the response stored under it. A concurrent
+ * request with the same key waits on the primary key until the first commits (then replays) or
+ * rolls back (then claims it), so a key never yields two changes.
+ */
+async function claimOrReplay(
+  trx: Transaction<Database>,
+  principalId: string,
+  key: string,
+  fingerprint: string,
+): Promise<WriteResult | undefined> {
+  // LIMITATION: a key is remembered for 24 hours; after that the same key starts a new request.
+  await sql`DELETE FROM idempotency_keys WHERE principal_id = ${principalId} AND key = ${key}
+    AND created_at < now() - interval '24 hours'`.execute(trx);
+  const claimed = await sql`INSERT INTO idempotency_keys (principal_id, key, fingerprint)
+    VALUES (${principalId}, ${key}, ${fingerprint})
+    ON CONFLICT (principal_id, key) DO NOTHING RETURNING key`.execute(trx);
+  if (claimed.rows.length > 0) return undefined;
+  const { rows } = await sql`SELECT fingerprint, response_status, response_body, response_headers,
+    audit_resource FROM idempotency_keys
+    WHERE principal_id = ${principalId} AND key = ${key}`.execute(trx);
+  const stored = StoredResponseSchema.parse(rows[0]);
+  if (stored.fingerprint !== fingerprint) {
+    throw new AppError('DATA_IDEMPOTENCY_MISMATCH', 'idempotency key reused for another request', {
+      publicMessage: 'This Idempotency-Key was used with a different request; use a new key.',
+    });
+  }
+  return {
+    status: stored.response_status,
+    body: stored.response_body,
+    headers: { ...stored.response_headers, 'Idempotency-Replayed': 'true' },
+    auditResource: stored.audit_resource,
+  };
+}
+
+async function storeResponse(
+  trx: Transaction<Database>,
+  principalId: string,
+  key: string,
+  result: WriteResult,
+): Promise<void> {
+  await sql`UPDATE idempotency_keys SET response_status = ${result.status},
+    response_body = ${JSON.stringify(result.body)}::jsonb,
+    response_headers = ${JSON.stringify(result.headers)}::jsonb,
+    audit_resource = ${result.auditResource}
+    WHERE principal_id = ${principalId} AND key = ${key}`.execute(trx);
+}
+
+/**
+ * Runs one change in one scoped transaction with everything that must commit with it: the
+ * `Idempotency-Key` record of its response and its `data.change` audit event (queued in
+ * `audit_relay`, digests only). After commit, relays queued events into the audit trail; if that
+ * fails the events wait for the `data-relay-audit` timer, and the write still succeeds.
+ *
+ * With an `Idempotency-Key` the first successful response is stored; a retry with the same key
+ * and the same request gets that response again (`Idempotency-Replayed: true`) and changes
+ * nothing. A failed change stores nothing, so its retry runs again.
+ *
+ * > [!WARNING]
+ * > `change` runs as `eds_app` under the caller's divisions; it must still throw AppError for
+ * > every refusal, since anything thrown rolls the whole transaction back.
+ *
+ * @throws AppError VALIDATION_FAILED for a malformed `Idempotency-Key` (1 to 128 visible ASCII
+ * characters); AppError DATA_IDEMPOTENCY_MISMATCH (422) when the key was used for a different
+ * request (method, route, parameters, body or If-Match); whatever `change` throws.
+ */
+export async function runIdempotentWrite(
+  deps: WriteDeps,
+  principal: VerifiedPrincipal,
+  request: WriteRequest,
+  change: (trx: Transaction<Database>) => Promise<WriteChange>,
+): Promise<WriteResult> {
+  const key = readIdempotencyKey(request.headers);
+  const fingerprint = fingerprintOf(request);
+  const outcome = await deps.db.withScope(principal, async (trx) => {
+    await sql`SELECT set_config('eds.principal_id', ${principal.id}, true)`.execute(trx);
+    if (key !== undefined) {
+      const replay = await claimOrReplay(trx, principal.id, key, fingerprint);
+      if (replay !== undefined) return { result: replay, isReplay: true };
+    }
+    const { result, audit } = await change(trx);
+    await enqueueAuditEvent(trx, {
+      type: 'data.change',
+      actor: principal.id,
+      correlationId: request.correlationId,
+      outcome: 'success',
+      ...audit,
+    });
+    if (key !== undefined) await storeResponse(trx, principal.id, key, result);
+    return { result, isReplay: false };
+  });
+  if (!outcome.isReplay) await relayAfterCommit(deps, request.correlationId);
+  return outcome.result;
+}
+
+async function relayAfterCommit(deps: WriteDeps, correlationId: string): Promise<void> {
+  try {
+    await relayAuditEvents(deps);
+  } catch (error) {
+    const code = error instanceof AppError ? error.code : 'UNKNOWN';
+    deps.logger.warn('audit.relay_deferred', { correlationId, code });
+  }
+}

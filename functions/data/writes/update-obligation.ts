@@ -1,0 +1,117 @@
+import type { Updateable } from 'kysely';
+import { z } from 'zod';
+
+import type { VerifiedPrincipal } from '../../../shared/auth/principal.js';
+import type { ContractTransactionsTable } from '../../../shared/db/schema.js';
+import { AppError } from '../../../shared/errors/app-error.js';
+import {
+  federalFiscalYear,
+  obligationResult,
+  OBLIGATION_COLUMNS,
+  toObligationVersion,
+  tryLockObligation,
+  utcDate,
+} from './obligation-record.js';
+import { readIfMatch } from './row-version-etag.js';
+import { runIdempotentWrite } from './run-idempotent-write.js';
+import { calendarDate, moneyAmount, storedText } from './write-field-schemas.js';
+import type { WriteDeps } from './write-deps.js';
+import type { WriteResult } from './write-result.js';
+
+/** The fields of an obligation an update may change; at least one. Contract and division fixed. */
+export const UpdateObligationBodySchema = z
+  .object({
+    actionDate: calendarDate.optional(),
+    actionType: z
+      .string()
+      .regex(/^[A-Z]$/)
+      .nullable()
+      .optional(),
+    modificationNumber: storedText(32).optional(),
+    federalActionObligation: moneyAmount.optional(),
+    description: storedText(4000, { multiline: true }).optional(),
+  })
+  .strict()
+  .refine((body) => Object.keys(body).length > 0, 'no_fields')
+  .meta({ id: 'UpdateObligationBody' });
+export type UpdateObligationBody = z.infer<typeof UpdateObligationBodySchema>;
+
+export interface UpdateObligationInput {
+  readonly id: number;
+  readonly body: UpdateObligationBody;
+  readonly headers: ReadonlyMap<string, string>;
+  readonly correlationId: string;
+}
+
+function changesOf(body: UpdateObligationBody): Updateable<ContractTransactionsTable> {
+  return {
+    ...(body.actionDate === undefined
+      ? {}
+      : { action_date: body.actionDate, fiscal_year: federalFiscalYear(body.actionDate) }),
+    ...(body.actionType === undefined ? {} : { action_type: body.actionType }),
+    ...(body.modificationNumber === undefined
+      ? {}
+      : { modification_number: body.modificationNumber }),
+    ...(body.federalActionObligation === undefined
+      ? {}
+      : { federal_action_obligation: body.federalActionObligation }),
+    ...(body.description === undefined ? {} : { description: body.description }),
+  };
+}
+
+/**
+ * Updates an obligation in the caller's divisions if it is still at a version `If-Match` names,
+ * and bumps its version; the last-modified date becomes today (UTC).
+ *
+ * Requires `records:write` (the HTTP function checks it). Audited as `data.change` `update`
+ * with before and after digests, in the same transaction; honours `Idempotency-Key`.
+ *
+ * @throws AppError DATA_PRECONDITION_REQUIRED (428) without `If-Match`; AppError DATA_NOT_FOUND
+ * when the obligation does not exist or is outside the caller's divisions; AppError
+ * DATA_PRECONDITION_FAILED (412) when it has changed since that version (nothing is written);
+ * AppError DATA_IDEMPOTENCY_MISMATCH, VALIDATION_FAILED; AppError STORE_UNAVAILABLE.
+ */
+export async function updateObligation(
+  deps: WriteDeps,
+  principal: VerifiedPrincipal,
+  input: UpdateObligationInput,
+): Promise<WriteResult> {
+  const { id, body } = input;
+  const versions = readIfMatch(input.headers, id);
+  const request = {
+    method: 'PATCH',
+    route: 'v1/obligations/{id}',
+    params: { id },
+    ...input,
+  } as const;
+  return runIdempotentWrite(deps, principal, request, async (trx) => {
+    const before = await tryLockObligation(trx, id);
+    if (before === undefined) throw new AppError('DATA_NOT_FOUND', 'obligation not in scope');
+    if (!versions.includes(before.rowVersion)) {
+      throw new AppError('DATA_PRECONDITION_FAILED', 'obligation changed since If-Match version');
+    }
+    const row = await trx
+      .updateTable('contract_transactions')
+      .set({
+        ...changesOf(body),
+        last_modified_date: utcDate(deps.now?.() ?? new Date()),
+        row_version: before.rowVersion + 1,
+      })
+      .where('id', '=', id)
+      .where('row_version', '=', before.rowVersion)
+      .returning(OBLIGATION_COLUMNS)
+      .executeTakeFirst();
+    if (row === undefined) {
+      throw new AppError('DATA_PRECONDITION_FAILED', 'obligation changed during the update');
+    }
+    const after = toObligationVersion(row);
+    const result = obligationResult(principal, after, 200);
+    const audit = {
+      resource: result.auditResource,
+      action: 'update',
+      beforeDigest: before.digest,
+      afterDigest: after.digest,
+    } as const;
+    return { result, audit };
+  });
+}
