@@ -30,3 +30,5 @@ import './data/update-obligation.function.js';
 import './data/update-vendor.function.js';
 import './platform/get-health.function.js';
 import './platform/get-openapi.function.js';
+import './search/index-records.function.js';
+import './search/search-records.function.js';

@@ -17,6 +17,7 @@ export function buildIndexMapping(resource: SearchResource): estypes.MappingType
     id: { type: 'integer' },
     division: { type: 'keyword' },
   };
-  for (const field of resource.fields) properties[field.name] = { type: 'text', analyzer: 'english' };
+  for (const field of resource.fields)
+    properties[field.name] = { type: 'text', analyzer: 'english' };
   return { dynamic: 'strict', properties };
 }

@@ -1,5 +1,8 @@
 import { createRequire } from 'node:module';
 
+import type { BaseConnection } from '@elastic/elasticsearch' with {
+  'resolution-mode': 'require',
+};
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
 import { testPrincipal } from '../db/test-support/test-database.js';
@@ -22,7 +25,13 @@ const { errors } = require('@elastic/elasticsearch') as typeof import('@elastic/
   with: { 'resolution-mode': 'require' },
 });
 /* eslint-disable @typescript-eslint/no-explicit-any -- test double: the mock's loose CJS types */
-const Mock = require('@elastic/elasticsearch-mock') as new () => any;
+type Resolver = (params: any) => unknown;
+interface ClientMock {
+  add(pattern: { method: string | string[]; path: string }, resolver: Resolver): ClientMock;
+  clear(pattern: { method: string; path: string }): ClientMock;
+  getConnection(): typeof BaseConnection;
+}
+const Mock = require('@elastic/elasticsearch-mock') as new () => ClientMock;
 
 interface SeenRequest {
   readonly method: string;
@@ -90,7 +99,7 @@ function hit(resource: string, id: number, division: string, extra: Record<strin
 }
 
 describe('Elasticsearch search index', () => {
-  let mock: any; // eslint-disable-line @typescript-eslint/no-explicit-any -- test double
+  let mock: ClientMock;
   let seen: SeenRequest[];
   let authorizations: string[];
   let secrets: FakeSecretSource;
@@ -118,13 +127,13 @@ describe('Elasticsearch search index', () => {
     // Records the authorization header each request is sent with.
     class RecordingConnection extends Base {
       // eslint-disable-next-line @typescript-eslint/no-explicit-any -- test double
-      override request(params: any, options: any) {
-        authorizations.push(String(this.headers.authorization));
+      override request(params: any, options: any): any {
+        authorizations.push(String(this.headers['authorization']));
         return super.request(params, options);
       }
 
       // The mock's connection has nothing to close.
-      override close() {
+      override close(): Promise<void> {
         return Promise.resolve();
       }
     }
@@ -271,8 +280,14 @@ describe('Elasticsearch search index', () => {
   });
 
   it.each([
-    ['a server error', () => new errors.ResponseError({ body: { error: 'boom' }, statusCode: 500 } as never)],
-    ['a rejected key', () => new errors.ResponseError({ body: { error: 'unauthorized' }, statusCode: 401 } as never)],
+    [
+      'a server error',
+      () => new errors.ResponseError({ body: { error: 'boom' }, statusCode: 500 } as never),
+    ],
+    [
+      'a rejected key',
+      () => new errors.ResponseError({ body: { error: 'unauthorized' }, statusCode: 401 } as never),
+    ],
     ['a timeout', () => new errors.TimeoutError('Request timed out')],
     ['a connection failure', () => new errors.ConnectionError('connect ECONNREFUSED')],
   ])('turns %s into STORE_UNAVAILABLE without the caller text', async (_name, failure) => {
@@ -378,7 +393,12 @@ describe('Elasticsearch search index', () => {
   });
 
   it('refuses a document carrying an undeclared field such as an EIN, sending nothing', async () => {
-    const document = { resource: 'recipients', id: 4, division: 'DC' as const, fields: { ein: 'x' } };
+    const document = {
+      resource: 'recipients',
+      id: 4,
+      division: 'DC' as const,
+      fields: { ein: 'x' },
+    };
 
     await expect(index.index([document])).rejects.toThrow(/not declared/);
     expect(seen).toHaveLength(0);

@@ -1,5 +1,8 @@
 import { createRequire } from 'node:module';
 
+import type * as ElasticsearchCommonJs from '@elastic/elasticsearch' with {
+  'resolution-mode': 'require',
+};
 import type { Client, ClientOptions } from '@elastic/elasticsearch' with {
   'resolution-mode': 'require',
 };
@@ -25,9 +28,7 @@ import type {
 import type { SearchResource } from './search-resource.js';
 import { selectSearchResources } from './select-search-resources.js';
 
-type ElasticsearchModule = typeof import('@elastic/elasticsearch', {
-  with: { 'resolution-mode': 'require' },
-});
+type ElasticsearchModule = typeof ElasticsearchCommonJs;
 
 /** Options of {@link createElasticsearchSearchIndex}. */
 export interface ElasticsearchSearchIndexOptions {
@@ -227,7 +228,9 @@ export function createElasticsearchSearchIndex(
     const resource = byName.get(source.resource);
     // Defence in depth: the query already filtered on both.
     if (resource === undefined || !principal.divisions.includes(source.division)) return undefined;
-    const readable = new Set(readableSearchFields(resource, principal.clearance).map((f) => f.name));
+    const readable = new Set(
+      readableSearchFields(resource, principal.clearance).map((f) => f.name),
+    );
     const title = source[resource.titleField];
     return {
       resource: resource.name,

@@ -22,7 +22,13 @@ const FRAGMENT_BREAK = '\uE002';
 const HEADLINE_OPTIONS =
   `StartSel=${MATCH_START}, StopSel=${MATCH_END}, MaxWords=20, MinWords=6, ` +
   `MaxFragments=2, FragmentDelimiter=${FRAGMENT_BREAK}`;
-const DELIMITERS = `${MATCH_START}${MATCH_END}${FRAGMENT_BREAK}`;
+// ts_headline drops whatever its parser reads as an HTML tag (`<b>`), so angle brackets travel
+// as private-use stand-ins and come back after. `translate` maps `<` and `>` to the stand-ins
+// and deletes every other listed character, so record text cannot forge a delimiter.
+const LESS_THAN = '\uE003';
+const GREATER_THAN = '\uE004';
+const TRANSLATE_FROM = `<>${MATCH_START}${MATCH_END}${FRAGMENT_BREAK}${LESS_THAN}${GREATER_THAN}`;
+const TRANSLATE_TO = `${LESS_THAN}${GREATER_THAN}`;
 
 const HitRowSchema = z.object({
   resource: z.string(),
@@ -73,7 +79,11 @@ function matchesOf(
 function toHit(row: HitRow): SearchHit {
   const highlights = row.highlights.map((highlight) => ({
     field: highlight.field,
-    fragments: highlight.text.split(FRAGMENT_BREAK).map(toHighlightMarkup),
+    fragments: highlight.text
+      .replaceAll(LESS_THAN, '<')
+      .replaceAll(GREATER_THAN, '>')
+      .split(FRAGMENT_BREAK)
+      .map(toHighlightMarkup),
   }));
   return { ...row, highlights };
 }
@@ -97,18 +107,23 @@ export function createPostgresSearchIndex(options: PostgresSearchIndexOptions): 
     async search(principal: VerifiedPrincipal, query: SearchQuery): Promise<SearchPage> {
       const offset = decodeSearchCursor(query.cursor);
       const selected = selectSearchResources(options.resources, query.resources);
-      const branches = selected.flatMap((resource) => matchesOf(resource, principal, query.q) ?? []);
+      const branches = selected.flatMap(
+        (resource) => matchesOf(resource, principal, query.q) ?? [],
+      );
       if (principal.divisions.length === 0 || branches.length === 0) {
         return { hits: [], nextCursor: null };
       }
-      const union = sql.join(branches.map((branch) => sql`(${branch})`), sql` UNION ALL `);
+      const union = sql.join(
+        branches.map((branch) => sql`(${branch})`),
+        sql` UNION ALL `,
+      );
       const rows = await db.withScope(principal, async (trx) => {
         const result = await sql<unknown>`
           SELECT page.resource, page.id, page.division, page.title, page.score,
             (SELECT coalesce(jsonb_agg(jsonb_build_object('field', h.key, 'text', h.text)
                 ORDER BY h.key), '[]'::jsonb)
               FROM (SELECT f.key, ts_headline('english'::regconfig,
-                  translate(f.value, ${DELIMITERS}, ''), ${tsquery(query.q)},
+                  translate(f.value, ${TRANSLATE_FROM}, ${TRANSLATE_TO}), ${tsquery(query.q)},
                   ${HEADLINE_OPTIONS}) AS text
                 FROM jsonb_each_text(page.fields) f WHERE f.value IS NOT NULL) h
               WHERE strpos(h.text, ${MATCH_START}) > 0) AS highlights

@@ -1,0 +1,59 @@
+import { z } from 'zod';
+
+import { SEARCH_RESOURCE_NAMES, type SearchResourceName } from './search-resources.js';
+
+export const DEFAULT_SEARCH_LIMIT = 20;
+export const MAX_SEARCH_LIMIT = 50;
+
+const names = SEARCH_RESOURCE_NAMES as unknown as [SearchResourceName, ...SearchResourceName[]];
+
+/** Refuses control characters: Postgres cannot hold NUL, and none belongs in a search. */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]/;
+
+/**
+ * The query of `GET /api/v1/search`: `q` (1–200 characters of words, matched as plain text),
+ * `resources` (a comma list of resource names), `limit` (1–50) and `cursor`. Anything else is
+ * refused.
+ */
+export const SearchRecordsQuerySchema = z
+  .object({
+    q: z
+      .string()
+      .trim()
+      .min(1)
+      .max(200)
+      .refine((value) => !CONTROL_CHARACTERS.test(value), { message: 'control_character' }),
+    resources: z
+      .string()
+      .max(200)
+      .transform((value) => [...new Set(value.split(',').map((part) => part.trim()))])
+      .pipe(z.array(z.enum(names)).min(1))
+      .optional(),
+    limit: z
+      .string()
+      .regex(/^\d{1,2}$/)
+      .transform(Number)
+      .pipe(z.number().int().min(1).max(MAX_SEARCH_LIMIT))
+      .default(DEFAULT_SEARCH_LIMIT),
+    cursor: z.string().min(1).max(200).optional(),
+  })
+  .strict();
+export type SearchRecordsQuery = z.infer<typeof SearchRecordsQuerySchema>;
+
+/** A page of search hits, for the OpenAPI description. */
+export const SearchPageSchema = z
+  .object({
+    hits: z.array(
+      z.object({
+        resource: z.enum(names),
+        id: z.number().int(),
+        division: z.string(),
+        title: z.string().nullable(),
+        score: z.number(),
+        highlights: z.array(z.object({ field: z.string(), fragments: z.array(z.string()) })),
+      }),
+    ),
+    nextCursor: z.string().nullable(),
+  })
+  .meta({ id: 'SearchPage' });
