@@ -1,4 +1,5 @@
 import type { LocalHost } from '../local/host/start-local-host.js';
+import { runSearchBench } from './search-bench.js';
 
 type Row = (label: string, value: string, target?: string) => void;
 
@@ -16,4 +17,5 @@ export async function runStoreBench(host: LocalHost, row: Row): Promise<void> {
   const opened = performance.now();
   await Promise.all(sealed.map((field, i) => cipher.decrypt(field, `bench:${i}`)));
   row('field decryptions (per s)', (count / ((performance.now() - opened) / 1000)).toFixed(0));
+  await runSearchBench(host, row);
 }
