@@ -1,39 +1,14 @@
 import { randomUUID } from 'node:crypto';
 
-import type { KeyEncryptionKeyProvider } from '../../shared/crypto/key-encryption-key.js';
 import {
   isRotatableKeyHolder,
   loadKeyRotationPolicy,
   rotateKekIfDue,
 } from '../../shared/crypto/key-rotation-policy.js';
-import { rewrapStaleFieldKeys } from '../../shared/crypto/key-rotation.js';
-import { AppError } from '../../shared/errors/app-error.js';
 import { defineTimerFunction } from '../../shared/registry/define-background-functions.js';
-import { getServices, type Services } from '../../shared/runtime/services.js';
+import { getServices } from '../../shared/runtime/services.js';
 
 const policy = loadKeyRotationPolicy();
-
-function isKeyProvider(value: unknown): value is KeyEncryptionKeyProvider {
-  const candidate = value as Partial<KeyEncryptionKeyProvider> | null;
-  return (
-    typeof candidate?.currentVersion === 'function' &&
-    typeof candidate.wrap === 'function' &&
-    typeof candidate.unwrap === 'function'
-  );
-}
-
-/**
- * The key holder behind the field cipher: `kek` where the services expose it, else the local
- * host's `keyRing`. Services carry no KEK field yet, so both are looked up by shape.
- */
-function keyHolderOf(services: Services): KeyEncryptionKeyProvider {
-  const { kek, keyRing } = services as Services & { kek?: unknown; keyRing?: unknown };
-  const holder = isKeyProvider(kek) ? kek : keyRing;
-  if (!isKeyProvider(holder)) {
-    throw new AppError('INTERNAL', 'Key rotation: the services expose no key-encryption key');
-  }
-  return holder;
-}
 
 /**
  * Timer `data-rotate-field-keys` (NCRONTAB `EDS_KEY_ROTATION_SCHEDULE`, default daily 03:30
@@ -52,9 +27,9 @@ defineTimerFunction({
   capability: 'data',
   schedule: policy.schedule,
   handler: async () => {
-    const services = await getServices();
-    const { db, logger, audit } = services;
-    const kek = keyHolderOf(services);
+    const { db, logger, audit, kek } = await getServices();
+    // Loaded on first run: the re-wrap sweep pulls in the query builder.
+    const { rewrapStaleFieldKeys } = await import('../../shared/crypto/key-rotation.js');
     const rotatedTo = isRotatableKeyHolder(kek)
       ? await rotateKekIfDue(kek, policy, logger)
       : undefined;

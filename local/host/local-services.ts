@@ -59,7 +59,7 @@ export async function createLocalServices(options: LocalServicesOptions): Promis
   );
   // One connection: the embedded store multiplexes sockets onto one session, and the verifier's
   // reads run outside a transaction, which must not interleave with another client's statements.
-  const auditPool = new pg.Pool({ connectionString: postgres.url, max: 1 });
+  const auditPool = new pg.Pool({ connectionString: postgres.url, max: 1, query_timeout: 20_000 });
   // A dropped connection is reported on the pool and on the client; unheard, it ends the process.
   auditPool.on('error', () => logger.warn('audit.pool_error', { store: 'postgres' }));
   auditPool.on('connect', (client) => client.on('error', () => undefined));
@@ -110,6 +110,7 @@ export async function createLocalServices(options: LocalServicesOptions): Promis
       auditTrail,
       db: openDb,
       cipher,
+      kek: keyRing,
       keyRing,
       messages: queue,
       queue,

@@ -85,6 +85,7 @@ export async function createAzureServices(): Promise<Services> {
     ssl: { rejectUnauthorized: true, servername: env.EDS_PG_HOST },
     maxLifetimeSeconds: CONNECTION_LIFETIME_SECONDS,
     connectionTimeoutMillis: 5000,
+    query_timeout: 20_000,
   };
   const db = createPostgresAppDatabase(new pg.Pool({ ...poolConfig, max: 10 }), logger);
   const auditPool = new pg.Pool({ ...poolConfig, max: 2 });
@@ -131,6 +132,7 @@ export async function createAzureServices(): Promise<Services> {
     audit,
     db,
     cipher: createEnvelopeCipher(kek),
+    kek,
     messages: createServiceBusSender(serviceBus),
   };
 }

@@ -2,6 +2,7 @@ import type { AuditTrail } from '../audit/audit-event.js';
 import type { TokenVerifier } from '../auth/token-verifier.js';
 import type { AppConfig } from '../config/app-config.js';
 import type { FieldCipher } from '../crypto/field-cipher.js';
+import type { KeyEncryptionKeyProvider } from '../crypto/key-encryption-key.js';
 import type { AppDatabase } from '../db/app-database.js';
 import type { RateLimiter } from '../http/rate-limiter.js';
 import type { Logger } from '../logging/logger.js';
@@ -26,6 +27,8 @@ export interface Services {
   readonly audit: AuditTrail;
   readonly db: AppDatabase;
   readonly cipher: FieldCipher;
+  /** The key-encryption key behind `cipher`, for key rotation. */
+  readonly kek: KeyEncryptionKeyProvider;
   readonly messages: MessageSender;
   /** Present only when the local host runs the development issuer. */
   readonly issuer?: IssuerDocuments;
