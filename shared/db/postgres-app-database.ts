@@ -60,6 +60,9 @@ export function createPostgresAppDatabase(
           connectionString: source,
           max: options.maxConnections ?? 10,
           connectionTimeoutMillis: options.connectionTimeoutMs ?? 5000,
+          // A client-side ceiling as well: a store that stalls on an open connection never
+          // answers the server's statement_timeout.
+          query_timeout: (options.statementTimeoutMs ?? 15_000) + 5000,
           types: typeParsers,
         })
       : source;
