@@ -629,6 +629,29 @@ describe('obligation and vendor writes on the local host', () => {
       expect(await relayRows()).toBe(0);
     });
 
+    it('relays an event left behind by a failed relay when the timer runs', async () => {
+      const correlationId = '5b7f0c4e-3d2a-4e1f-9a8b-7c6d5e4f3a2b';
+      const event = {
+        type: 'data.change',
+        actor: 'left-behind',
+        correlationId,
+        outcome: 'success',
+        resource: 'vendors/1',
+        action: 'update',
+        beforeDigest: 'b'.repeat(64),
+        afterDigest: 'c'.repeat(64),
+      };
+      await owner(sql`INSERT INTO audit_relay (id, event)
+        VALUES (gen_random_uuid(), ${JSON.stringify(event)}::jsonb)`);
+      const jobs = await t.token(['EDS.Jobs'], [], { app: true });
+      const run = await t.request('POST', '/admin/functions/data-relay-audit-events', {
+        token: jobs,
+      });
+      expect(run.status).toBe(202);
+      expect(await changeEvents(correlationId)).toEqual([event]);
+      expect(await relayRows()).toBe(0);
+    });
+
     it('keeps the audit chain intact after the writes', async () => {
       expect(await t.host.services.audit.verify()).toMatchObject({ status: 'intact' });
     });
