@@ -160,7 +160,7 @@ export default defineConfig([
   {
     // Tests and benchmarks read arbitrary response bodies and make their own temporary folders;
     // the security rules above still apply to them.
-    files: ['**/*.test.ts', 'test/**/*.ts', 'bench/**/*.ts'],
+    files: ['**/*.test.ts', 'test/**/*.ts', 'bench/**/*.ts', '**/test-support/**/*.ts'],
     rules: {
       '@typescript-eslint/no-unsafe-assignment': 'off',
       '@typescript-eslint/no-unsafe-member-access': 'off',

@@ -23,10 +23,13 @@ const DATE_OID = 1082;
 
 // `date` stays a `YYYY-MM-DD` string: the driver's default turns it into a local-time Date.
 const typeParsers: pg.CustomTypesConfig = {
-  getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+  getTypeParser: ((oid: number, format?: 'text' | 'binary'): unknown =>
     oid === DATE_OID && format !== 'binary'
       ? (value: string) => value
-      : pg.types.getTypeParser(oid, format ?? 'text')) as pg.CustomTypesConfig['getTypeParser'],
+      : (pg.types.getTypeParser(
+          oid,
+          format ?? 'text',
+        ) as unknown)) as pg.CustomTypesConfig['getTypeParser'],
 };
 
 function divisionSetting(principal: VerifiedPrincipal): string {
