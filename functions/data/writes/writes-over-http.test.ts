@@ -472,7 +472,7 @@ describe('obligation and vendor writes on the local host', () => {
     it('keeps keys per principal: another manager’s same key is a new request', async () => {
       const key = `shared-${nextDuns()}`;
       const colleague = await t.token(['EDS.Manager'], ['DC'], {
-        oid: '9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d',
+        objectId: '9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d',
       });
       const mine = await post('/api/v1/vendors', vendorBody(), { 'idempotency-key': key });
       const theirs = await t.request('POST', '/api/v1/vendors', {
