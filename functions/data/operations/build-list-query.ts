@@ -42,9 +42,7 @@ function conditionsOf<T extends { id: number }, Q extends ListQueryBase>(
     conditions.push(eb('division', '=', query.division as Division));
   }
   if (query.q !== undefined) {
-    conditions.push(
-      resource.search?.(context, query.q) ?? dialect.matchesText('search', query.q),
-    );
+    conditions.push(resource.search?.(context, query.q) ?? dialect.matchesText('search', query.q));
   }
   return [...conditions, ...resource.filters(query, context)];
 }

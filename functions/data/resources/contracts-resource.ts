@@ -150,9 +150,7 @@ export const contractsResource: DataResource<Contract, ListContractsQuery> = {
     ...(query.piid === undefined ? [] : [eb('piid', '=', query.piid)]),
     ...(query.naicsCode === undefined ? [] : [eb('naics_code', '=', query.naicsCode)]),
     ...(query.pscCode === undefined ? [] : [eb('psc_code', '=', query.pscCode)]),
-    ...(query.subagency === undefined
-      ? []
-      : [eb('awarding_subagency_code', '=', query.subagency)]),
+    ...(query.subagency === undefined ? [] : [eb('awarding_subagency_code', '=', query.subagency)]),
   ],
   toItem: (raw) => {
     const row = raw as ContractRow;
