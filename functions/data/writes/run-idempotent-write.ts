@@ -125,7 +125,8 @@ async function storeResponse(
  * > `change` runs as `eds_app` under the caller's divisions; it must still throw AppError for
  * > every refusal, since anything thrown rolls the whole transaction back.
  *
- * @throws AppError VALIDATION_FAILED for a malformed `Idempotency-Key` (1 to 128 visible ASCII
+ * @throws AppError INTERNAL on a store other than Postgres, before any write; AppError
+ * VALIDATION_FAILED for a malformed `Idempotency-Key` (1 to 128 visible ASCII
  * characters); AppError DATA_IDEMPOTENCY_MISMATCH (422) when the key was used for a different
  * request (method, route, parameters, body or If-Match); whatever `change` throws.
  */
@@ -135,6 +136,11 @@ export async function runIdempotentWrite(
   request: WriteRequest,
   change: (trx: Transaction<Database>) => Promise<WriteChange>,
 ): Promise<WriteResult> {
+  if (deps.db.dialect.name !== 'postgres') {
+    // LIMITATION: the write SQL (ON CONFLICT, RETURNING, FOR UPDATE, RLS settings) is Postgres
+    // only; on the SQL Server store a write is refused before anything is opened or written.
+    throw new AppError('INTERNAL', `writes are not implemented for ${deps.db.dialect.name}`);
+  }
   const key = readIdempotencyKey(request.headers);
   const fingerprint = fingerprintOf(request);
   const outcome = await deps.db.withScope(principal, async (trx) => {

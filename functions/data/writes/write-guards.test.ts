@@ -122,6 +122,34 @@ describe('database guards behind the write operations', () => {
     expect(left).toEqual({ vendors: [], keys: [], relay: [] });
   });
 
+  it('refuses a write on a SQL Server store before opening a transaction', async () => {
+    let opened = false;
+    const mssql = {
+      ...deps,
+      db: {
+        ...deps.db,
+        dialect: { ...deps.db.dialect, name: 'mssql' },
+        withScope: () => {
+          opened = true;
+          return Promise.reject(new Error('not reached'));
+        },
+      },
+    } as unknown as WriteDeps;
+    const request = {
+      method: 'POST',
+      route: 'v1/vendors',
+      params: {},
+      body: {},
+      headers: new Map<string, string>(),
+      correlationId: 'f3c1e2d4-0000-4000-8000-000000000002',
+    } as const;
+    const attempt = runIdempotentWrite(mssql, DC_MANAGER, request, () => {
+      throw new Error('not reached');
+    });
+    await expect(attempt).rejects.toMatchObject({ code: 'INTERNAL' });
+    expect(opened).toBe(false);
+  });
+
   it('shows a principal only its own idempotency keys', async () => {
     const other = testPrincipal(['EDS.Manager'], ['DC', 'MD']);
     await deps.db.unsafeWithoutScope((db) =>
