@@ -76,7 +76,7 @@ describe('database guards behind the write operations', () => {
     usaspending_recipient_hash: null,
   });
 
-  it('refuses the application role a vendor outside its divisions, even without a code check', async () => {
+  it('refuses the application role a vendor outside its divisions in the database', async () => {
     const attempt = deps.db.withScope(DC_MANAGER, (trx) =>
       trx.insertInto('vendors').values(vendorRow('900000001', 'MD')).execute(),
     );
