@@ -161,6 +161,7 @@ export default defineConfig([
     // Tests and benchmarks read arbitrary response bodies and make their own temporary folders;
     // the security rules above still apply to them.
     files: ['**/*.test.ts', 'test/**/*.ts', 'bench/**/*.ts', '**/test-support/**/*.ts'],
+    ignores: ['test/lint/fixtures/**'],
     rules: {
       '@typescript-eslint/no-unsafe-assignment': 'off',
       '@typescript-eslint/no-unsafe-member-access': 'off',

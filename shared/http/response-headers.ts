@@ -10,7 +10,8 @@ export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
 };
 
 const CORS_ALLOWED_HEADERS = 'Authorization, Content-Type, If-Match, Idempotency-Key';
-const CORS_EXPOSED_HEADERS = 'ETag, Retry-After, X-Correlation-Id, Deprecation, Sunset, Link';
+const CORS_EXPOSED_HEADERS =
+  'ETag, Location, Idempotency-Replayed, Retry-After, X-Correlation-Id, Deprecation, Sunset, Link';
 
 /**
  * CORS headers for an allow-listed origin; nothing at all for any other, so the browser blocks

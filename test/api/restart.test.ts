@@ -20,9 +20,8 @@ describe('local host restarts on its own data', () => {
     expect(first.services.seedReport?.singleAudit).toMatchObject({ recipients: 172 });
     const token = await first.services.issuer.mint({ roles: ['EDS.ComplianceOfficer'] });
     const url = `http://127.0.0.1:${first.port}/api/v1/audit/verify`;
-    const before = await (
-      await fetch(url, { headers: { authorization: `Bearer ${token}` } })
-    ).json();
+    const response = await fetch(url, { headers: { authorization: `Bearer ${token}` } });
+    const before = (await response.json()) as { count: number };
     await first.close();
 
     const second = await startLocalHost({ port: 0, env });
