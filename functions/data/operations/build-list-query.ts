@@ -23,7 +23,7 @@ export interface ResolvedSort {
 }
 
 function resolveSort(sorts: Readonly<Record<string, SortSpec>>, key: string | undefined) {
-  const name = key ?? (Object.keys(sorts)[0] as string);
+  const name = key ?? Object.keys(sorts)[0] ?? '';
   const descending = name.startsWith('-');
   const spec = sorts[descending ? name.slice(1) : name];
   if (spec === undefined) throw new Error(`Sort ${name} is not declared`);

@@ -2,11 +2,7 @@ import { hasPermission, type VerifiedPrincipal } from '../../../shared/auth/prin
 import type { EncryptedField } from '../../../shared/crypto/field-cipher.js';
 import { AppError } from '../../../shared/errors/app-error.js';
 import type { DataDeps } from '../data-deps.js';
-import {
-  UNMASKABLE_RECIPIENT_FIELDS,
-  type UnmaskRecipientBody,
-  type UnmaskedRecipient,
-} from '../unmask-recipient-schemas.js';
+import type { UnmaskRecipientBody, UnmaskedRecipient } from '../unmask-recipient-schemas.js';
 import { buildRecipientCipherQuery } from './build-recipient-cipher-query.js';
 
 export {

@@ -79,7 +79,7 @@ export function createTokenBoundPool(options: TokenBoundPoolOptions): TokenBound
   }
 
   return {
-    Pool: TokenBoundTarnPool as unknown as Tarn['Pool'],
+    Pool: TokenBoundTarnPool,
     bindToken: (token) => {
       const slot = creating.getStore();
       if (slot !== undefined) slot.deadline = connectionDeadline(token, now(), options);
