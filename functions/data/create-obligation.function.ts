@@ -2,7 +2,7 @@ import { defineHttpFunction } from '../../shared/http/define-http-function.js';
 import { getServices } from '../../shared/runtime/services.js';
 import { assertPrincipal } from './define-data-functions.js';
 import { ContractTransactionSchema } from './resources/contract-transactions-resource.js';
-import { createObligation, CreateObligationBodySchema } from './writes/create-obligation.js';
+import { CreateObligationBodySchema } from './writes/create-obligation-body.js';
 
 /**
  * `POST /api/v1/obligations`: record an obligation (contract action) on a contract in the
@@ -21,6 +21,8 @@ defineHttpFunction({
   maxBodyBytes: 32_768,
   handler: async ({ principal, body, headers, correlationId }) => {
     const services = await getServices();
+    // Loaded on first call, not at cold start: the write pulls in the query builder.
+    const { createObligation } = await import('./writes/create-obligation.js');
     return createObligation(services, assertPrincipal(principal), {
       body,
       headers,

@@ -2,7 +2,7 @@ import { defineHttpFunction } from '../../shared/http/define-http-function.js';
 import { getServices } from '../../shared/runtime/services.js';
 import { assertPrincipal } from './define-data-functions.js';
 import { VendorSchema } from './resources/vendors-resource.js';
-import { createVendor, CreateVendorBodySchema } from './writes/create-vendor.js';
+import { CreateVendorBodySchema } from './writes/create-vendor-body.js';
 
 /**
  * `POST /api/v1/vendors`: register a vendor in the division of its state. Requires
@@ -21,6 +21,8 @@ defineHttpFunction({
   maxBodyBytes: 32_768,
   handler: async ({ principal, body, headers, correlationId }) => {
     const services = await getServices();
+    // Loaded on first call, not at cold start: the write pulls in the query builder.
+    const { createVendor } = await import('./writes/create-vendor.js');
     return createVendor(services, assertPrincipal(principal), { body, headers, correlationId });
   },
 });

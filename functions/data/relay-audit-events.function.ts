@@ -1,4 +1,3 @@
-import { relayAuditEvents } from '../../shared/audit/audit-relay.js';
 import { defineTimerFunction } from '../../shared/registry/define-background-functions.js';
 import { getServices } from '../../shared/runtime/services.js';
 
@@ -14,6 +13,8 @@ defineTimerFunction({
   runOnStartup: true,
   handler: async () => {
     const services = await getServices();
+    // Loaded on first run, not at cold start: the relay pulls in the query builder.
+    const { relayAuditEvents } = await import('../../shared/audit/audit-relay.js');
     await relayAuditEvents(services);
   },
 });

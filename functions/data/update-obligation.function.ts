@@ -3,7 +3,7 @@ import { getServices } from '../../shared/runtime/services.js';
 import { assertPrincipal } from './define-data-functions.js';
 import { RecordIdParamsSchema } from './list-query-schema.js';
 import { ContractTransactionSchema } from './resources/contract-transactions-resource.js';
-import { updateObligation, UpdateObligationBodySchema } from './writes/update-obligation.js';
+import { UpdateObligationBodySchema } from './writes/update-obligation-body.js';
 
 /**
  * `PATCH /api/v1/obligations/{id}`: change an obligation in the caller's divisions. Requires
@@ -23,6 +23,8 @@ defineHttpFunction({
   maxBodyBytes: 32_768,
   handler: async ({ principal, params, body, headers, correlationId }) => {
     const services = await getServices();
+    // Loaded on first call, not at cold start: the write pulls in the query builder.
+    const { updateObligation } = await import('./writes/update-obligation.js');
     return updateObligation(services, assertPrincipal(principal), {
       id: params.id,
       body,

@@ -3,7 +3,7 @@ import { getServices } from '../../shared/runtime/services.js';
 import { assertPrincipal } from './define-data-functions.js';
 import { RecordIdParamsSchema } from './list-query-schema.js';
 import { VendorSchema } from './resources/vendors-resource.js';
-import { updateVendor, UpdateVendorBodySchema } from './writes/update-vendor.js';
+import { UpdateVendorBodySchema } from './writes/update-vendor-body.js';
 
 /**
  * `PATCH /api/v1/vendors/{id}`: change a vendor in the caller's divisions. Requires
@@ -23,6 +23,8 @@ defineHttpFunction({
   maxBodyBytes: 32_768,
   handler: async ({ principal, params, body, headers, correlationId }) => {
     const services = await getServices();
+    // Loaded on first call, not at cold start: the write pulls in the query builder.
+    const { updateVendor } = await import('./writes/update-vendor.js');
     return updateVendor(services, assertPrincipal(principal), {
       id: params.id,
       body,

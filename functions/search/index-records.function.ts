@@ -1,7 +1,6 @@
 import { defineQueueFunction } from '../../shared/registry/define-background-functions.js';
 import { getServices } from '../../shared/runtime/services.js';
 import { IndexRecordsMessageSchema, SEARCH_INDEX_QUEUE } from './index-records-message.js';
-import { indexRecords } from './operations/index-records.js';
 import { getSearchIndex } from './search-deps.js';
 
 /**
@@ -26,7 +25,9 @@ defineQueueFunction({
       throw new Error('Malformed search index message');
     }
     const index = await getSearchIndex();
-    const result = await indexRecords({ db: services.db, index }, parsed.data);
+    const result = await (
+      await import('./operations/index-records.js')
+    ).indexRecords({ db: services.db, index }, parsed.data);
     services.logger.info('search.records_indexed', {
       queue: SEARCH_INDEX_QUEUE,
       messageId: meta.messageId,

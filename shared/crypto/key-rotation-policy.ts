@@ -1,4 +1,3 @@
-import { CronExpressionParser } from 'cron-parser';
 import { z } from 'zod';
 
 import type { Logger } from '../logging/logger.js';
@@ -28,14 +27,12 @@ const ncrontab = z
   .string()
   .trim()
   .refine((value) => value.split(/\s+/).length === 6, 'six fields, seconds first')
-  .refine((value) => {
-    try {
-      CronExpressionParser.parse(value, { tz: 'UTC' });
-      return true;
-    } catch {
-      return false;
-    }
-  }, 'not a cron expression');
+  // Field syntax only: the Functions host (and the local scheduler) parse the schedule itself at
+  // registration, and a full parser here would weigh on every cold start.
+  .refine(
+    (value) => value.split(/\s+/).every((field) => /^[0-9A-Za-z*?/,-]+$/.test(field)),
+    'not a cron expression',
+  );
 
 const PolicyEnvSchema = z.object({
   EDS_KEY_ROTATION_SCHEDULE: ncrontab.default(DEFAULT_KEY_ROTATION_SCHEDULE),

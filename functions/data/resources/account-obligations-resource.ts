@@ -1,4 +1,3 @@
-import { sql } from 'kysely';
 import { z } from 'zod';
 
 import type { DataResource } from '../data-resource.js';
@@ -73,7 +72,7 @@ export const accountObligationsResource: DataResource<
     eb.exists(
       eb
         .selectFrom('accounts as a')
-        .select(sql.lit(1).as('one'))
+        .select(eb.lit(1).as('one'))
         .whereRef('a.id', '=', 'account_obligations.account_id')
         .where(dialect.matchesText('a.search', text)),
     ),

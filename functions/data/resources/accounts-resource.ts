@@ -1,4 +1,3 @@
-import { sql } from 'kysely';
 import { z } from 'zod';
 
 import type { DataResource } from '../data-resource.js';
@@ -64,7 +63,7 @@ export const accountsResource: DataResource<Account, ListAccountsQuery> = {
           eb.exists(
             eb
               .selectFrom('account_obligations as o')
-              .select(sql.lit(1).as('one'))
+              .select(eb.lit(1).as('one'))
               .whereRef('o.account_id', '=', 'accounts.id')
               .where('o.fiscal_year', '=', query.fiscalYear),
           ),

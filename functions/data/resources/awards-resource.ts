@@ -1,4 +1,3 @@
-import { sql } from 'kysely';
 import { z } from 'zod';
 
 import type { DataResource } from '../data-resource.js';
@@ -100,7 +99,7 @@ export const awardsResource: DataResource<Award, ListAwardsQuery> = {
           eb.exists(
             eb
               .selectFrom('expenditures as e')
-              .select(sql.lit(1).as('one'))
+              .select(eb.lit(1).as('one'))
               .whereRef('e.award_id', '=', 'awards.id')
               .where('e.fiscal_year', '=', query.fiscalYear),
           ),

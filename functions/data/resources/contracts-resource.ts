@@ -1,4 +1,3 @@
-import { sql } from 'kysely';
 import { z } from 'zod';
 
 import type { DataResource } from '../data-resource.js';
@@ -141,7 +140,7 @@ export const contractsResource: DataResource<Contract, ListContractsQuery> = {
           eb.exists(
             eb
               .selectFrom('contract_transactions as t')
-              .select(sql.lit(1).as('one'))
+              .select(eb.lit(1).as('one'))
               .whereRef('t.contract_id', '=', 'contracts.id')
               .where('t.fiscal_year', '=', query.fiscalYear),
           ),

@@ -1,4 +1,3 @@
-import { sql } from 'kysely';
 import { z } from 'zod';
 
 import { ENTITY_TYPES } from '../../../shared/db/schema.js';
@@ -77,7 +76,7 @@ export const recipientsResource: DataResource<Recipient, ListRecipientsQuery> = 
           eb.exists(
             eb
               .selectFrom('awards as a')
-              .select(sql.lit(1).as('one'))
+              .select(eb.lit(1).as('one'))
               .whereRef('a.recipient_id', '=', 'recipients.id')
               .where('a.aln', '=', query.aln),
           ),
@@ -88,7 +87,7 @@ export const recipientsResource: DataResource<Recipient, ListRecipientsQuery> = 
           eb.exists(
             eb
               .selectFrom('expenditures as e')
-              .select(sql.lit(1).as('one'))
+              .select(eb.lit(1).as('one'))
               .whereRef('e.recipient_id', '=', 'recipients.id')
               .where('e.fiscal_year', '=', query.fiscalYear),
           ),

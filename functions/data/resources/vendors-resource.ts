@@ -1,4 +1,3 @@
-import { sql } from 'kysely';
 import { z } from 'zod';
 
 import type { DataResource } from '../data-resource.js';
@@ -82,7 +81,7 @@ export const vendorsResource: DataResource<Vendor, ListVendorsQuery> = {
             eb
               .selectFrom('contracts as c')
               .innerJoin('contract_transactions as t', 't.contract_id', 'c.id')
-              .select(sql.lit(1).as('one'))
+              .select(eb.lit(1).as('one'))
               .whereRef('c.vendor_id', '=', 'vendors.id')
               .where('t.fiscal_year', '=', query.fiscalYear),
           ),

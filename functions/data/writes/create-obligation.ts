@@ -13,24 +13,9 @@ import { runIdempotentWrite } from './run-idempotent-write.js';
 import { calendarDate, moneyAmount, recordIdNumber, storedText } from './write-field-schemas.js';
 import type { WriteDeps } from './write-deps.js';
 import type { WriteResult } from './write-result.js';
+import { CreateObligationBodySchema, type CreateObligationBody } from './create-obligation-body.js';
 
-/** A new obligation (contract action) on an existing contract. */
-export const CreateObligationBodySchema = z
-  .object({
-    contractId: recordIdNumber,
-    actionDate: calendarDate,
-    actionType: z
-      .string()
-      .regex(/^[A-Z]$/)
-      .nullable()
-      .optional(),
-    modificationNumber: storedText(32),
-    federalActionObligation: moneyAmount,
-    description: storedText(4000, { multiline: true }),
-  })
-  .strict()
-  .meta({ id: 'CreateObligationBody' });
-export type CreateObligationBody = z.infer<typeof CreateObligationBodySchema>;
+export { CreateObligationBodySchema, type CreateObligationBody } from './create-obligation-body.js';
 
 export interface CreateObligationInput {
   readonly body: CreateObligationBody;

@@ -8,30 +8,9 @@ import { toVendorVersion, vendorResult, VENDOR_COLUMNS } from './vendor-record.j
 import { businessCategories, dunsNumber, storedText } from './write-field-schemas.js';
 import type { WriteDeps } from './write-deps.js';
 import type { WriteResult } from './write-result.js';
+import { CreateVendorBodySchema, type CreateVendorBody } from './create-vendor-body.js';
 
-/** A vendor registered in EDS. Its `state` is also its division. */
-export const CreateVendorBodySchema = z
-  .object({
-    duns: dunsNumber,
-    parentDuns: dunsNumber.nullable().optional(),
-    name: storedText(300),
-    state: z.enum(DIVISIONS),
-    countyName: storedText(100).nullable().optional(),
-    zip5: z
-      .string()
-      .regex(/^\d{5}$/)
-      .nullable()
-      .optional(),
-    congressionalDistrict: z
-      .string()
-      .regex(/^\d{2}$/)
-      .nullable()
-      .optional(),
-    businessCategories: businessCategories.optional(),
-  })
-  .strict()
-  .meta({ id: 'CreateVendorBody' });
-export type CreateVendorBody = z.infer<typeof CreateVendorBodySchema>;
+export { CreateVendorBodySchema, type CreateVendorBody } from './create-vendor-body.js';
 
 export interface CreateVendorInput {
   readonly body: CreateVendorBody;

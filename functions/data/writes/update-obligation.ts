@@ -17,24 +17,9 @@ import { runIdempotentWrite } from './run-idempotent-write.js';
 import { calendarDate, moneyAmount, storedText } from './write-field-schemas.js';
 import type { WriteDeps } from './write-deps.js';
 import type { WriteResult } from './write-result.js';
+import { UpdateObligationBodySchema, type UpdateObligationBody } from './update-obligation-body.js';
 
-/** The fields of an obligation an update may change; at least one. Contract and division fixed. */
-export const UpdateObligationBodySchema = z
-  .object({
-    actionDate: calendarDate.optional(),
-    actionType: z
-      .string()
-      .regex(/^[A-Z]$/)
-      .nullable()
-      .optional(),
-    modificationNumber: storedText(32).optional(),
-    federalActionObligation: moneyAmount.optional(),
-    description: storedText(4000, { multiline: true }).optional(),
-  })
-  .strict()
-  .refine((body) => Object.keys(body).length > 0, 'no_fields')
-  .meta({ id: 'UpdateObligationBody' });
-export type UpdateObligationBody = z.infer<typeof UpdateObligationBodySchema>;
+export { UpdateObligationBodySchema, type UpdateObligationBody } from './update-obligation-body.js';
 
 export interface UpdateObligationInput {
   readonly id: number;

@@ -1,0 +1,20 @@
+import { z } from 'zod';
+
+import { storedText, calendarDate, moneyAmount } from './write-field-schemas.js';
+/** The fields of an obligation an update may change; at least one. Contract and division fixed. */
+export const UpdateObligationBodySchema = z
+  .object({
+    actionDate: calendarDate.optional(),
+    actionType: z
+      .string()
+      .regex(/^[A-Z]$/)
+      .nullable()
+      .optional(),
+    modificationNumber: storedText(32).optional(),
+    federalActionObligation: moneyAmount.optional(),
+    description: storedText(4000, { multiline: true }).optional(),
+  })
+  .strict()
+  .refine((body) => Object.keys(body).length > 0, 'no_fields')
+  .meta({ id: 'UpdateObligationBody' });
+export type UpdateObligationBody = z.infer<typeof UpdateObligationBodySchema>;
