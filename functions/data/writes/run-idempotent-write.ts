@@ -9,6 +9,10 @@ import { canonicalJson } from '../../../shared/audit/canonical-json.js';
 import type { VerifiedPrincipal } from '../../../shared/auth/principal.js';
 import type { Database } from '../../../shared/db/schema.js';
 import { AppError } from '../../../shared/errors/app-error.js';
+import {
+  IndexRecordsMessageSchema,
+  SEARCH_INDEX_QUEUE,
+} from '../../../shared/messaging/search-index-queue.js';
 import type { WriteDeps } from './write-deps.js';
 import type { WriteResult } from './write-result.js';
 
@@ -160,8 +164,34 @@ export async function runIdempotentWrite(
     if (key !== undefined) await storeResponse(trx, principal.id, key, result);
     return { result, isReplay: false };
   });
-  if (!outcome.isReplay) await relayAfterCommit(deps, request.correlationId);
+  if (!outcome.isReplay) {
+    await relayAfterCommit(deps, request.correlationId);
+    await requestReindex(deps, outcome.result.auditResource, request.correlationId);
+  }
   return outcome.result;
+}
+
+/**
+ * Asks the search indexer to refresh the changed record. The change is committed and audited
+ * already, so a failure here is logged, not thrown: the index catches up on the next change.
+ */
+async function requestReindex(
+  deps: WriteDeps,
+  auditResource: string,
+  correlationId: string,
+): Promise<void> {
+  const match = /^([a-z-]+)\/(\d+)$/.exec(auditResource);
+  const parsed = IndexRecordsMessageSchema.safeParse({
+    resource: match?.[1],
+    ids: [Number(match?.[2])],
+  });
+  if (deps.messages === undefined || !parsed.success) return;
+  try {
+    await deps.messages.send(SEARCH_INDEX_QUEUE, parsed.data, { messageId: correlationId });
+  } catch (error) {
+    const code = error instanceof AppError ? error.code : 'UNKNOWN';
+    deps.logger.warn('search.reindex_deferred', { correlationId, code, queue: SEARCH_INDEX_QUEUE });
+  }
 }
 
 async function relayAfterCommit(deps: WriteDeps, correlationId: string): Promise<void> {
