@@ -12,6 +12,7 @@ import { createPostgresAuditTrail } from '../audit/postgres-audit-trail.js';
 import { createIssuerKeySource, createTokenVerifier } from '../auth/token-verifier.js';
 import { loadConfig } from '../config/app-config.js';
 import { createEnvelopeCipher } from '../crypto/envelope-cipher.js';
+import type { AppDatabase } from '../db/app-database.js';
 import { APP_ROLE } from '../db/migrations/0001-financial-records.js';
 import { createPostgresAppDatabase } from '../db/postgres-app-database.js';
 import { createRateLimiter } from '../http/rate-limiter.js';
@@ -21,7 +22,7 @@ import { createTokenCache } from '../identity/token-cache.js';
 import { createKeyVaultKek } from '../keyvault/key-vault-kek.js';
 import { createKeyVaultSecretSource } from '../keyvault/key-vault-secret-source.js';
 import { resolveInside } from '../fs/safe-path.js';
-import { createLogger } from '../logging/logger.js';
+import { createLogger, type Logger } from '../logging/logger.js';
 import type { MessageSender, Services } from './services.js';
 import { startTelemetry } from './telemetry.js';
 
@@ -39,6 +40,10 @@ const AzureEnvSchema = z.object({
   EDS_KEYVAULT_KEY_NAME: z.string().min(1),
   EDS_AUDIT_SIGNING_SECRET_NAME: z.string().min(1).default('eds-audit-signing-key'),
   ServiceBusConnection__fullyQualifiedNamespace: z.string().min(1),
+  /** Where transactional records live: Azure SQL (the design) or the PostgreSQL server. */
+  EDS_RECORDS_STORE: z.enum(['sqlserver', 'postgres']).default('postgres'),
+  EDS_SQL_SERVER: z.string().min(1).optional(),
+  EDS_SQL_DATABASE: z.string().min(1).optional(),
 });
 
 function createServiceBusSender(client: ServiceBusClient): MessageSender {
@@ -56,6 +61,36 @@ function createServiceBusSender(client: ServiceBusClient): MessageSender {
       }
     },
   };
+}
+
+/**
+ * The transactional records store. Azure SQL when `EDS_RECORDS_STORE=sqlserver`; PostgreSQL
+ * otherwise.
+ *
+ * LIMITATION: the write endpoints, the audit relay and the search indexer use Postgres SQL; on
+ * Azure SQL reads, search filters and unmask work and writes answer 500 before touching the
+ * store. PostgreSQL stays the default until the writes are ported.
+ */
+async function createRecordsDatabase(
+  env: z.infer<typeof AzureEnvSchema>,
+  poolConfig: pg.PoolConfig,
+  credential: ReturnType<typeof createAppCredential>,
+  logger: Logger,
+): Promise<AppDatabase> {
+  if (env.EDS_RECORDS_STORE === 'postgres') {
+    return createPostgresAppDatabase(new pg.Pool({ ...poolConfig, max: 10 }), logger);
+  }
+  if (env.EDS_SQL_SERVER === undefined || env.EDS_SQL_DATABASE === undefined) {
+    throw new Error('Invalid configuration: EDS_SQL_SERVER, EDS_SQL_DATABASE');
+  }
+  const { createAzureSqlTokenCache, createMssqlAppDatabase } =
+    await import('../db/mssql/mssql-app-database.js');
+  return createMssqlAppDatabase({
+    server: env.EDS_SQL_SERVER,
+    database: env.EDS_SQL_DATABASE,
+    tokenCache: createAzureSqlTokenCache(credential),
+    logger,
+  });
 }
 
 /**
@@ -87,7 +122,7 @@ export async function createAzureServices(): Promise<Services> {
     connectionTimeoutMillis: 5000,
     query_timeout: 20_000,
   };
-  const db = createPostgresAppDatabase(new pg.Pool({ ...poolConfig, max: 10 }), logger);
+  const db = await createRecordsDatabase(env, poolConfig, credential, logger);
   const auditPool = new pg.Pool({ ...poolConfig, max: 2 });
   auditPool.on('error', () => logger.warn('audit.pool_error', { store: 'postgres' }));
   const kek = createKeyVaultKek({
