@@ -1,5 +1,3 @@
-import { z } from 'zod';
-
 import type { VerifiedPrincipal } from '../../../shared/auth/principal.js';
 import { AppError } from '../../../shared/errors/app-error.js';
 import {
@@ -10,10 +8,9 @@ import {
   utcDate,
 } from './obligation-record.js';
 import { runIdempotentWrite } from './run-idempotent-write.js';
-import { calendarDate, moneyAmount, recordIdNumber, storedText } from './write-field-schemas.js';
 import type { WriteDeps } from './write-deps.js';
 import type { WriteResult } from './write-result.js';
-import { CreateObligationBodySchema, type CreateObligationBody } from './create-obligation-body.js';
+import type { CreateObligationBody } from './create-obligation-body.js';
 
 export { CreateObligationBodySchema, type CreateObligationBody } from './create-obligation-body.js';
 

@@ -1,14 +1,10 @@
-import { z } from 'zod';
-
-import { DIVISIONS } from '../../../shared/auth/divisions.js';
 import type { VerifiedPrincipal } from '../../../shared/auth/principal.js';
 import { AppError } from '../../../shared/errors/app-error.js';
 import { runIdempotentWrite } from './run-idempotent-write.js';
 import { toVendorVersion, vendorResult, VENDOR_COLUMNS } from './vendor-record.js';
-import { businessCategories, dunsNumber, storedText } from './write-field-schemas.js';
 import type { WriteDeps } from './write-deps.js';
 import type { WriteResult } from './write-result.js';
-import { CreateVendorBodySchema, type CreateVendorBody } from './create-vendor-body.js';
+import type { CreateVendorBody } from './create-vendor-body.js';
 
 export { CreateVendorBodySchema, type CreateVendorBody } from './create-vendor-body.js';
 

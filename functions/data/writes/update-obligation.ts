@@ -1,5 +1,4 @@
 import type { Updateable } from 'kysely';
-import { z } from 'zod';
 
 import type { VerifiedPrincipal } from '../../../shared/auth/principal.js';
 import type { ContractTransactionsTable } from '../../../shared/db/schema.js';
@@ -14,10 +13,9 @@ import {
 } from './obligation-record.js';
 import { readIfMatch } from './row-version-etag.js';
 import { runIdempotentWrite } from './run-idempotent-write.js';
-import { calendarDate, moneyAmount, storedText } from './write-field-schemas.js';
 import type { WriteDeps } from './write-deps.js';
 import type { WriteResult } from './write-result.js';
-import { UpdateObligationBodySchema, type UpdateObligationBody } from './update-obligation-body.js';
+import type { UpdateObligationBody } from './update-obligation-body.js';
 
 export { UpdateObligationBodySchema, type UpdateObligationBody } from './update-obligation-body.js';
 

@@ -1,5 +1,4 @@
 import type { Updateable } from 'kysely';
-import { z } from 'zod';
 
 import type { VerifiedPrincipal } from '../../../shared/auth/principal.js';
 import type { VendorsTable } from '../../../shared/db/schema.js';
@@ -7,10 +6,9 @@ import { AppError } from '../../../shared/errors/app-error.js';
 import { readIfMatch } from './row-version-etag.js';
 import { runIdempotentWrite } from './run-idempotent-write.js';
 import { toVendorVersion, tryLockVendor, vendorResult, VENDOR_COLUMNS } from './vendor-record.js';
-import { businessCategories, dunsNumber, storedText } from './write-field-schemas.js';
 import type { WriteDeps } from './write-deps.js';
 import type { WriteResult } from './write-result.js';
-import { UpdateVendorBodySchema, type UpdateVendorBody } from './update-vendor-body.js';
+import type { UpdateVendorBody } from './update-vendor-body.js';
 
 export { UpdateVendorBodySchema, type UpdateVendorBody } from './update-vendor-body.js';
 
