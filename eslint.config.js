@@ -9,7 +9,8 @@ const SAFE_PATH_HELPER = 'shared/fs/safe-path.ts';
 const PATH_JOIN_MESSAGE =
   'Join or resolve paths only through resolveInside() in shared/fs/safe-path.ts, which refuses paths that escape their base directory.';
 const PROCESS_MESSAGE = 'Starting processes is forbidden in EDS (command injection, SR-008).';
-const DESERIALISE_MESSAGE = 'Deserialise with JSON.parse and a Zod schema only (SR-009); this module can build objects or run code from data.';
+const DESERIALISE_MESSAGE =
+  'Deserialise with JSON.parse and a Zod schema only (SR-009); this module can build objects or run code from data.';
 
 const restrictedPathImports = ['path', 'node:path'].map((name) => ({
   name,
@@ -18,10 +19,22 @@ const restrictedPathImports = ['path', 'node:path'].map((name) => ({
 }));
 
 const restrictedModuleImports = [
-  ...['child_process', 'node:child_process', 'cluster', 'node:cluster'].map((name) => ({ name, message: PROCESS_MESSAGE })),
-  ...['vm', 'node:vm', 'v8', 'node:v8', 'js-yaml', 'yaml', 'node-serialize', 'serialize-javascript', 'funcster', 'cryo'].map(
-    (name) => ({ name, message: DESERIALISE_MESSAGE }),
-  ),
+  ...['child_process', 'node:child_process', 'cluster', 'node:cluster'].map((name) => ({
+    name,
+    message: PROCESS_MESSAGE,
+  })),
+  ...[
+    'vm',
+    'node:vm',
+    'v8',
+    'node:v8',
+    'js-yaml',
+    'yaml',
+    'node-serialize',
+    'serialize-javascript',
+    'funcster',
+    'cryo',
+  ].map((name) => ({ name, message: DESERIALISE_MESSAGE })),
 ];
 
 const forbiddenModulePattern = '/^(node:)?(child_process|cluster|vm|v8)$/';
@@ -29,11 +42,13 @@ const forbiddenModulePattern = '/^(node:)?(child_process|cluster|vm|v8)$/';
 const securitySyntax = [
   {
     selector: 'ImportExpression:not([source.type="Literal"])',
-    message: 'import() needs a literal module name; a variable lets data choose the code that runs.',
+    message:
+      'import() needs a literal module name; a variable lets data choose the code that runs.',
   },
   {
     selector: 'CallExpression[callee.name="require"]:not([arguments.0.type="Literal"])',
-    message: 'require() needs a literal module name; a variable lets data choose the code that runs.',
+    message:
+      'require() needs a literal module name; a variable lets data choose the code that runs.',
   },
   {
     selector: `CallExpression[callee.name="require"][arguments.0.value=${forbiddenModulePattern}]`,
@@ -64,7 +79,9 @@ const requireDisableReason = {
     return {
       Program() {
         for (const comment of context.sourceCode.getAllComments()) {
-          const match = /^\s*eslint-disable(?:-next-line|-line)?(?<rest>\s[\s\S]*)?$/.exec(comment.value);
+          const match = /^\s*eslint-disable(?:-next-line|-line)?(?<rest>\s[\s\S]*)?$/.exec(
+            comment.value,
+          );
           if (match === null) {
             continue;
           }
@@ -86,14 +103,18 @@ const securityRules = {
   'no-implied-eval': 'off',
   '@typescript-eslint/no-implied-eval': 'error',
   '@typescript-eslint/no-explicit-any': 'error',
-  'no-restricted-imports': ['error', { paths: [...restrictedModuleImports, ...restrictedPathImports] }],
+  'no-restricted-imports': [
+    'error',
+    { paths: [...restrictedModuleImports, ...restrictedPathImports] },
+  ],
   'no-restricted-syntax': ['error', ...securitySyntax],
   'no-restricted-properties': [
     'error',
     {
       object: 'Math',
       property: 'random',
-      message: 'Math.random is predictable; use node:crypto (randomInt, randomUUID, randomBytes) for anything secret or unguessable.',
+      message:
+        'Math.random is predictable; use node:crypto (randomInt, randomUUID, randomBytes) for anything secret or unguessable.',
     },
     { object: 'process', property: 'binding', message: PROCESS_MESSAGE },
   ],
@@ -176,7 +197,10 @@ export default defineConfig([
     // Lint fixtures are linted only by test/lint/security-rules.test.ts, with their own project.
     files: ['test/lint/fixtures/**/*.ts'],
     languageOptions: {
-      parserOptions: { project: ['./test/lint/fixtures/tsconfig.json'], tsconfigRootDir: import.meta.dirname },
+      parserOptions: {
+        project: ['./test/lint/fixtures/tsconfig.json'],
+        tsconfigRootDir: import.meta.dirname,
+      },
     },
   },
 ]);

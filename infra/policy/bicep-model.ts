@@ -7,13 +7,44 @@ export type SyntaxNode = Parser.SyntaxNode;
 
 /** A Bicep expression reduced to what the policy rules inspect; `line` is 1-based. */
 export type BicepValue =
-  | { readonly kind: 'string'; readonly value: string; readonly interpolated: boolean; readonly line: number; readonly node: SyntaxNode }
-  | { readonly kind: 'number'; readonly value: number; readonly line: number; readonly node: SyntaxNode }
-  | { readonly kind: 'boolean'; readonly value: boolean; readonly line: number; readonly node: SyntaxNode }
+  | {
+      readonly kind: 'string';
+      readonly value: string;
+      readonly interpolated: boolean;
+      readonly line: number;
+      readonly node: SyntaxNode;
+    }
+  | {
+      readonly kind: 'number';
+      readonly value: number;
+      readonly line: number;
+      readonly node: SyntaxNode;
+    }
+  | {
+      readonly kind: 'boolean';
+      readonly value: boolean;
+      readonly line: number;
+      readonly node: SyntaxNode;
+    }
   | { readonly kind: 'null'; readonly line: number; readonly node: SyntaxNode }
-  | { readonly kind: 'object'; readonly properties: ReadonlyMap<string, BicepValue>; readonly line: number; readonly node: SyntaxNode }
-  | { readonly kind: 'array'; readonly items: readonly BicepValue[]; readonly line: number; readonly node: SyntaxNode }
-  | { readonly kind: 'expression'; readonly text: string; readonly line: number; readonly node: SyntaxNode };
+  | {
+      readonly kind: 'object';
+      readonly properties: ReadonlyMap<string, BicepValue>;
+      readonly line: number;
+      readonly node: SyntaxNode;
+    }
+  | {
+      readonly kind: 'array';
+      readonly items: readonly BicepValue[];
+      readonly line: number;
+      readonly node: SyntaxNode;
+    }
+  | {
+      readonly kind: 'expression';
+      readonly text: string;
+      readonly line: number;
+      readonly node: SyntaxNode;
+    };
 
 export type ObjectValue = Extract<BicepValue, { kind: 'object' }>;
 
@@ -92,7 +123,14 @@ function getParser(): Parser {
 export function parseBicep(path: string, text: string): BicepFile {
   const bufferSize = Math.max(32 * 1024, text.length * 2 + 1);
   const root = getParser().parse(text, null, { bufferSize }).rootNode;
-  const parts: FileParts = { params: [], vars: new Map(), types: new Map(), imports: [], resources: [], modules: [] };
+  const parts: FileParts = {
+    params: [],
+    vars: new Map(),
+    types: new Map(),
+    imports: [],
+    resources: [],
+    modules: [],
+  };
   for (const node of root.namedChildren) {
     readDeclaration(parts, node);
   }
@@ -139,7 +177,10 @@ function readParam(node: SyntaxNode): ParamDecl {
 function readImport(node: SyntaxNode): { names: string[]; from: string } {
   const identifiers = node.namedChildren.filter((child) => child.type === 'identifier');
   const source = node.namedChildren.find((child) => child.type === 'string');
-  return { names: identifiers.map((child) => child.text), from: source ? stringContent(source) : '' };
+  return {
+    names: identifiers.map((child) => child.text),
+    from: source ? stringContent(source) : '',
+  };
 }
 
 function readResource(
@@ -152,7 +193,8 @@ function readResource(
   const [rawType = '', apiVersion = lexicalParent?.apiVersion ?? ''] = (
     typeNode ? stringContent(typeNode) : ''
   ).split('@');
-  const type = lexicalParent && !rawType.includes('.') ? `${lexicalParent.type}/${rawType}` : rawType;
+  const type =
+    lexicalParent && !rawType.includes('.') ? `${lexicalParent.type}/${rawType}` : rawType;
   const { body, condition } = unwrapBody(node.namedChildren[2]);
   const parentProperty = body?.properties.get('parent');
   const declaration: ResourceDecl = {
@@ -163,7 +205,10 @@ function readResource(
     existing: node.children.some((child) => child.type === 'existing'),
     condition,
     body,
-    parentSymbol: parentProperty?.kind === 'expression' ? parentProperty.text.replace(/\[.*\]$/, '') : lexicalParent?.symbol,
+    parentSymbol:
+      parentProperty?.kind === 'expression'
+        ? parentProperty.text.replace(/\[.*\]$/, '')
+        : lexicalParent?.symbol,
     scopeText: expressionText(body?.properties.get('scope')),
   };
   file.resources.push(declaration);
@@ -186,7 +231,10 @@ function readModule(node: SyntaxNode): ModuleDecl {
   };
 }
 
-function unwrapBody(node: SyntaxNode | undefined): { body: ObjectValue | undefined; condition: string | undefined } {
+function unwrapBody(node: SyntaxNode | undefined): {
+  body: ObjectValue | undefined;
+  condition: string | undefined;
+} {
   if (node === undefined) {
     return { body: undefined, condition: undefined };
   }
@@ -199,7 +247,8 @@ function unwrapBody(node: SyntaxNode | undefined): { body: ObjectValue | undefin
     return { body: inner.body, condition: node.namedChildren[0]?.text };
   }
   if (node.type === 'for_statement') {
-    const bodyNode = node.childForFieldName('body') ?? node.namedChildren[node.namedChildren.length - 1];
+    const bodyNode =
+      node.childForFieldName('body') ?? node.namedChildren[node.namedChildren.length - 1];
     return unwrapBody(bodyNode);
   }
   return { body: undefined, condition: undefined };

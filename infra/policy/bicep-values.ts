@@ -18,12 +18,19 @@ export function prop(resource: ResourceDecl, path: string): BicepValue | undefin
 }
 
 /** True when the value is exactly this literal (strings compare case-insensitively, like ARM). */
-export function isLiteral(value: BicepValue | undefined, expected: string | number | boolean): boolean {
+export function isLiteral(
+  value: BicepValue | undefined,
+  expected: string | number | boolean,
+): boolean {
   if (value === undefined) {
     return false;
   }
   if (typeof expected === 'string') {
-    return value.kind === 'string' && !value.interpolated && value.value.toLowerCase() === expected.toLowerCase();
+    return (
+      value.kind === 'string' &&
+      !value.interpolated &&
+      value.value.toLowerCase() === expected.toLowerCase()
+    );
   }
   if (typeof expected === 'number') {
     return value.kind === 'number' && value.value === expected;

@@ -11,8 +11,8 @@ const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 const fixtureFolder = 'infra/policy/fixtures';
 
 function fixturePaths(ruleId: string): string[] {
-  return [`${fixtureFolder}/${ruleId}.bicep`, `${fixtureFolder}/${ruleId}.parameters.json`].filter((path) =>
-    existsSync(`${repoRoot}${path}`),
+  return [`${fixtureFolder}/${ruleId}.bicep`, `${fixtureFolder}/${ruleId}.parameters.json`].filter(
+    (path) => existsSync(`${repoRoot}${path}`),
   );
 }
 
@@ -25,30 +25,43 @@ describe('policy checks of the EDS templates', () => {
     expect(paths).toContain('infra/resources.bicep');
     expect(paths).toContain('infra/parameters/dev.parameters.json');
     expect(paths).toContain('infra/parameters/prod.parameters.json');
-    expect(paths.filter((path) => path.startsWith('bicep/modules/')).length).toBeGreaterThanOrEqual(14);
+    expect(paths.filter((path) => path.startsWith('bicep/modules/')).length).toBeGreaterThanOrEqual(
+      14,
+    );
   });
 
-  it.each(reports.map((report) => [report.rule.id, report] as const))('passes %s', (_id, report) => {
-    expect(report.findings.map(formatFinding)).toEqual([]);
-    expect(report.checked).toBeGreaterThan(0);
-  });
+  it.each(reports.map((report) => [report.rule.id, report] as const))(
+    'passes %s',
+    (_id, report) => {
+      expect(report.findings.map(formatFinding)).toEqual([]);
+      expect(report.checked).toBeGreaterThan(0);
+    },
+  );
 });
 
 describe('each rule fails its fixture', () => {
-  it.each(RULES.map((rule) => [rule.id, rule] as const))('%s reports the broken fixture', (ruleId, rule) => {
-    const paths = fixturePaths(ruleId);
-    expect(paths.length, `fixture for ${ruleId}`).toBeGreaterThan(0);
-    const [report] = checkProject(loadProject(repoRoot, paths), [rule]);
-    expect(report?.findings.length).toBeGreaterThan(0);
-    for (const finding of report?.findings ?? []) {
-      expect(finding.ruleId).toBe(ruleId);
-      expect(formatFinding(finding)).toMatch(new RegExp(`^\\[${ruleId}\\] \\S+.* \\(${fixtureFolder}/[\\w.-]+:\\d+\\): `));
-    }
-  });
+  it.each(RULES.map((rule) => [rule.id, rule] as const))(
+    '%s reports the broken fixture',
+    (ruleId, rule) => {
+      const paths = fixturePaths(ruleId);
+      expect(paths.length, `fixture for ${ruleId}`).toBeGreaterThan(0);
+      const [report] = checkProject(loadProject(repoRoot, paths), [rule]);
+      expect(report?.findings.length).toBeGreaterThan(0);
+      for (const finding of report?.findings ?? []) {
+        expect(finding.ruleId).toBe(ruleId);
+        expect(formatFinding(finding)).toMatch(
+          new RegExp(`^\\[${ruleId}\\] \\S+.* \\(${fixtureFolder}/[\\w.-]+:\\d+\\): `),
+        );
+      }
+    },
+  );
 
   it('names the resource and the line of the broken property', () => {
     const rule = RULES.find((candidate) => candidate.id === 'key-vault-hardened');
-    const [report] = checkProject(loadProject(repoRoot, fixturePaths('key-vault-hardened')), rule ? [rule] : []);
+    const [report] = checkProject(
+      loadProject(repoRoot, fixturePaths('key-vault-hardened')),
+      rule ? [rule] : [],
+    );
     expect(report?.findings.map(formatFinding)).toContain(
       `[key-vault-hardened] vault (${fixtureFolder}/key-vault-hardened.bicep:2): properties.enableRbacAuthorization must be true (found false)`,
     );
@@ -56,7 +69,10 @@ describe('each rule fails its fixture', () => {
 
   it('reports a role id filed under the wrong role name', () => {
     const rule = RULES.find((candidate) => candidate.id === 'role-id-matches-name');
-    const [report] = checkProject(loadProject(repoRoot, fixturePaths('role-id-matches-name')), rule ? [rule] : []);
+    const [report] = checkProject(
+      loadProject(repoRoot, fixturePaths('role-id-matches-name')),
+      rule ? [rule] : [],
+    );
     const messages = report?.findings.map((finding) => finding.message) ?? [];
     expect(messages).toContain(
       'id 12338af0-0e69-4776-bea7-57ae8d297424 is not "Key Vault Secrets User" (expected 4633458b-17de-408a-b874-0445c86b69e6)',
@@ -66,7 +82,10 @@ describe('each rule fails its fixture', () => {
 
   it('reports a parameter-file secret with the parameter name', () => {
     const rule = RULES.find((candidate) => candidate.id === 'no-secret-literal');
-    const [report] = checkProject(loadProject(repoRoot, fixturePaths('no-secret-literal')), rule ? [rule] : []);
+    const [report] = checkProject(
+      loadProject(repoRoot, fixturePaths('no-secret-literal')),
+      rule ? [rule] : [],
+    );
     expect(report?.findings.map((finding) => `${finding.subject}@${finding.file}`)).toContain(
       `searchApiKey@${fixtureFolder}/no-secret-literal.parameters.json`,
     );

@@ -3,7 +3,13 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { resolveInside } from '../../shared/fs/safe-path.js';
 import { parseBicep } from './bicep-model.js';
 import type { ParameterFile, Project, Rule, RuleResult } from './rule.js';
-import { parseClean, paramDescribed, secureParamNoDefault, noListKeys, noSecretLiteral } from './rules/template-hygiene.js';
+import {
+  parseClean,
+  paramDescribed,
+  secureParamNoDefault,
+  noListKeys,
+  noSecretLiteral,
+} from './rules/template-hygiene.js';
 import { usRegionOnly } from './rules/region.js';
 import { publicNetworkDisabled, privateEndpointAndDns } from './rules/network.js';
 import { diagnosticSettings } from './rules/diagnostics.js';
@@ -97,7 +103,13 @@ export function checkProject(project: Project, rules: readonly Rule[] = RULES): 
       return { rule, ...rule.check(project) };
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
-      const finding = { ruleId: rule.id, subject: 'checker', file: '-', line: 0, message: `rule crashed: ${message}` };
+      const finding = {
+        ruleId: rule.id,
+        subject: 'checker',
+        file: '-',
+        line: 0,
+        message: `rule crashed: ${message}`,
+      };
       return { rule, checked: 0, findings: [finding] };
     }
   });

@@ -59,7 +59,10 @@ export const US_REGIONS: ReadonlySet<string> = new Set([
 ]);
 
 /** Azure OpenAI models approved for EDS, pinned by name and version. */
-export const APPROVED_OPENAI_MODELS: readonly { readonly name: string; readonly version: string }[] = [
+export const APPROVED_OPENAI_MODELS: readonly {
+  readonly name: string;
+  readonly version: string;
+}[] = [
   { name: 'gpt-4o', version: '2024-11-20' },
   { name: 'text-embedding-3-large', version: '1' },
 ];

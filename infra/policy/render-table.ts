@@ -8,7 +8,9 @@ export function renderTable(reports: readonly RuleReport[]): string {
     report.findings.length === 0 ? 'pass' : `FAIL (${report.findings.length})`,
   ]);
   const header = ['rule', 'resources checked', 'result'];
-  const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => (row[column] ?? '').length)));
+  const widths = header.map((title, column) =>
+    Math.max(title.length, ...rows.map((row) => (row[column] ?? '').length)),
+  );
   const line = (cells: readonly string[]): string =>
     `| ${cells.map((cell, column) => cell.padEnd(widths[column] ?? 0)).join(' | ')} |`;
   const divider = `|${widths.map((width) => '-'.repeat(width + 2)).join('|')}|`;

@@ -72,7 +72,8 @@ export function resourcesOfType(
 /** Resources in the same file whose parent is `parent`. */
 export function childrenOf(file: BicepFile, parent: ResourceDecl, type: string): ResourceDecl[] {
   return file.resources.filter(
-    (resource) => resource.parentSymbol === parent.symbol && resource.type.toLowerCase() === type.toLowerCase(),
+    (resource) =>
+      resource.parentSymbol === parent.symbol && resource.type.toLowerCase() === type.toLowerCase(),
   );
 }
 

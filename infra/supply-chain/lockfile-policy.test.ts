@@ -2,7 +2,13 @@ import { readFileSync } from 'node:fs';
 
 import { describe, expect, it } from 'vitest';
 
-import { checkLicences, checkLockfile, isAllowedExpression, type Lockfile, type PackageManifest } from './lockfile-policy.js';
+import {
+  checkLicences,
+  checkLockfile,
+  isAllowedExpression,
+  type Lockfile,
+  type PackageManifest,
+} from './lockfile-policy.js';
 
 const readRepoJson = (name: string): unknown =>
   JSON.parse(readFileSync(new URL(`../../${name}`, import.meta.url), 'utf8')) as unknown;
@@ -21,13 +27,21 @@ describe('licence allow-list', () => {
   });
 
   it('rejects a copyleft package', () => {
-    const lock: Lockfile = { packages: { 'node_modules/gpl-thing': { version: '1.0.0', license: 'GPL-3.0-only' } } };
-    expect(checkLicences(lock)).toEqual(['gpl-thing@1.0.0: licence GPL-3.0-only is not on the allow-list']);
+    const lock: Lockfile = {
+      packages: { 'node_modules/gpl-thing': { version: '1.0.0', license: 'GPL-3.0-only' } },
+    };
+    expect(checkLicences(lock)).toEqual([
+      'gpl-thing@1.0.0: licence GPL-3.0-only is not on the allow-list',
+    ]);
   });
 
   it('rejects a package with no licence and no review', () => {
-    const lock: Lockfile = { packages: { 'node_modules/a/node_modules/mystery': { version: '0.1.0' } } };
-    expect(checkLicences(lock)).toEqual(['mystery@0.1.0: no licence in the lockfile and no reviewed entry']);
+    const lock: Lockfile = {
+      packages: { 'node_modules/a/node_modules/mystery': { version: '0.1.0' } },
+    };
+    expect(checkLicences(lock)).toEqual([
+      'mystery@0.1.0: no licence in the lockfile and no reviewed entry',
+    ]);
   });
 
   it('reads SPDX OR and AND expressions', () => {
@@ -38,14 +52,20 @@ describe('licence allow-list', () => {
 
 describe('lockfile integrity', () => {
   it('passes the repository lockfile and package.json', () => {
-    const problems = checkLockfile(readRepoJson('package-lock.json') as Lockfile, readRepoJson('package.json') as PackageManifest);
+    const problems = checkLockfile(
+      readRepoJson('package-lock.json') as Lockfile,
+      readRepoJson('package.json') as PackageManifest,
+    );
     expect(problems).toEqual([]);
   });
 
   it('rejects a package without an integrity hash or from another registry', () => {
     const lock: Lockfile = {
       ...sound,
-      packages: { ...sound.packages, 'node_modules/evil': { version: '1.0.0', resolved: 'https://example.test/evil.tgz' } },
+      packages: {
+        ...sound.packages,
+        'node_modules/evil': { version: '1.0.0', resolved: 'https://example.test/evil.tgz' },
+      },
     };
     expect(checkLockfile(lock, { dependencies: { zod: '4.6.7' } })).toEqual([
       'evil@1.0.0: missing sha512 integrity hash',

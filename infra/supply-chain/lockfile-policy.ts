@@ -56,7 +56,9 @@ function packageName(path: string): string {
 }
 
 function installedPackages(lock: Lockfile): [string, LockedPackage][] {
-  return Object.entries(lock.packages ?? {}).filter(([path, entry]) => path !== '' && entry.link !== true);
+  return Object.entries(lock.packages ?? {}).filter(
+    ([path, entry]) => path !== '' && entry.link !== true,
+  );
 }
 
 /** True when an SPDX expression is satisfied by allowed licences (`A OR B` needs one, `AND` all). */
@@ -79,7 +81,9 @@ export function checkLicences(lock: Lockfile): string[] {
     if (licence === undefined) {
       return [`${id}: no licence in the lockfile and no reviewed entry`];
     }
-    return isAllowedExpression(licence) ? [] : [`${id}: licence ${licence} is not on the allow-list`];
+    return isAllowedExpression(licence)
+      ? []
+      : [`${id}: licence ${licence} is not on the allow-list`];
   });
 }
 
@@ -104,7 +108,9 @@ export function checkLockfile(lock: Lockfile, manifest: PackageManifest): string
     const locked = root[field] ?? {};
     for (const [name, range] of Object.entries(wanted)) {
       if (locked[name] !== range) {
-        problems.push(`${name}: package.json ${field} has ${range}, lockfile has ${locked[name] ?? 'nothing'}`);
+        problems.push(
+          `${name}: package.json ${field} has ${range}, lockfile has ${locked[name] ?? 'nothing'}`,
+        );
       }
       if (!/^\d+\.\d+\.\d+(-[\w.]+)?$/.test(range)) {
         problems.push(`${name}: version ${range} is not pinned exactly`);

@@ -23,12 +23,14 @@ export function looksLikeToken(text: string): boolean {
  * both, and a refusal at write time would lose the event), and nothing token-shaped.
  */
 function auditText(max: number) {
-  return z
-    .string()
-    .max(max)
-    // eslint-disable-next-line no-control-regex -- NUL is exactly what this rule refuses
-    .refine((text) => !/[\p{Cs}\u0000]/u.test(text), 'malformed_text')
-    .refine((text) => !looksLikeToken(text), 'token_like');
+  return (
+    z
+      .string()
+      .max(max)
+      // eslint-disable-next-line no-control-regex -- NUL is exactly what this rule refuses
+      .refine((text) => !/[\p{Cs}\u0000]/u.test(text), 'malformed_text')
+      .refine((text) => !looksLikeToken(text), 'token_like')
+  );
 }
 
 const Id = auditText(200).min(1);

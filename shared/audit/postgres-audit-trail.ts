@@ -185,7 +185,11 @@ export function createPostgresAuditTrail(
         ? await trx
             .selectFrom('audit_events')
             .select('event_id')
-            .where('event_id', 'in', entries.map((entry) => entry.id))
+            .where(
+              'event_id',
+              'in',
+              entries.map((entry) => entry.id),
+            )
             .execute()
         : [];
       const seenIds = new Set(seen.map((row) => row.event_id));
@@ -236,7 +240,10 @@ export function createPostgresAuditTrail(
     return written;
   };
 
-  const spill = async (entries: readonly AuditOutboxEntry[], storeError: unknown): Promise<void> => {
+  const spill = async (
+    entries: readonly AuditOutboxEntry[],
+    storeError: unknown,
+  ): Promise<void> => {
     try {
       for (const entry of entries) await outbox.append(entry);
       outboxMayHaveEntries = true;
@@ -265,14 +272,18 @@ export function createPostgresAuditTrail(
   const write = (entry: AuditOutboxEntry): Promise<void> =>
     new Promise<void>((resolve, reject) => {
       const isFirst = waiting.length === 0;
-      waiting.push({ entry, settle: (error) => (error === undefined ? resolve() : reject(asError(error))) });
+      waiting.push({
+        entry,
+        settle: (error) => (error === undefined ? resolve() : reject(asError(error))),
+      });
       if (!isFirst) return;
       void serialise(async () => {
         const batch = waiting.slice(0, MAX_BATCH);
         waiting = waiting.slice(MAX_BATCH);
         const rest = waiting;
         waiting = [];
-        for (const pending of rest) void write(pending.entry).then(() => pending.settle(), pending.settle);
+        for (const pending of rest)
+          void write(pending.entry).then(() => pending.settle(), pending.settle);
         try {
           await writeBatch(batch.map((pending) => pending.entry));
           for (const pending of batch) pending.settle();

@@ -101,13 +101,13 @@ describe('openLocalKeyRing', () => {
     await expect(openLocalKeyRing(keys, options)).rejects.toThrow(Error);
   });
 
-  it.each([
-    { WEBSITE_INSTANCE_ID: 'abc' },
-    { WEBSITE_SITE_NAME: 'eds-prod' },
-  ])('refuses to run when the app is in Azure (%o)', async (env) => {
-    await expect(openLocalKeyRing(keys, { env })).rejects.toThrow(Error);
-    await expect(stat(keys)).rejects.toMatchObject({ code: 'ENOENT' });
-  });
+  it.each([{ WEBSITE_INSTANCE_ID: 'abc' }, { WEBSITE_SITE_NAME: 'eds-prod' }])(
+    'refuses to run when the app is in Azure (%o)',
+    async (env) => {
+      await expect(openLocalKeyRing(keys, { env })).rejects.toThrow(Error);
+      await expect(stat(keys)).rejects.toMatchObject({ code: 'ENOENT' });
+    },
+  );
 
   it('lets two processes starting together agree on one ring', async () => {
     const [a, b] = await Promise.all([

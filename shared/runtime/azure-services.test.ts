@@ -7,8 +7,14 @@ describe('production services', () => {
 
   it('fails fast at cold start naming the missing settings, never reaching for a network', async () => {
     vi.stubEnv('WEBSITE_INSTANCE_ID', 'test-instance');
-    vi.stubEnv('EDS_ISSUER', 'https://login.microsoftonline.com/6f1d7a4e-0c1b-4e55-9a55-6d2f1e0de5a1/v2.0');
-    vi.stubEnv('EDS_JWKS_URI', 'https://login.microsoftonline.com/6f1d7a4e-0c1b-4e55-9a55-6d2f1e0de5a1/discovery/v2.0/keys');
+    vi.stubEnv(
+      'EDS_ISSUER',
+      'https://login.microsoftonline.com/6f1d7a4e-0c1b-4e55-9a55-6d2f1e0de5a1/v2.0',
+    );
+    vi.stubEnv(
+      'EDS_JWKS_URI',
+      'https://login.microsoftonline.com/6f1d7a4e-0c1b-4e55-9a55-6d2f1e0de5a1/discovery/v2.0/keys',
+    );
     const failure = await createAzureServices().then(
       () => undefined,
       (error: unknown) => error as Error,

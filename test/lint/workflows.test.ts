@@ -3,8 +3,12 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 
 const githubDir = new URL('../../.github/', import.meta.url);
-const workflowNames = readdirSync(new URL('workflows/', githubDir)).filter((name) => name.endsWith('.yml'));
-const workflows = workflowNames.map((name) => [name, readFileSync(new URL(`workflows/${name}`, githubDir), 'utf8')] as const);
+const workflowNames = readdirSync(new URL('workflows/', githubDir)).filter((name) =>
+  name.endsWith('.yml'),
+);
+const workflows = workflowNames.map(
+  (name) => [name, readFileSync(new URL(`workflows/${name}`, githubDir), 'utf8')] as const,
+);
 
 describe('GitHub workflows', () => {
   it('include ci.yml and deploy.yml', () => {

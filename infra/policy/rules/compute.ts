@@ -23,15 +23,28 @@ export const functionAppFlexHardened = resourceRule(
     expectLiteral(resource, 'properties.siteConfig.remoteDebuggingEnabled', false, problems);
     expectLiteral(resource, 'properties.functionAppConfig.runtime.name', 'node', problems);
     expectLiteral(resource, 'properties.functionAppConfig.runtime.version', '20', problems);
-    expectLiteral(resource, 'properties.functionAppConfig.deployment.storage.authentication.type', 'UserAssignedIdentity', problems);
+    expectLiteral(
+      resource,
+      'properties.functionAppConfig.deployment.storage.authentication.type',
+      'UserAssignedIdentity',
+      problems,
+    );
     if (prop(resource, 'properties.virtualNetworkSubnetId') === undefined) {
       problems.push('properties.virtualNetworkSubnetId must set the VNet integration subnet');
     }
-    const policies = childrenOf(file, resource, 'Microsoft.Web/sites/basicPublishingCredentialsPolicies');
+    const policies = childrenOf(
+      file,
+      resource,
+      'Microsoft.Web/sites/basicPublishingCredentialsPolicies',
+    );
     for (const channel of ['ftp', 'scm']) {
-      const policy = policies.find((candidate) => isLiteral(candidate.body?.properties.get('name'), channel));
+      const policy = policies.find((candidate) =>
+        isLiteral(candidate.body?.properties.get('name'), channel),
+      );
       if (policy === undefined || !isLiteral(prop(policy, 'properties.allow'), false)) {
-        problems.push(`basic publishing credentials for ${channel} must be disabled (allow: false)`);
+        problems.push(
+          `basic publishing credentials for ${channel} must be disabled (allow: false)`,
+        );
       }
     }
     return problems;
@@ -71,12 +84,17 @@ export const REQUIRED_APP_SETTINGS: readonly string[] = [
   'EDS_OPENAI_ENDPOINT',
 ];
 
-const APP_SETTING_NAME = /^(EDS_|AzureWebJobs|APPLICATIONINSIGHTS_|AZURE_CLIENT_ID$|ServiceBusConnection)/;
-const CREDENTIAL_NAME = /(ConnectionString|CONNECTION_STRING|AccountKey|SharedAccessKey|PASSWORD|Password|_KEY$|_SECRET$|ApiKey$|API_KEY$)/;
-const CREDENTIAL_VALUE = /(AccountKey=|SharedAccessKey=|SharedAccessSignature=|Password=|listKeys|listConnectionStrings|listSecrets)/i;
+const APP_SETTING_NAME =
+  /^(EDS_|AzureWebJobs|APPLICATIONINSIGHTS_|AZURE_CLIENT_ID$|ServiceBusConnection)/;
+const CREDENTIAL_NAME =
+  /(ConnectionString|CONNECTION_STRING|AccountKey|SharedAccessKey|PASSWORD|Password|_KEY$|_SECRET$|ApiKey$|API_KEY$)/;
+const CREDENTIAL_VALUE =
+  /(AccountKey=|SharedAccessKey=|SharedAccessSignature=|Password=|listKeys|listConnectionStrings|listSecrets)/i;
 // The App Insights connection string is an ingestion endpoint plus a resource id; with local
 // auth off it cannot ingest without the Entra token named by APPLICATIONINSIGHTS_AUTHENTICATION_STRING.
-const ALLOWED_CREDENTIAL_NAMES: ReadonlySet<string> = new Set(['APPLICATIONINSIGHTS_CONNECTION_STRING']);
+const ALLOWED_CREDENTIAL_NAMES: ReadonlySet<string> = new Set([
+  'APPLICATIONINSIGHTS_CONNECTION_STRING',
+]);
 
 function settingProblems(name: string, value: BicepValue): string[] {
   const problems: string[] = [];
@@ -89,8 +107,13 @@ function settingProblems(name: string, value: BicepValue): string[] {
   if (name.endsWith('__credential') && !isLiteral(value, 'managedidentity')) {
     problems.push(`app setting ${name} must be 'managedidentity'`);
   }
-  if (name === 'APPLICATIONINSIGHTS_AUTHENTICATION_STRING' && !value.node.text.includes('Authorization=AAD')) {
-    problems.push('APPLICATIONINSIGHTS_AUTHENTICATION_STRING must select Entra (Authorization=AAD)');
+  if (
+    name === 'APPLICATIONINSIGHTS_AUTHENTICATION_STRING' &&
+    !value.node.text.includes('Authorization=AAD')
+  ) {
+    problems.push(
+      'APPLICATIONINSIGHTS_AUTHENTICATION_STRING must select Entra (Authorization=AAD)',
+    );
   }
   return problems;
 }
@@ -112,10 +135,20 @@ export const appSettingsIdentityBased: Rule = {
             findings.add(file, name, value.line, problem);
           }
         }
-        for (const [name] of entries.filter(([key]) => /__(fullyQualifiedNamespace|accountName|serviceUri)$/.test(key))) {
+        for (const [name] of entries.filter(([key]) =>
+          /__(fullyQualifiedNamespace|accountName|serviceUri)$/.test(key),
+        )) {
           const prefix = name.split('__')[0] ?? '';
-          if (!settings.properties.has(`${prefix}__credential`) || !settings.properties.has(`${prefix}__clientId`)) {
-            findings.add(file, name, settings.line, `${prefix} needs __credential and __clientId beside ${name}`);
+          if (
+            !settings.properties.has(`${prefix}__credential`) ||
+            !settings.properties.has(`${prefix}__clientId`)
+          ) {
+            findings.add(
+              file,
+              name,
+              settings.line,
+              `${prefix} needs __credential and __clientId beside ${name}`,
+            );
           }
         }
       }
@@ -124,7 +157,12 @@ export const appSettingsIdentityBased: Rule = {
     const [firstSite] = sites;
     if (firstSite !== undefined) {
       for (const missing of REQUIRED_APP_SETTINGS.filter((name) => !names.has(name))) {
-        findings.add(firstSite.file, firstSite.resource.symbol, firstSite.resource.line, `app setting ${missing} is missing`);
+        findings.add(
+          firstSite.file,
+          firstSite.resource.symbol,
+          firstSite.resource.line,
+          `app setting ${missing} is missing`,
+        );
       }
     }
     return { checked, findings: findings.items };

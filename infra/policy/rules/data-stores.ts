@@ -1,5 +1,13 @@
 import type { BicepFile, BicepValue, ResourceDecl } from '../bicep-model.js';
-import { describe, expectLiteral, getPath, isLiteral, lowerBound, objectsInFile, prop } from '../bicep-values.js';
+import {
+  describe,
+  expectLiteral,
+  getPath,
+  isLiteral,
+  lowerBound,
+  objectsInFile,
+  prop,
+} from '../bicep-values.js';
 import { childrenOf, FindingList, resourceRule, resourcesOfType, type Rule } from '../rule.js';
 
 export const storageHardened = resourceRule(
@@ -22,7 +30,8 @@ const MIN_AUDIT_RETENTION_DAYS = 2190;
 
 export const auditWormContainer: Rule = {
   id: 'audit-worm-container',
-  title: 'An immutable (WORM) blob container with versioning keeps audit checkpoints for at least six years',
+  title:
+    'An immutable (WORM) blob container with versioning keeps audit checkpoints for at least six years',
   check(project) {
     const findings = new FindingList(this.id);
     const accounts = resourcesOfType(project, ['Microsoft.Storage/storageAccounts']);
@@ -47,11 +56,22 @@ function wormProblem(file: BicepFile, account: ResourceDecl): string | undefined
   if (worm === undefined) {
     return 'no container has immutableStorageWithVersioning enabled';
   }
-  if (!blobServices.some((service) => isLiteral(prop(service, 'properties.isVersioningEnabled'), true))) {
+  if (
+    !blobServices.some((service) =>
+      isLiteral(prop(service, 'properties.isVersioningEnabled'), true),
+    )
+  ) {
     return 'blob versioning must be enabled for version-level immutability';
   }
-  const policy = childrenOf(file, worm, 'Microsoft.Storage/storageAccounts/blobServices/containers/immutabilityPolicies')[0];
-  const days = lowerBound(file, policy ? prop(policy, 'properties.immutabilityPeriodSinceCreationInDays') : undefined);
+  const policy = childrenOf(
+    file,
+    worm,
+    'Microsoft.Storage/storageAccounts/blobServices/containers/immutabilityPolicies',
+  )[0];
+  const days = lowerBound(
+    file,
+    policy ? prop(policy, 'properties.immutabilityPeriodSinceCreationInDays') : undefined,
+  );
   if (days === undefined || days < MIN_AUDIT_RETENTION_DAYS) {
     return `container ${worm.symbol} needs an immutability policy of at least ${MIN_AUDIT_RETENTION_DAYS} days`;
   }
@@ -97,12 +117,15 @@ export const keyVaultKeyRotation = resourceRule(
     }
     expectLiteral(resource, 'properties.attributes.exportable', false, problems);
     const actions = prop(resource, 'properties.rotationPolicy.lifetimeActions');
-    const rotate = actions?.kind === 'array'
-      ? actions.items.find((action) => isLiteral(getPath(action, 'action.type'), 'rotate'))
-      : undefined;
+    const rotate =
+      actions?.kind === 'array'
+        ? actions.items.find((action) => isLiteral(getPath(action, 'action.type'), 'rotate'))
+        : undefined;
     const days = isoDays(getPath(rotate, 'trigger.timeAfterCreate'));
     if (rotate === undefined || days === undefined || days > 90) {
-      problems.push('rotationPolicy must rotate the key with trigger.timeAfterCreate of P90D or less');
+      problems.push(
+        'rotationPolicy must rotate the key with trigger.timeAfterCreate of P90D or less',
+      );
     }
     return problems;
   },
@@ -119,8 +142,16 @@ export const sqlEntraOnlyAudited = resourceRule(
     if (prop(resource, 'properties.administratorLoginPassword') !== undefined) {
       problems.push('properties.administratorLoginPassword must not be set (Entra-only)');
     }
-    const entraOnly = childrenOf(file, resource, 'Microsoft.Sql/servers/azureADOnlyAuthentications');
-    if (!entraOnly.some((child) => isLiteral(prop(child, 'properties.azureADOnlyAuthentication'), true))) {
+    const entraOnly = childrenOf(
+      file,
+      resource,
+      'Microsoft.Sql/servers/azureADOnlyAuthentications',
+    );
+    if (
+      !entraOnly.some((child) =>
+        isLiteral(prop(child, 'properties.azureADOnlyAuthentication'), true),
+      )
+    ) {
       problems.push('azureADOnlyAuthentications child must set azureADOnlyAuthentication: true');
     }
     const auditing = childrenOf(file, resource, 'Microsoft.Sql/servers/auditingSettings');
@@ -131,11 +162,19 @@ export const sqlEntraOnlyAudited = resourceRule(
     if (!alerts.some((child) => isLiteral(prop(child, 'properties.state'), 'Enabled'))) {
       problems.push("securityAlertPolicies (threat protection) with state 'Enabled' is missing");
     }
-    const databases = childrenOf(file, resource, 'Microsoft.Sql/servers/databases').filter((db) => !db.existing);
+    const databases = childrenOf(file, resource, 'Microsoft.Sql/servers/databases').filter(
+      (db) => !db.existing,
+    );
     for (const database of databases) {
-      const tde = childrenOf(file, database, 'Microsoft.Sql/servers/databases/transparentDataEncryption');
+      const tde = childrenOf(
+        file,
+        database,
+        'Microsoft.Sql/servers/databases/transparentDataEncryption',
+      );
       if (!tde.some((child) => isLiteral(prop(child, 'properties.state'), 'Enabled'))) {
-        problems.push(`database ${database.symbol} has no transparentDataEncryption with state 'Enabled'`);
+        problems.push(
+          `database ${database.symbol} has no transparentDataEncryption with state 'Enabled'`,
+        );
       }
     }
     return problems;
@@ -167,17 +206,37 @@ export const postgresEntraOnlyPgaudit = resourceRule(
       problems.push('properties.administratorLoginPassword must not be set (Entra-only)');
     }
     const parameters = serverParameters(file);
-    const expectParameter = (name: string, isValid: (value: string) => boolean, wanted: string): void => {
+    const expectParameter = (
+      name: string,
+      isValid: (value: string) => boolean,
+      wanted: string,
+    ): void => {
       const value = parameters.get(name);
       if (value === undefined || !isValid(value)) {
         problems.push(`server parameter ${name} must be ${wanted} (found ${value ?? 'not set'})`);
       }
     };
     expectParameter('require_secure_transport', (value) => value.toLowerCase() === 'on', "'on'");
-    expectParameter('ssl_min_protocol_version', (value) => ['TLSv1.2', 'TLSv1.3'].includes(value), "'TLSv1.2' or later");
-    expectParameter('shared_preload_libraries', (value) => /\bpgaudit\b/i.test(value), 'a list including pgaudit');
-    expectParameter('azure.extensions', (value) => /\bpgaudit\b/i.test(value), 'a list including PGAUDIT');
-    expectParameter('pgaudit.log', (value) => value !== '' && value.toLowerCase() !== 'none', 'a non-empty class list');
+    expectParameter(
+      'ssl_min_protocol_version',
+      (value) => ['TLSv1.2', 'TLSv1.3'].includes(value),
+      "'TLSv1.2' or later",
+    );
+    expectParameter(
+      'shared_preload_libraries',
+      (value) => /\bpgaudit\b/i.test(value),
+      'a list including pgaudit',
+    );
+    expectParameter(
+      'azure.extensions',
+      (value) => /\bpgaudit\b/i.test(value),
+      'a list including PGAUDIT',
+    );
+    expectParameter(
+      'pgaudit.log',
+      (value) => value !== '' && value.toLowerCase() !== 'none',
+      'a non-empty class list',
+    );
     return problems;
   },
 );

@@ -38,11 +38,14 @@ function coveringSettings(file: BicepFile, resource: ResourceDecl): ResourceDecl
   // A resource is covered by a setting on itself or on an `existing` child (SQL server: master).
   const scopes = new Set([
     resource.symbol,
-    ...file.resources.filter((child) => child.existing && child.parentSymbol === resource.symbol).map((child) => child.symbol),
+    ...file.resources
+      .filter((child) => child.existing && child.parentSymbol === resource.symbol)
+      .map((child) => child.symbol),
   ]);
   return file.resources.filter(
     (candidate) =>
-      candidate.type === 'Microsoft.Insights/diagnosticSettings' && scopes.has(candidate.scopeText ?? ''),
+      candidate.type === 'Microsoft.Insights/diagnosticSettings' &&
+      scopes.has(candidate.scopeText ?? ''),
   );
 }
 
@@ -58,7 +61,9 @@ export const diagnosticSettings: Rule = {
         const settings = coveringSettings(file, resource);
         if (settings.length === 0) {
           findings.addFor(file, resource, 'no diagnostic setting is scoped to this resource');
-        } else if (!settings.some((setting) => prop(setting, 'properties.workspaceId') !== undefined)) {
+        } else if (
+          !settings.some((setting) => prop(setting, 'properties.workspaceId') !== undefined)
+        ) {
           findings.addFor(file, resource, 'diagnostic setting has no Log Analytics workspaceId');
         }
       }

@@ -31,26 +31,39 @@ function isProductionSwitch(file: BicepFile, value: BicepValue | undefined): boo
 
 function compositionFindings(project: Project, findings: FindingList): void {
   const lockedModules = new Set(
-    project.files.filter((file) => file.params.some((param) => param.name === 'enableDeleteLock')).map((file) => file.path),
+    project.files
+      .filter((file) => file.params.some((param) => param.name === 'enableDeleteLock'))
+      .map((file) => file.path),
   );
   let isSwitchedOnProd = false;
   for (const file of project.files) {
     for (const module of file.modules) {
       const passed = module.body?.properties.get('params');
-      const value = passed?.kind === 'object' ? passed.properties.get('enableDeleteLock') : undefined;
+      const value =
+        passed?.kind === 'object' ? passed.properties.get('enableDeleteLock') : undefined;
       if (value === undefined) {
         continue;
       }
       const forwardsParam = value.kind === 'expression' && value.text === 'enableDeleteLock';
       isSwitchedOnProd ||= isProductionSwitch(file, value);
       if (!forwardsParam && !isProductionSwitch(file, value)) {
-        findings.add(file, module.symbol, module.line, "enableDeleteLock must follow environmentName == 'prod'");
+        findings.add(
+          file,
+          module.symbol,
+          module.line,
+          "enableDeleteLock must follow environmentName == 'prod'",
+        );
       }
     }
   }
   const compositionFile = project.files.find((file) => file.modules.length > 0);
   if (lockedModules.size > 0 && compositionFile !== undefined && !isSwitchedOnProd) {
-    findings.add(compositionFile, 'composition', 1, "no module receives enableDeleteLock from environmentName == 'prod'");
+    findings.add(
+      compositionFile,
+      'composition',
+      1,
+      "no module receives enableDeleteLock from environmentName == 'prod'",
+    );
   }
 }
 
@@ -62,13 +75,25 @@ export const deleteLockInProd: Rule = {
     const targets = resourcesOfType(project, LOCKED_TYPES);
     for (const { file, resource } of targets) {
       const locks = file.resources.filter(
-        (candidate) => candidate.type === 'Microsoft.Authorization/locks' && candidate.scopeText === resource.symbol,
+        (candidate) =>
+          candidate.type === 'Microsoft.Authorization/locks' &&
+          candidate.scopeText === resource.symbol,
       );
-      const lock = locks.find((candidate) => isLiteral(prop(candidate, 'properties.level'), 'CanNotDelete'));
+      const lock = locks.find((candidate) =>
+        isLiteral(prop(candidate, 'properties.level'), 'CanNotDelete'),
+      );
       if (lock === undefined) {
-        findings.addFor(file, resource, "no Microsoft.Authorization/locks with level 'CanNotDelete' is scoped to this resource");
+        findings.addFor(
+          file,
+          resource,
+          "no Microsoft.Authorization/locks with level 'CanNotDelete' is scoped to this resource",
+        );
       } else if (lock.condition !== undefined && !lock.condition.includes('enableDeleteLock')) {
-        findings.addFor(file, resource, `lock ${lock.symbol} is conditional on something other than enableDeleteLock`);
+        findings.addFor(
+          file,
+          resource,
+          `lock ${lock.symbol} is conditional on something other than enableDeleteLock`,
+        );
       }
     }
     compositionFindings(project, findings);

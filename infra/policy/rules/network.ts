@@ -29,9 +29,17 @@ function isWebPubSubClientOnly(resource: ResourceDecl): boolean {
   const allow = getPath(publicNetwork, 'allow');
   const deny = getPath(publicNetwork, 'deny');
   const allowsOnlyClients =
-    allow?.kind === 'array' && allow.items.length === 1 && isLiteral(allow.items[0], 'ClientConnection');
-  const denied = deny?.kind === 'array' ? deny.items.map((item) => (item.kind === 'string' ? item.value : '')) : [];
-  return allowsOnlyClients && ['RESTAPI', 'ServerConnection', 'Trace'].every((kind) => denied.includes(kind));
+    allow?.kind === 'array' &&
+    allow.items.length === 1 &&
+    isLiteral(allow.items[0], 'ClientConnection');
+  const denied =
+    deny?.kind === 'array'
+      ? deny.items.map((item) => (item.kind === 'string' ? item.value : ''))
+      : [];
+  return (
+    allowsOnlyClients &&
+    ['RESTAPI', 'ServerConnection', 'Trace'].every((kind) => denied.includes(kind))
+  );
 }
 
 export const publicNetworkDisabled: Rule = {
@@ -39,15 +47,23 @@ export const publicNetworkDisabled: Rule = {
   title: 'Data services and log ingestion have public network access off',
   check(project) {
     const findings = new FindingList(this.id);
-    const types = [...DATA_SERVICE_TYPES, 'Microsoft.OperationalInsights/workspaces', 'Microsoft.Insights/components'];
+    const types = [
+      ...DATA_SERVICE_TYPES,
+      'Microsoft.OperationalInsights/workspaces',
+      'Microsoft.Insights/components',
+    ];
     const targets = resourcesOfType(project, types);
     for (const { file, resource } of targets) {
-      const path = PUBLIC_ACCESS_PATH[resource.type.toLowerCase()] ?? 'properties.publicNetworkAccess';
+      const path =
+        PUBLIC_ACCESS_PATH[resource.type.toLowerCase()] ?? 'properties.publicNetworkAccess';
       const value = prop(resource, path);
       if (isLiteral(value, 'Disabled')) {
         continue;
       }
-      if (resource.type === 'Microsoft.SignalRService/webPubSub' && isWebPubSubClientOnly(resource)) {
+      if (
+        resource.type === 'Microsoft.SignalRService/webPubSub' &&
+        isWebPubSubClientOnly(resource)
+      ) {
         continue;
       }
       findings.addFor(file, resource, `${path} must be 'Disabled' (found ${describe(value)})`);
@@ -83,10 +99,20 @@ export const privateEndpointAndDns: Rule = {
         continue;
       }
       for (const endpoint of endpoints) {
-        const zoneGroups = childrenOf(file, endpoint, 'Microsoft.Network/privateEndpoints/privateDnsZoneGroups');
-        const hasZone = zoneGroups.some((group) => prop(group, 'properties.privateDnsZoneConfigs') !== undefined);
+        const zoneGroups = childrenOf(
+          file,
+          endpoint,
+          'Microsoft.Network/privateEndpoints/privateDnsZoneGroups',
+        );
+        const hasZone = zoneGroups.some(
+          (group) => prop(group, 'properties.privateDnsZoneConfigs') !== undefined,
+        );
         if (!hasZone) {
-          findings.addFor(file, resource, `private endpoint ${endpoint.symbol} has no private DNS zone group`);
+          findings.addFor(
+            file,
+            resource,
+            `private endpoint ${endpoint.symbol} has no private DNS zone group`,
+          );
         }
       }
     }

@@ -61,9 +61,19 @@ export const usRegionOnly: Rule = {
         const regions = allowedRegions(project, file, param);
         const outside = regions?.filter((region) => !US_REGIONS.has(region.toLowerCase()));
         if (regions === undefined || regions.length === 0) {
-          findings.add(file, param.name, param.line, 'location parameter has no allowed list of US regions');
+          findings.add(
+            file,
+            param.name,
+            param.line,
+            'location parameter has no allowed list of US regions',
+          );
         } else if (outside !== undefined && outside.length > 0) {
-          findings.add(file, param.name, param.line, `allowed list includes non-US regions: ${outside.join(', ')}`);
+          findings.add(
+            file,
+            param.name,
+            param.line,
+            `allowed list includes non-US regions: ${outside.join(', ')}`,
+          );
         } else {
           regionParams.add(param.name);
         }
@@ -88,7 +98,12 @@ export const usRegionOnly: Rule = {
       }
       checked += 1;
       if (typeof location !== 'string' || !US_REGIONS.has(location.toLowerCase())) {
-        findings.add(parameterFile, 'location', 1, `location ${JSON.stringify(location)} is not a US region`);
+        findings.add(
+          parameterFile,
+          'location',
+          1,
+          `location ${JSON.stringify(location)} is not a US region`,
+        );
       }
     }
     return { checked, findings: findings.items };
@@ -114,10 +129,16 @@ function collectLocationValues(value: Value | undefined, key: string, into: Valu
   return into;
 }
 
-function locationProblem(file: BicepFile, value: Value, regionParams: ReadonlySet<string>): string | undefined {
+function locationProblem(
+  file: BicepFile,
+  value: Value,
+  regionParams: ReadonlySet<string>,
+): string | undefined {
   if (value.kind === 'string' && !value.interpolated) {
     const region = value.value.toLowerCase();
-    return region === 'global' || US_REGIONS.has(region) ? undefined : `location '${value.value}' is not a US region`;
+    return region === 'global' || US_REGIONS.has(region)
+      ? undefined
+      : `location '${value.value}' is not a US region`;
   }
   const param = paramOf(file, value);
   if (param !== undefined && regionParams.has(param.name)) {

@@ -1,7 +1,12 @@
 import type { SyntaxNode } from '../bicep-model.js';
 import { lineOf, stringContent } from '../bicep-model.js';
 import { isLiteral, prop } from '../bicep-values.js';
-import { ALLOWED_APP_ROLES, BUILT_IN_POLICY_IDS, BUILT_IN_ROLE_IDS, GUID_PATTERN } from '../known-ids.js';
+import {
+  ALLOWED_APP_ROLES,
+  BUILT_IN_POLICY_IDS,
+  BUILT_IN_ROLE_IDS,
+  GUID_PATTERN,
+} from '../known-ids.js';
 import { FindingList, resourcesOfType, type Rule } from '../rule.js';
 import { enclosingSymbol } from './template-hygiene.js';
 
@@ -52,7 +57,9 @@ function readCosmosRole(node: SyntaxNode): NamedId | undefined {
     return undefined;
   }
   const name = tableKeyOf(node);
-  return name?.startsWith('Cosmos DB') ? { node, id: stringContent(node), name, table: BUILT_IN_ROLE_IDS } : undefined;
+  return name?.startsWith('Cosmos DB')
+    ? { node, id: stringContent(node), name, table: BUILT_IN_ROLE_IDS }
+    : undefined;
 }
 
 function tableKeyOf(node: SyntaxNode): string | undefined {
@@ -76,11 +83,26 @@ export const roleIdMatchesName: Rule = {
         const subject = named.name ?? enclosingSymbol(named.node);
         const expected = named.name === undefined ? undefined : named.table[named.name];
         if (named.name === undefined) {
-          findings.add(file, subject, lineOf(named.node), `id ${named.id} is not named in a table of built-in names`);
+          findings.add(
+            file,
+            subject,
+            lineOf(named.node),
+            `id ${named.id} is not named in a table of built-in names`,
+          );
         } else if (expected === undefined) {
-          findings.add(file, subject, lineOf(named.node), `"${named.name}" is not a known built-in definition`);
+          findings.add(
+            file,
+            subject,
+            lineOf(named.node),
+            `"${named.name}" is not a known built-in definition`,
+          );
         } else if (expected.toLowerCase() !== named.id.toLowerCase()) {
-          findings.add(file, subject, lineOf(named.node), `id ${named.id} is not "${named.name}" (expected ${expected})`);
+          findings.add(
+            file,
+            subject,
+            lineOf(named.node),
+            `id ${named.id} is not "${named.name}" (expected ${expected})`,
+          );
         }
       }
     }
@@ -90,37 +112,66 @@ export const roleIdMatchesName: Rule = {
 
 export const leastPrivilegeRoles: Rule = {
   id: 'least-privilege-role-assignment',
-  title: 'Role assignments grant an allowed data-plane role to a service principal, scoped to one resource',
+  title:
+    'Role assignments grant an allowed data-plane role to a service principal, scoped to one resource',
   check(project) {
     const findings = new FindingList(this.id);
     const assignments = resourcesOfType(project, ['Microsoft.Authorization/roleAssignments']);
     for (const { file, resource } of assignments) {
       const roleId = prop(resource, 'properties.roleDefinitionId');
       const scopeSymbol = resource.scopeText?.replace(/\[.*\]$/, '');
-      if (scopeSymbol === undefined || !file.resources.some((other) => other.symbol === scopeSymbol)) {
-        findings.addFor(file, resource, 'scope must be the resource the role applies to (not the group or subscription)');
+      if (
+        scopeSymbol === undefined ||
+        !file.resources.some((other) => other.symbol === scopeSymbol)
+      ) {
+        findings.addFor(
+          file,
+          resource,
+          'scope must be the resource the role applies to (not the group or subscription)',
+        );
       }
       if (roleId?.kind !== 'expression' || !/^builtInRoleNames\[/.test(roleId.text)) {
-        findings.addFor(file, resource, 'roleDefinitionId must come from the builtInRoleNames table');
+        findings.addFor(
+          file,
+          resource,
+          'roleDefinitionId must come from the builtInRoleNames table',
+        );
       }
       if (!isLiteral(prop(resource, 'properties.principalType'), 'ServicePrincipal')) {
-        findings.addFor(file, resource, "principalType must be 'ServicePrincipal' (the app's managed identity)");
+        findings.addFor(
+          file,
+          resource,
+          "principalType must be 'ServicePrincipal' (the app's managed identity)",
+        );
       }
     }
     let checked = assignments.length;
     for (const file of project.files) {
-      for (const named of findDefinitionIds(file.root).filter((item) => item.table === BUILT_IN_ROLE_IDS)) {
+      for (const named of findDefinitionIds(file.root).filter(
+        (item) => item.table === BUILT_IN_ROLE_IDS,
+      )) {
         checked += 1;
         if (named.name !== undefined && !ALLOWED_APP_ROLES.has(named.name)) {
-          findings.add(file, named.name, lineOf(named.node), `"${named.name}" is not an allowed data-plane role`);
+          findings.add(
+            file,
+            named.name,
+            lineOf(named.node),
+            `"${named.name}" is not an allowed data-plane role`,
+          );
         }
       }
     }
-    for (const { file, resource } of resourcesOfType(project, ['Microsoft.DocumentDB/databaseAccounts/sqlRoleAssignments'])) {
+    for (const { file, resource } of resourcesOfType(project, [
+      'Microsoft.DocumentDB/databaseAccounts/sqlRoleAssignments',
+    ])) {
       checked += 1;
       const scope = prop(resource, 'properties.scope');
       if (scope === undefined || !scope.node.text.includes('/dbs/')) {
-        findings.addFor(file, resource, 'Cosmos DB role assignment must be scoped to a database, not the account');
+        findings.addFor(
+          file,
+          resource,
+          'Cosmos DB role assignment must be scoped to a database, not the account',
+        );
       }
     }
     return { checked, findings: findings.items };

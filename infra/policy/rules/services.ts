@@ -1,5 +1,14 @@
 import type { BicepValue } from '../bicep-model.js';
-import { describe, expectLiteral, getPath, isLiteral, lowerBound, objectsInFile, prop, upperBound } from '../bicep-values.js';
+import {
+  describe,
+  expectLiteral,
+  getPath,
+  isLiteral,
+  lowerBound,
+  objectsInFile,
+  prop,
+  upperBound,
+} from '../bicep-values.js';
 import { APPROVED_OPENAI_MODELS } from '../known-ids.js';
 import { FindingList, resourceRule, resourcesOfType, type Project, type Rule } from '../rule.js';
 
@@ -14,13 +23,17 @@ export const serviceBusHardened = resourceRule(
       const count = prop(resource, 'properties.maxDeliveryCount');
       const highest = upperBound(file, count);
       if (highest === undefined || highest > 10) {
-        problems.push(`properties.maxDeliveryCount must be set and at most 10 (found ${describe(count)})`);
+        problems.push(
+          `properties.maxDeliveryCount must be set and at most 10 (found ${describe(count)})`,
+        );
       }
       return problems;
     }
     expectLiteral(resource, 'properties.disableLocalAuth', true, problems);
     expectLiteral(resource, 'properties.minimumTlsVersion', '1.2', problems);
-    const sasRules = file.resources.filter((candidate) => /\/authorizationrules$/i.test(candidate.type));
+    const sasRules = file.resources.filter((candidate) =>
+      /\/authorizationrules$/i.test(candidate.type),
+    );
     for (const rule of sasRules) {
       problems.push(`authorization rule ${rule.symbol} creates a SAS key; use Entra roles`);
     }
@@ -51,7 +64,9 @@ export const communicationEmailDomain = resourceRule(
     if (linked?.kind !== 'array' || linked.items.length === 0) {
       problems.push('properties.linkedDomains must link an email domain');
     }
-    const domains = file.resources.filter((candidate) => candidate.type === 'Microsoft.Communication/emailServices/domains');
+    const domains = file.resources.filter(
+      (candidate) => candidate.type === 'Microsoft.Communication/emailServices/domains',
+    );
     if (domains.length === 0) {
       problems.push('no Microsoft.Communication/emailServices/domains is declared beside it');
     }
@@ -82,18 +97,31 @@ function isApproved(name: string, version: string): boolean {
   return APPROVED_OPENAI_MODELS.some((model) => model.name === name && model.version === version);
 }
 
-function modelPairs(project: Project): { file: string; line: number; name: string; version: string }[] {
+function modelPairs(
+  project: Project,
+): { file: string; line: number; name: string; version: string }[] {
   const pairs: { file: string; line: number; name: string; version: string }[] = [];
-  const add = (file: string, line: number, name: BicepValue | undefined, version: BicepValue | undefined): void => {
+  const add = (
+    file: string,
+    line: number,
+    name: BicepValue | undefined,
+    version: BicepValue | undefined,
+  ): void => {
     if (name?.kind === 'string' || version?.kind === 'string') {
-      const text = (value: BicepValue | undefined): string => (value?.kind === 'string' ? value.value : describe(value));
+      const text = (value: BicepValue | undefined): string =>
+        value?.kind === 'string' ? value.value : describe(value);
       pairs.push({ file, line, name: text(name), version: text(version) });
     }
   };
   for (const file of project.files) {
     for (const item of objectsInFile(file)) {
       if (item.properties.has('modelName') || item.properties.has('modelVersion')) {
-        add(file.path, item.line, item.properties.get('modelName'), item.properties.get('modelVersion'));
+        add(
+          file.path,
+          item.line,
+          item.properties.get('modelName'),
+          item.properties.get('modelVersion'),
+        );
       }
       if (isLiteral(item.properties.get('format'), 'OpenAI')) {
         add(file.path, item.line, item.properties.get('name'), item.properties.get('version'));
@@ -116,29 +144,39 @@ function jsonModels(value: unknown): { name: string; version: string }[] {
     return [];
   }
   const record = value as Record<string, unknown>;
-  const own = 'modelName' in record || 'modelVersion' in record
-    ? [{ name: String(record['modelName']), version: String(record['modelVersion']) }]
-    : [];
+  const own =
+    'modelName' in record || 'modelVersion' in record
+      ? [{ name: String(record['modelName']), version: String(record['modelVersion']) }]
+      : [];
   return [...own, ...Object.values(record).flatMap(jsonModels)];
 }
 
 export const openAiApprovedModels: Rule = {
   id: 'openai-approved-models',
-  title: 'OpenAI deployments use approved models pinned by name and version, no auto-upgrade, regional SKU',
+  title:
+    'OpenAI deployments use approved models pinned by name and version, no auto-upgrade, regional SKU',
   check(project) {
     const findings = new FindingList(this.id);
-    const deployments = resourcesOfType(project, ['Microsoft.CognitiveServices/accounts/deployments']);
+    const deployments = resourcesOfType(project, [
+      'Microsoft.CognitiveServices/accounts/deployments',
+    ]);
     for (const { file, resource } of deployments) {
       if (!isLiteral(prop(resource, 'properties.versionUpgradeOption'), 'NoAutoUpgrade')) {
         findings.addFor(file, resource, "properties.versionUpgradeOption must be 'NoAutoUpgrade'");
       }
       const sku = prop(resource, 'sku.name');
       if (sku?.kind !== 'string' || /^global/i.test(sku.value)) {
-        findings.addFor(file, resource, `sku.name must be a literal regional SKU (found ${describe(sku)})`);
+        findings.addFor(
+          file,
+          resource,
+          `sku.name must be a literal regional SKU (found ${describe(sku)})`,
+        );
       }
     }
     const pairs = modelPairs(project);
-    for (const pair of pairs.filter((candidate) => !isApproved(candidate.name, candidate.version))) {
+    for (const pair of pairs.filter(
+      (candidate) => !isApproved(candidate.name, candidate.version),
+    )) {
       findings.items.push({
         ruleId: this.id,
         subject: `model ${pair.name}`,
@@ -153,7 +191,8 @@ export const openAiApprovedModels: Rule = {
 
 export const monitoringHardened: Rule = {
   id: 'monitoring-hardened',
-  title: 'Log Analytics and Application Insights: local auth off, 12 months active retention, private ingestion',
+  title:
+    'Log Analytics and Application Insights: local auth off, 12 months active retention, private ingestion',
   check(project) {
     const findings = new FindingList(this.id);
     const workspaces = resourcesOfType(project, ['Microsoft.OperationalInsights/workspaces']);
@@ -162,7 +201,9 @@ export const monitoringHardened: Rule = {
       expectLiteral(resource, 'properties.features.disableLocalAuth', true, problems);
       const retention = lowerBound(file, prop(resource, 'properties.retentionInDays'));
       if (retention === undefined || retention < 365) {
-        problems.push('properties.retentionInDays must be at least 365 (a literal or a @minValue(365) parameter)');
+        problems.push(
+          'properties.retentionInDays must be at least 365 (a literal or a @minValue(365) parameter)',
+        );
       }
       problems.forEach((problem) => findings.addFor(file, resource, problem));
     }
@@ -172,7 +213,11 @@ export const monitoringHardened: Rule = {
         findings.addFor(file, resource, 'properties.DisableLocalAuth must be true');
       }
       if (prop(resource, 'properties.WorkspaceResourceId') === undefined) {
-        findings.addFor(file, resource, 'properties.WorkspaceResourceId must make it workspace-based');
+        findings.addFor(
+          file,
+          resource,
+          'properties.WorkspaceResourceId must make it workspace-based',
+        );
       }
     }
     const scopes = resourcesOfType(project, ['Microsoft.Insights/privateLinkScopes']);
@@ -181,7 +226,11 @@ export const monitoringHardened: Rule = {
     );
     const [first] = workspaces;
     if (first !== undefined && !isPrivate) {
-      findings.addFor(first.file, first.resource, "no Azure Monitor private link scope with ingestionAccessMode 'PrivateOnly'");
+      findings.addFor(
+        first.file,
+        first.resource,
+        "no Azure Monitor private link scope with ingestionAccessMode 'PrivateOnly'",
+      );
     }
     return { checked: workspaces.length + components.length, findings: findings.items };
   },
@@ -194,16 +243,27 @@ export const nistInitiativeAssigned: Rule = {
     const findings = new FindingList(this.id);
     const assignments = resourcesOfType(project, ['Microsoft.Authorization/policyAssignments']);
     const namesNist = (id: BicepValue | undefined): boolean =>
-      id !== undefined && /NIST SP 800-53 Rev\. 5|179d1daa-458f-4e47-8086-2a68d0d6c38f/.test(id.node.text);
+      id !== undefined &&
+      /NIST SP 800-53 Rev\. 5|179d1daa-458f-4e47-8086-2a68d0d6c38f/.test(id.node.text);
     const passesNist =
-      project.files.some((file) => file.modules.some((module) => namesNist(getPath(module.body, 'params.policyDefinitionId')))) ||
-      assignments.some(({ resource }) => namesNist(prop(resource, 'properties.policyDefinitionId')));
-    const definesNist = project.files.some((file) => file.text.includes('179d1daa-458f-4e47-8086-2a68d0d6c38f'));
+      project.files.some((file) =>
+        file.modules.some((module) => namesNist(getPath(module.body, 'params.policyDefinitionId'))),
+      ) ||
+      assignments.some(({ resource }) =>
+        namesNist(prop(resource, 'properties.policyDefinitionId')),
+      );
+    const definesNist = project.files.some((file) =>
+      file.text.includes('179d1daa-458f-4e47-8086-2a68d0d6c38f'),
+    );
     const [first] = project.files;
     if (first !== undefined && (assignments.length === 0 || !passesNist || !definesNist)) {
-      findings.add(first, 'policy', 1, 'no policy assignment of NIST SP 800-53 Rev. 5 (179d1daa-458f-4e47-8086-2a68d0d6c38f)');
+      findings.add(
+        first,
+        'policy',
+        1,
+        'no policy assignment of NIST SP 800-53 Rev. 5 (179d1daa-458f-4e47-8086-2a68d0d6c38f)',
+      );
     }
     return { checked: assignments.length, findings: findings.items };
   },
 };
-

@@ -17,7 +17,12 @@ export const parseClean: Rule = {
     for (const file of project.files) {
       walk(file.root, (node) => {
         if (node.type === 'ERROR' || node.isMissing) {
-          findings.add(file, 'template', lineOf(node), `syntax error near "${node.text.slice(0, 30)}"`);
+          findings.add(
+            file,
+            'template',
+            lineOf(node),
+            `syntax error near "${node.text.slice(0, 30)}"`,
+          );
         }
       });
     }
@@ -34,7 +39,8 @@ export const paramDescribed: Rule = {
     for (const file of project.files) {
       for (const param of file.params) {
         checked += 1;
-        const description = param.decorators.find((decorator) => decorator.name === 'description')?.args[0];
+        const description = param.decorators.find((decorator) => decorator.name === 'description')
+          ?.args[0];
         const text = description?.kind === 'string' ? description.value : '';
         const isOptional = param.defaultValue !== undefined || param.typeText.endsWith('?');
         const prefix = isOptional ? 'Optional.' : 'Required.';
@@ -60,7 +66,12 @@ export const secureParamNoDefault: Rule = {
         checked += 1;
         const isSecure = param.decorators.some((decorator) => decorator.name === 'secure');
         if (isSecure && param.defaultValue !== undefined) {
-          findings.add(file, param.name, param.line, '@secure() parameter must not have a default value');
+          findings.add(
+            file,
+            param.name,
+            param.line,
+            '@secure() parameter must not have a default value',
+          );
         }
       }
     }
@@ -81,9 +92,17 @@ export const noListKeys: Rule = {
           return;
         }
         const callee = node.childForFieldName('function') ?? node.namedChildren[0];
-        const name = callee?.type === 'member_expression' ? (callee.namedChildren[1]?.text ?? '') : (callee?.text ?? '');
+        const name =
+          callee?.type === 'member_expression'
+            ? (callee.namedChildren[1]?.text ?? '')
+            : (callee?.text ?? '');
         if (LIST_FUNCTION.test(name)) {
-          findings.add(file, enclosingSymbol(node), lineOf(node), `${name}() exposes a key or secret`);
+          findings.add(
+            file,
+            enclosingSymbol(node),
+            lineOf(node),
+            `${name}() exposes a key or secret`,
+          );
         }
       });
     }
@@ -92,7 +111,10 @@ export const noListKeys: Rule = {
 };
 
 const SECRET_VALUE_PATTERNS: readonly (readonly [RegExp, string])[] = [
-  [/(AccountKey|SharedAccessKey|SharedAccessSignature|Password|Pwd)\s*=/i, 'a connection string with a key or password'],
+  [
+    /(AccountKey|SharedAccessKey|SharedAccessSignature|Password|Pwd)\s*=/i,
+    'a connection string with a key or password',
+  ],
   [/-----BEGIN [A-Z ]*PRIVATE KEY-----/, 'a private key'],
   [/\beyJ[\w-]{10,}\.[\w-]{10,}\./, 'a JSON Web Token'],
   [/[?&]sig=[\w%]{20,}/, 'a SAS signature'],
@@ -102,7 +124,8 @@ const SECRET_VALUE_PATTERNS: readonly (readonly [RegExp, string])[] = [
   [/^[A-Za-z0-9+/]{40,}={0,2}$/, 'a long base64 value (key material)'],
 ];
 
-const SECRET_NAME = /(password|passwd|secret|apikey|api_key|accesskey|access_key|connectionstring|sastoken|clientsecret)/i;
+const SECRET_NAME =
+  /(password|passwd|secret|apikey|api_key|accesskey|access_key|connectionstring|sastoken|clientsecret)/i;
 const NAME_OF_SECRET = /(name|names|uri|url|id)$/i;
 const SETTING_VALUE = /^(enabled|disabled|none|true|false|on|off)$/i;
 
@@ -114,7 +137,13 @@ export function secretProblem(name: string | undefined, value: string): string |
     }
   }
   const isSetting = SETTING_VALUE.test(value);
-  if (name !== undefined && value !== '' && !isSetting && SECRET_NAME.test(name) && !NAME_OF_SECRET.test(name)) {
+  if (
+    name !== undefined &&
+    value !== '' &&
+    !isSetting &&
+    SECRET_NAME.test(name) &&
+    !NAME_OF_SECRET.test(name)
+  ) {
     return `"${name}" is given a literal value; secrets come from Key Vault or managed identity`;
   }
   return undefined;
@@ -127,7 +156,10 @@ export const noSecretLiteral: Rule = {
     const findings = new FindingList(this.id);
     for (const file of project.files) {
       walk(file.root, (node) => {
-        if (node.type !== 'string' || node.namedChildren.some((child) => child.type === 'interpolation')) {
+        if (
+          node.type !== 'string' ||
+          node.namedChildren.some((child) => child.type === 'interpolation')
+        ) {
           return;
         }
         const problem = secretProblem(nameBeside(node), stringContent(node));
@@ -140,11 +172,19 @@ export const noSecretLiteral: Rule = {
       visitJsonStrings(parameterFile.json, undefined, (name, value) => {
         const problem = secretProblem(name, value);
         if (problem !== undefined) {
-          findings.add(parameterFile, name ?? 'value', lineInText(parameterFile.text, value), problem);
+          findings.add(
+            parameterFile,
+            name ?? 'value',
+            lineInText(parameterFile.text, value),
+            problem,
+          );
         }
       });
     }
-    return { checked: project.files.length + project.parameterFiles.length, findings: findings.items };
+    return {
+      checked: project.files.length + project.parameterFiles.length,
+      findings: findings.items,
+    };
   },
 };
 
@@ -173,7 +213,11 @@ export function enclosingSymbol(node: SyntaxNode): string {
   return 'template';
 }
 
-function visitJsonStrings(value: unknown, name: string | undefined, visit: (name: string | undefined, value: string) => void): void {
+function visitJsonStrings(
+  value: unknown,
+  name: string | undefined,
+  visit: (name: string | undefined, value: string) => void,
+): void {
   if (typeof value === 'string') {
     visit(name, value);
   } else if (Array.isArray(value)) {
@@ -191,4 +235,3 @@ function lineInText(text: string, needle: string): number {
   const index = text.indexOf(needle);
   return index < 0 ? 1 : text.slice(0, index).split('\n').length;
 }
-

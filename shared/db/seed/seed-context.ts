@@ -25,10 +25,7 @@ export async function insertInBatches<T extends keyof Database>(
 ): Promise<void> {
   for (let start = 0; start < rows.length; start += SEED_BATCH_SIZE) {
     const batch = rows.slice(start, start + SEED_BATCH_SIZE);
-    await trx
-      .insertInto(table)
-      .values(batch)
-      .execute();
+    await trx.insertInto(table).values(batch).execute();
   }
 }
 
