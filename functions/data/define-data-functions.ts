@@ -1,6 +1,7 @@
 import type { ZodObject, ZodType } from 'zod';
 
 import type { VerifiedPrincipal } from '../../shared/auth/principal.js';
+import { classificationRank } from '../../shared/auth/roles.js';
 import { AppError } from '../../shared/errors/app-error.js';
 import { defineHttpFunction } from '../../shared/http/define-http-function.js';
 import { getServices } from '../../shared/runtime/services.js';
@@ -11,6 +12,28 @@ import { pageSchema, RecordIdParamsSchema } from './list-query-schema.js';
 export function assertPrincipal(principal: VerifiedPrincipal | undefined): VerifiedPrincipal {
   if (principal === undefined) throw new AppError('AUTH_TOKEN_MISSING', 'no principal');
   return principal;
+}
+
+/**
+ * Query parameters that read CONFIDENTIAL data: full-text `q` (the text vectors include
+ * CONFIDENTIAL fields such as a recipient's UEI) and filters on CONFIDENTIAL fields. A filter is
+ * a read of its field, so a caller not cleared for CONFIDENTIAL may not use them.
+ */
+const CONFIDENTIAL_PARAMETERS = ['q', 'hasFindings', 'businessCategory'] as const;
+
+function assertQueryWithinClearance(principal: VerifiedPrincipal, query: object): void {
+  const cleared =
+    principal.clearance !== undefined &&
+    classificationRank(principal.clearance) >= classificationRank('CONFIDENTIAL');
+  const used = CONFIDENTIAL_PARAMETERS.filter(
+    (name) => (query as Record<string, unknown>)[name] !== undefined,
+  );
+  if (!cleared && used.length > 0) {
+    throw new AppError('AUTH_FORBIDDEN', 'query parameter above clearance', {
+      publicMessage: 'Text search and CONFIDENTIAL-field filters need EDS.Analyst or higher.',
+      details: { reason: 'clearance', issues: used.map((path) => ({ location: 'query', path, rule: 'clearance' })) },
+    });
+  }
 }
 
 interface DataFunctionOptions<T extends { id: number }, Q extends ListQueryBase> {
@@ -43,7 +66,9 @@ export function defineListFunction<T extends { id: number }, Q extends ListQuery
       const services = await getServices();
       // Operations load on first call, not at cold start: the query builder is heavy to import.
       const { listRecords } = await import('./operations/list-records.js');
-      const page = await listRecords(services, assertPrincipal(principal), { resource, query });
+      const caller = assertPrincipal(principal);
+      assertQueryWithinClearance(caller, query);
+      const page = await listRecords(services, caller, { resource, query });
       return { body: page, auditResource: resource.noun };
     },
   });

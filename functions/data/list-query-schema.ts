@@ -26,6 +26,14 @@ export const fiscalYear = queryInt(1990, 2100);
 /** An Assistance Listing number such as `20.205` or `20.RD`. */
 export const assistanceListing = z.string().regex(/^\d{2}\.[0-9A-Z]{2,4}$/);
 
+/** Free text a caller types: no control characters and no lone surrogates (they fail in SQL). */
+const plainText = z
+  .string()
+  .trim()
+  .min(1)
+  .max(200)
+  .refine((text) => !/[\p{Cc}\p{Cs}]/u.test(text), 'control_character');
+
 /**
  * The strict query schema of one list: paging, `division`, `sort`, text search `q`, and the
  * resource's own filters. Unknown parameters are refused.
@@ -41,7 +49,7 @@ export function listQuerySchema<S extends ZodRawShape, K extends string>(
       cursor: z.string().min(1).max(700).optional(),
       division: z.enum(DIVISIONS).optional(),
       sort: z.enum(sorts).optional(),
-      q: z.string().trim().min(1).max(200).optional(),
+      q: plainText.optional(),
       ...shape,
     })
     .strict();

@@ -10,7 +10,12 @@ export const UnmaskRecipientBodySchema = z
       .min(1)
       .max(UNMASKABLE_RECIPIENT_FIELDS.length)
       .refine((fields) => new Set(fields).size === fields.length, { message: 'duplicate field' }),
-    reason: z.string().trim().min(10).max(500),
+    reason: z
+      .string()
+      .trim()
+      .min(10)
+      .max(500)
+      .refine((text) => !/[\p{Cc}\p{Cs}]/u.test(text), 'control_character'),
   })
   .strict();
 export type UnmaskRecipientBody = z.infer<typeof UnmaskRecipientBodySchema>;

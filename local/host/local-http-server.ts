@@ -15,7 +15,7 @@ import { createRouteTable } from './route-table.js';
 /** Headers the platform owns. A client-sent copy is dropped, never passed to a function. */
 const PLATFORM_HEADERS = new Set(['x-forwarded-for', 'x-forwarded-host', 'x-forwarded-proto']);
 
-/** The absolute ceiling on a body the local host reads; functions apply their own, lower limits. */
+/** A body larger than this is refused unread, whatever a function allows. */
 const HOST_BODY_CEILING = 16 * 1024 * 1024;
 
 export interface LocalHttpServerOptions {
@@ -24,6 +24,8 @@ export interface LocalHttpServerOptions {
   readonly definitions: readonly HttpFunctionDefinition[];
   /** Extra routes outside `/api` (the admin endpoint), matched before the function table. */
   readonly adminDefinitions?: readonly HttpFunctionDefinition[];
+  /** Body limit of functions that set none; the host reads no more than a function accepts. */
+  readonly maxBodyBytes?: number;
 }
 
 export interface LocalHttpServer {
@@ -32,17 +34,26 @@ export interface LocalHttpServer {
   close(): Promise<void>;
 }
 
-function readBody(request: IncomingMessage): Promise<Buffer | 'too_large'> {
+/**
+ * Reads at most `limit` bytes of a body. A declared length over the limit is refused before a
+ * byte is read; a body that grows past it stops being buffered at once.
+ */
+function readBody(request: IncomingMessage, limit: number): Promise<Buffer | 'too_large'> {
+  if (Number(request.headers['content-length'] ?? 0) > limit) return Promise.resolve('too_large');
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
-    let tooLarge = false;
     request.on('data', (chunk: Buffer) => {
       size += chunk.length;
-      if (size > HOST_BODY_CEILING) tooLarge = true;
-      if (!tooLarge) chunks.push(chunk);
+      if (size > limit) {
+        request.removeAllListeners('data');
+        request.resume();
+        resolve('too_large');
+        return;
+      }
+      chunks.push(chunk);
     });
-    request.on('end', () => resolve(tooLarge ? 'too_large' : Buffer.concat(chunks)));
+    request.on('end', () => resolve(Buffer.concat(chunks)));
     request.on('error', reject);
   });
 }
@@ -113,9 +124,21 @@ export async function startLocalHttpServer(
         headers: { ...(init.headers as Record<string, string>), Allow: lookup.allowed.join(', ') },
       };
     }
-    const body = method === 'GET' || method === 'HEAD' ? Buffer.alloc(0) : await readBody(request);
-    if (body === 'too_large')
-      return problemResponse(new AppError('HTTP_BODY_TOO_LARGE', 'body over host ceiling'));
+    const { definition, params } = lookup.match;
+    const limit = Math.min(
+      definition.maxBodyBytes ?? options.maxBodyBytes ?? HOST_BODY_CEILING,
+      HOST_BODY_CEILING,
+    );
+    const body =
+      method === 'GET' || method === 'HEAD' ? Buffer.alloc(0) : await readBody(request, limit);
+    if (body === 'too_large') {
+      const refused = problemResponse(new AppError('HTTP_BODY_TOO_LARGE', 'body over limit'));
+      // The rest of the body is not read: the connection closes after the answer.
+      return {
+        ...refused,
+        headers: { ...(refused.headers as Record<string, string>), Connection: 'close' },
+      };
+    }
     const headers: Record<string, string> = {};
     for (const [name, value] of Object.entries(request.headers)) {
       if (value === undefined || PLATFORM_HEADERS.has(name)) continue;
@@ -123,7 +146,6 @@ export async function startLocalHttpServer(
     }
     // As the platform front end does: the client address comes from the socket, not the client.
     headers['x-forwarded-for'] = request.socket.remoteAddress ?? 'unknown';
-    const { definition, params } = lookup.match;
     const httpRequest = new HttpRequest({
       method,
       url: `http://localhost${url.pathname}${url.search}`,

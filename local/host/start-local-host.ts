@@ -84,6 +84,7 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Lo
     host: '127.0.0.1',
     port: options.port ?? preliminary.port,
     definitions: listHttpFunctions(),
+    maxBodyBytes: preliminary.maxBodyBytes,
     adminDefinitions: [
       adminRunDefinition((name) => timers?.runNow(name) ?? Promise.resolve(false)),
     ],

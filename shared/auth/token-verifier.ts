@@ -96,6 +96,10 @@ function assertSafeHeader(token: string): void {
   if (!(ACCEPTED_ALGORITHMS as readonly unknown[]).includes(header['alg'])) {
     throw rejectToken('algorithm_not_allowed');
   }
+  // Entra access tokens say `JWT`; anything else (an ID token profile, a JWE) is not ours.
+  if (header['typ'] !== undefined && String(header['typ']).toUpperCase() !== 'JWT') {
+    throw rejectToken('type_not_allowed');
+  }
 }
 
 function rolesFor(claimed: readonly string[], kind: 'user' | 'app'): Role[] {

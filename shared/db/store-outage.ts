@@ -30,6 +30,12 @@ export function isStoreOutage(error: unknown): boolean {
  * returns any other error unchanged. The driver's message stays in `cause`, never public.
  */
 export function mapStoreError(error: unknown): unknown {
+  const code = readString(error, 'code');
+  if (!isAppError(error) && code !== undefined && /^22/.test(code)) {
+    // SQLSTATE class 22 (data exception): a value the request carried, such as a date inside a
+    // cursor, that the store cannot take. The caller's input, not an outage and not our fault.
+    return new AppError('VALIDATION_FAILED', 'Value rejected by the store', { cause: error });
+  }
   if (!isStoreOutage(error)) return error;
   return new AppError('STORE_UNAVAILABLE', 'Relational store unavailable', {
     details: { retryAfterSeconds: STORE_RETRY_AFTER_SECONDS },

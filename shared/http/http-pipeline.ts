@@ -5,7 +5,12 @@ import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/fu
 import type { AuditEvent, AuditOutcome } from '../audit/audit-event.js';
 import { hasPermission, type VerifiedPrincipal } from '../auth/principal.js';
 import { AppError } from '../errors/app-error.js';
-import type { HttpFunctionDefinition, HttpOperationResult } from '../registry/function-registry.js';
+import {
+  listHttpFunctions,
+  type HttpFunctionDefinition,
+  type HttpMethod,
+  type HttpOperationResult,
+} from '../registry/function-registry.js';
 import { getServices, type Services } from '../runtime/services.js';
 import { API_VERSIONS, versionHeaders, versionOf } from './api-versions.js';
 import { PROBLEM_CONTENT_TYPE, toProblem } from './problem.js';
@@ -102,6 +107,16 @@ export function createHttpHandler(definition: HttpFunctionDefinition): Handler {
   const permission = 'permission' in definition.access ? definition.access.permission : undefined;
   const versionState = API_VERSIONS[versionOf(definition.route) ?? ''];
   const expectsJson = definition.body !== undefined;
+  let routeMethods: readonly HttpMethod[] | undefined;
+  // Several functions may share a route (GET and POST /v1/vendors); a preflight answers for all.
+  const methodsOfRoute = (): readonly HttpMethod[] =>
+    (routeMethods ??= [
+      ...new Set(
+        listHttpFunctions()
+          .filter((candidate) => candidate.route === definition.route)
+          .flatMap((candidate) => candidate.methods),
+      ),
+    ]);
 
   async function run(
     request: HttpRequest,
@@ -259,7 +274,7 @@ export function createHttpHandler(definition: HttpFunctionDefinition): Handler {
         ...corsHeaders(
           request.headers.get('origin'),
           services.config.corsOrigins,
-          definition.methods,
+          methodsOfRoute(),
         ),
         ...versionHeaders(versionState),
         ...outcome.headers,

@@ -104,4 +104,66 @@ describe('financial records over HTTP', () => {
     expect(text).not.toMatch(/eyJ[A-Za-z0-9_-]+\.eyJ/);
     expect(text).not.toContain(dcAnalyst.split('.')[2]);
   });
+
+  it('refuses a reader text search and CONFIDENTIAL-field filters, which would reveal what it cannot read', async () => {
+    const reader = await t.token(['EDS.Reader'], ['DC']);
+    for (const path of [
+      '/api/v1/recipients?q=V8J8D8S17CY7',
+      '/api/v1/expenditures?hasFindings=true',
+      '/api/v1/vendors?businessCategory=small_business',
+    ]) {
+      const response = await t.request('GET', path, { token: reader });
+      expect(response.status, path).toBe(403);
+      expect(response.body.code).toBe('AUTH_FORBIDDEN');
+    }
+    expect(
+      (await t.request('GET', '/api/v1/expenditures?hasFindings=true', { token: dcAnalyst }))
+        .status,
+    ).toBe(200);
+  });
+
+  it('answers 400, not 500, to control characters in text and to a cursor holding an impossible date', async () => {
+    const nul = await t.request('GET', '/api/v1/awards?q=a%00b', { token: dcAnalyst });
+    expect(nul.status).toBe(400);
+    const cursor = Buffer.from(
+      JSON.stringify({ v: 1, k: 'lastActionDate', s: '2024-02-31', i: 1 }),
+    ).toString('base64url');
+    const forged = await t.request(
+      'GET',
+      `/api/v1/contracts?sort=lastActionDate&cursor=${cursor}`,
+      { token: dcAnalyst },
+    );
+    expect(forged.status).toBe(400);
+    const reason = await t.request('POST', `/api/v1/recipients/${dcRecipientId}/unmask`, {
+      token: await t.token(['EDS.PiiReader'], ['DC']),
+      json: { fields: ['ein'], reason: 'reason with a \u0000 NUL inside' },
+    });
+    expect(reason.status).toBe(400);
+  });
+
+  it('answers a CORS preflight for every method that shares a route', async () => {
+    const preflight = await t.request('OPTIONS', '/api/v1/vendors', {
+      headers: { origin: 'http://localhost:5173', 'access-control-request-method': 'GET' },
+    });
+    expect(preflight.status).toBe(204);
+    expect(preflight.headers.get('access-control-allow-methods')).toMatch(/GET.*POST|POST.*GET/);
+  });
+
+  it('refuses a declared oversized body before reading it or authenticating', async () => {
+    const { request } = await import('node:http');
+    const status = await new Promise<number>((resolve, reject) => {
+      const req = request(`${t.baseUrl}/api/v1/vendors`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'content-length': '999999999' },
+      });
+      req.on('response', (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+        req.destroy();
+      });
+      req.on('error', reject);
+      req.flushHeaders();
+    });
+    expect(status).toBe(413);
+  });
 });
