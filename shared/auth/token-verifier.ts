@@ -97,7 +97,10 @@ function assertSafeHeader(token: string): void {
     throw rejectToken('algorithm_not_allowed');
   }
   // Entra access tokens say `JWT`; anything else (an ID token profile, a JWE) is not ours.
-  if (header['typ'] !== undefined && String(header['typ']).toUpperCase() !== 'JWT') {
+  if (
+    header['typ'] !== undefined &&
+    (typeof header['typ'] !== 'string' || header['typ'].toUpperCase() !== 'JWT')
+  ) {
     throw rejectToken('type_not_allowed');
   }
 }
