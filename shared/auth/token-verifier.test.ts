@@ -172,6 +172,11 @@ describe('token verifier', () => {
       'key_bearing_header',
     ],
     [
+      'rejects a token typed as something other than a JWT',
+      (f) => f.token({}, { typ: 'JWE' }),
+      'type_not_allowed',
+    ],
+    [
       'rejects a token that points at a jku',
       (f) => f.token({}, { jku: 'http://127.0.0.1:1/keys' }),
       'key_bearing_header',
