@@ -15,6 +15,7 @@ import { listHttpFunctions } from '../shared/registry/function-registry.js';
 import { startLocalHost, type LocalHost } from '../local/host/start-local-host.js';
 import { listEntryPoints, measureColdStart } from './measure-cold-start.js';
 import { median, runLoad } from './load-loop.js';
+import { runStoreBench } from './store-bench.js';
 
 const ROUNDS = 3;
 const LOAD_MS = 3000;
@@ -201,8 +202,7 @@ async function main(): Promise<void> {
     await benchPipeline(host);
     await benchJwt(host);
     await benchAudit(host);
-    const extras = await import('./store-bench.js').catch(() => undefined);
-    if (extras !== undefined) await extras.runStoreBench(host, row);
+    await runStoreBench(host, row);
   } finally {
     await host.close();
     await rm(dataDir, { recursive: true, force: true });

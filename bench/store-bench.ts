@@ -1,9 +1,10 @@
 import type { LocalHost } from '../local/host/start-local-host.js';
+import { runListBench } from './list-bench.js';
 import { runSearchBench } from './search-bench.js';
 
 type Row = (label: string, value: string, target?: string) => void;
 
-/** Store-level measurements: field encryption throughput. */
+/** Store-level measurements: field encryption, search latency, a 10,000-row filtered list. */
 export async function runStoreBench(host: LocalHost, row: Row): Promise<void> {
   const { cipher } = host.services;
   const count = 2000;
@@ -18,4 +19,5 @@ export async function runStoreBench(host: LocalHost, row: Row): Promise<void> {
   await Promise.all(sealed.map((field, i) => cipher.decrypt(field, `bench:${i}`)));
   row('field decryptions (per s)', (count / ((performance.now() - opened) / 1000)).toFixed(0));
   await runSearchBench(host, row);
+  await runListBench(host, row);
 }
