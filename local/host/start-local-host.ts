@@ -39,6 +39,8 @@ export interface LocalHostOptions {
   readonly inMemoryStore?: boolean;
   readonly skipSeed?: boolean;
   readonly financeDir?: string;
+  /** Run timers on their schedules (default) or only on demand (tests). */
+  readonly scheduleTimers?: boolean;
 }
 
 export interface LocalHost {
@@ -110,7 +112,9 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Lo
     });
     installServices(() => building);
     const services = await building;
-    timers = startTimerScheduler(listTimerFunctions(), logger);
+    timers = startTimerScheduler(listTimerFunctions(), logger, {
+      onSchedule: options.scheduleTimers ?? true,
+    });
     const activeTimers = timers;
     return {
       port: http.port,

@@ -45,6 +45,7 @@ export async function startTestHost(
     port: 0,
     inMemoryStore: true,
     skipSeed: options.skipSeed ?? false,
+    scheduleTimers: false,
     env: { EDS_DATA_DIR: dataDir, EDS_LOG_LEVEL: 'silent', ...options.env },
   });
   const baseUrl = `http://127.0.0.1:${host.port}`;
