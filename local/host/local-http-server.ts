@@ -2,7 +2,11 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 
-import type { HttpResponseInit } from '@azure/functions';
+import type {
+  HttpRequest as FunctionsRequest,
+  HttpResponseInit,
+  InvocationContext as FunctionsContext,
+} from '@azure/functions';
 
 import { createHttpHandler } from '../../shared/http/http-pipeline.js';
 import { toProblem, PROBLEM_CONTENT_TYPE } from '../../shared/http/problem.js';
@@ -26,7 +30,15 @@ export interface LocalHttpServerOptions {
   readonly adminDefinitions?: readonly HttpFunctionDefinition[];
   /** Body limit of functions that set none; the host reads no more than a function accepts. */
   readonly maxBodyBytes?: number;
+  /** How a definition becomes a handler; the request pipeline unless the benchmark says else. */
+  readonly createHandler?: (definition: HttpFunctionDefinition) => HostHandler;
 }
+
+/** What the host calls per request: the Functions handler signature. */
+export type HostHandler = (
+  request: FunctionsRequest,
+  context: FunctionsContext,
+) => Promise<HttpResponseInit>;
 
 export interface LocalHttpServer {
   readonly server: Server;
@@ -91,11 +103,11 @@ export async function startLocalHttpServer(
 ): Promise<LocalHttpServer> {
   const table = createRouteTable(options.definitions);
   const adminTable = createRouteTable(options.adminDefinitions ?? []);
-  const handlers = new Map<string, ReturnType<typeof createHttpHandler>>();
+  const handlers = new Map<string, HostHandler>();
   const handlerFor = (definition: HttpFunctionDefinition) => {
     let handler = handlers.get(definition.name);
     if (handler === undefined) {
-      handler = createHttpHandler(definition);
+      handler = (options.createHandler ?? createHttpHandler)(definition);
       handlers.set(definition.name, handler);
     }
     return handler;

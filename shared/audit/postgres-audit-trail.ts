@@ -2,6 +2,7 @@ import { createPublicKey, randomUUID } from 'node:crypto';
 
 import { sql, type Kysely, type Transaction } from 'kysely';
 
+import { AUDIT_CHAIN_LINK_SQLSTATE } from '../db/migrations/0002-audit-trail.js';
 import { AppError } from '../errors/app-error.js';
 import type { Logger } from '../logging/logger.js';
 import type {
@@ -134,9 +135,20 @@ export function createPostgresAuditTrail(
     return result;
   };
 
-  const begin = async (trx: Transaction<AuditTables>): Promise<Head> => {
-    if (options.role !== undefined) await sql`SET LOCAL ROLE ${sql.id(options.role)}`.execute(trx);
-    await sql`SELECT pg_advisory_xact_lock(${AUDIT_APPEND_LOCK_KEY}::bigint)`.execute(trx);
+  // The head this process last wrote. Appends are serialised here, so it is exact unless another
+  // instance appended since; then the head-link trigger refuses the insert (EA002) and the batch
+  // is retried once with the head read from the store.
+  let knownHead: Head | undefined;
+
+  const begin = async (trx: Transaction<AuditTables>, useKnownHead = false): Promise<Head> => {
+    // One round trip: the role (as SET LOCAL ROLE would) and the cross-instance append lock.
+    if (options.role === undefined) {
+      await sql`SELECT pg_advisory_xact_lock(${AUDIT_APPEND_LOCK_KEY}::bigint)`.execute(trx);
+    } else {
+      await sql`SELECT set_config('role', ${options.role}, true),
+        pg_advisory_xact_lock(${AUDIT_APPEND_LOCK_KEY}::bigint)`.execute(trx);
+    }
+    if (useKnownHead && knownHead !== undefined) return knownHead;
     const head = await trx
       .selectFrom('audit_events')
       .select([sql<string>`seq::text`.as('seq'), 'hash'])
@@ -173,12 +185,13 @@ export function createPostgresAuditTrail(
    * Inserts entries in order in one transaction (group commit) and returns how many were new;
    * an entry the store already holds (a retry after a lost reply) is skipped.
    */
-  const insertEntries = (
+  const insertEntriesOnce = (
     entries: readonly AuditOutboxEntry[],
     mayBeStored: boolean,
-  ): Promise<number> =>
+    useKnownHead: boolean,
+  ): Promise<{ written: number; head: Head }> =>
     db.transaction().execute(async (trx) => {
-      let head = await begin(trx);
+      let head = await begin(trx, useKnownHead);
       // Only entries that may already be stored (outbox replays) need the look-up; a fresh
       // entry's id was minted in this process a moment ago.
       const seen = mayBeStored
@@ -215,8 +228,31 @@ export function createPostgresAuditTrail(
       // inserted just before it (a BEFORE ROW trigger sees the statement's earlier rows).
       if (rows.length > 0) await trx.insertInto('audit_events').values(rows).execute();
       for (const checkpoint of checkpoints) await insertCheckpoint(trx, checkpoint);
-      return rows.length;
+      return { written: rows.length, head };
     });
+
+  /** Inserts entries in order and returns how many were new; see {@link insertEntriesOnce}. */
+  const insertEntries = async (
+    entries: readonly AuditOutboxEntry[],
+    mayBeStored: boolean,
+  ): Promise<number> => {
+    const attempt = async (useKnownHead: boolean): Promise<number> => {
+      try {
+        const { written, head } = await insertEntriesOnce(entries, mayBeStored, useKnownHead);
+        knownHead = head;
+        return written;
+      } catch (error) {
+        knownHead = undefined;
+        throw error;
+      }
+    };
+    try {
+      return await attempt(true);
+    } catch (error) {
+      if (errorCodeOf(error) !== AUDIT_CHAIN_LINK_SQLSTATE) throw error;
+      return attempt(false);
+    }
+  };
 
   const drain = async (): Promise<number> => {
     const contents = await outbox.read();
@@ -278,6 +314,8 @@ export function createPostgresAuditTrail(
       });
       if (!isFirst) return;
       void serialise(async () => {
+        // Let the requests already in this turn of the event loop join the batch.
+        await new Promise<void>((resume) => setImmediate(resume));
         const batch = waiting.slice(0, MAX_BATCH);
         waiting = waiting.slice(MAX_BATCH);
         const rest = waiting;
