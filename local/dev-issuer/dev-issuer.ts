@@ -51,7 +51,6 @@ const PrivateJwkSchema = z
   .object({ kty: z.literal('RSA'), n: z.string(), e: z.string(), d: z.string(), kid: z.string() })
   .passthrough();
 
-export const DEV_ISSUER_KEY_FILE = 'dev-issuer/signing-key.jwk.json';
 
 async function assertOwnerOnly(path: string): Promise<void> {
   const info = await stat(path);
