@@ -51,7 +51,6 @@ const PrivateJwkSchema = z
   .object({ kty: z.literal('RSA'), n: z.string(), e: z.string(), d: z.string(), kid: z.string() })
   .passthrough();
 
-
 async function assertOwnerOnly(path: string): Promise<void> {
   const info = await stat(path);
   if ((info.mode & 0o077) !== 0) {
