@@ -45,3 +45,21 @@ export function readIfMatch(headers: ReadonlyMap<string, string>, id: number): n
   }
   return versions;
 }
+
+/**
+ * Checks the locked row against the versions `If-Match` named, for an update of `noun`.
+ *
+ * @throws AppError DATA_NOT_FOUND when the row is absent or outside the caller's divisions;
+ * AppError DATA_PRECONDITION_FAILED (412) when its version is not one the caller named.
+ */
+export function assertVersionMatches<T extends { readonly rowVersion: number }>(
+  before: T | undefined,
+  versions: readonly number[],
+  noun: string,
+): T {
+  if (before === undefined) throw new AppError('DATA_NOT_FOUND', `${noun} not in scope`);
+  if (!versions.includes(before.rowVersion)) {
+    throw new AppError('DATA_PRECONDITION_FAILED', `${noun} changed since If-Match version`);
+  }
+  return before;
+}

@@ -11,7 +11,7 @@ import {
   tryLockObligation,
   utcDate,
 } from './obligation-record.js';
-import { readIfMatch } from './row-version-etag.js';
+import { assertVersionMatches, readIfMatch } from './row-version-etag.js';
 import { runIdempotentWrite } from './run-idempotent-write.js';
 import type { WriteDeps } from './write-deps.js';
 import type { WriteResult } from './write-result.js';
@@ -68,11 +68,7 @@ export async function updateObligation(
     ...input,
   } as const;
   return runIdempotentWrite(deps, principal, request, async (trx) => {
-    const before = await tryLockObligation(trx, id);
-    if (before === undefined) throw new AppError('DATA_NOT_FOUND', 'obligation not in scope');
-    if (!versions.includes(before.rowVersion)) {
-      throw new AppError('DATA_PRECONDITION_FAILED', 'obligation changed since If-Match version');
-    }
+    const before = assertVersionMatches(await tryLockObligation(trx, id), versions, 'obligation');
     const row = await trx
       .updateTable('contract_transactions')
       .set({

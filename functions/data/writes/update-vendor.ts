@@ -3,7 +3,7 @@ import type { Updateable } from 'kysely';
 import type { VerifiedPrincipal } from '../../../shared/auth/principal.js';
 import type { VendorsTable } from '../../../shared/db/schema.js';
 import { AppError } from '../../../shared/errors/app-error.js';
-import { readIfMatch } from './row-version-etag.js';
+import { assertVersionMatches, readIfMatch } from './row-version-etag.js';
 import { runIdempotentWrite } from './run-idempotent-write.js';
 import { toVendorVersion, tryLockVendor, vendorResult, VENDOR_COLUMNS } from './vendor-record.js';
 import type { WriteDeps } from './write-deps.js';
@@ -55,11 +55,7 @@ export async function updateVendor(
   const versions = readIfMatch(input.headers, id);
   const request = { method: 'PATCH', route: 'v1/vendors/{id}', params: { id }, ...input } as const;
   return runIdempotentWrite(deps, principal, request, async (trx) => {
-    const before = await tryLockVendor(trx, id);
-    if (before === undefined) throw new AppError('DATA_NOT_FOUND', 'vendor not in scope');
-    if (!versions.includes(before.rowVersion)) {
-      throw new AppError('DATA_PRECONDITION_FAILED', 'vendor changed since If-Match version');
-    }
+    const before = assertVersionMatches(await tryLockVendor(trx, id), versions, 'vendor');
     const row = await trx
       .updateTable('vendors')
       .set({ ...changesOf(body), row_version: before.rowVersion + 1 })
