@@ -10,42 +10,32 @@ const AzureSearchEnvSchema = z.object({
     .string()
     .regex(/^[0-9A-Za-z-]{1,127}$/)
     .default('eds-search-api-key'),
-  EDS_KEYVAULT_URL: z.string().url().startsWith('https://'),
 });
 
 const built = new WeakMap<Services, Promise<SearchIndex>>();
 
-async function createAzureSearchIndex(): Promise<SearchIndex> {
+async function createAzureSearchIndex(services: Services): Promise<SearchIndex> {
   const parsed = AzureSearchEnvSchema.safeParse(process.env);
-  if (!parsed.success) {
-    const names = parsed.error.issues.map((issue) => issue.path.join('.')).join(', ');
+  if (!parsed.success || services.secrets === undefined) {
+    const names = parsed.success
+      ? 'EDS_KEYVAULT_URL'
+      : parsed.error.issues.map((issue) => issue.path.join('.')).join(', ');
     throw new Error(`Invalid configuration: ${names}`);
   }
-  // Loaded here, not at import: the Elasticsearch client and Azure SDKs stay off the cold start
-  // of every other function, and off the local host entirely.
-  const [{ createElasticsearchSearchIndex }, identity, settings, keyVault] = await Promise.all([
-    import('../../shared/search/elasticsearch-search-index.js'),
-    import('../../shared/identity/app-credential.js'),
-    import('../../shared/identity/credential-settings.js'),
-    import('../../shared/keyvault/key-vault-secret-source.js'),
-  ]);
-  // LIMITATION: the services object exposes no credential or secret source, so search builds
-  // its own pair from the same settings; the identity library still shares one token source.
-  const credential = identity.createAppCredential(settings.loadCredentialSettings());
-  const secrets = keyVault.createKeyVaultSecretSource({
-    vaultUrl: parsed.data.EDS_KEYVAULT_URL,
-    credential,
-  });
+  // Loaded here, not at import: the Elasticsearch client stays off the cold start of every other
+  // function, and off the local host entirely.
+  const { createElasticsearchSearchIndex } =
+    await import('../../shared/search/elasticsearch-search-index.js');
   return createElasticsearchSearchIndex({
     node: parsed.data.EDS_SEARCH_ENDPOINT,
-    secrets,
+    secrets: services.secrets,
     apiKeySecretName: parsed.data.EDS_SEARCH_API_KEY_SECRET_NAME,
     resources: SEARCH_RESOURCES,
   });
 }
 
 async function createSearchIndex(services: Services): Promise<SearchIndex> {
-  if (services.config.runtime === 'azure') return createAzureSearchIndex();
+  if (services.config.runtime === 'azure') return createAzureSearchIndex(services);
   const { createPostgresSearchIndex } =
     await import('../../shared/search/postgres-search-index.js');
   return createPostgresSearchIndex({ db: services.db, resources: SEARCH_RESOURCES });

@@ -109,8 +109,8 @@ export async function createAzureServices(): Promise<Services> {
     throw new Error(`Invalid configuration: ${names}`);
   }
   const env = parsed.data;
-  await startTelemetry(config);
   const credential = createAppCredential(loadCredentialSettings());
+  await startTelemetry(config, credential);
   const pgToken = createTokenCache(credential, POSTGRES_SCOPE);
   const poolConfig = {
     host: env.EDS_PG_HOST,
@@ -168,6 +168,7 @@ export async function createAzureServices(): Promise<Services> {
     db,
     cipher: createEnvelopeCipher(kek),
     kek,
+    secrets,
     messages: createServiceBusSender(serviceBus),
   };
 }

@@ -5,6 +5,7 @@ import type { FieldCipher } from '../crypto/field-cipher.js';
 import type { KeyEncryptionKeyProvider } from '../crypto/key-encryption-key.js';
 import type { AppDatabase } from '../db/app-database.js';
 import type { RateLimiter } from '../http/rate-limiter.js';
+import type { SecretSource } from '../keyvault/key-vault-secret-source.js';
 import type { Logger } from '../logging/logger.js';
 
 /** The public face of the development issuer, served by the local host only. */
@@ -30,6 +31,8 @@ export interface Services {
   /** The key-encryption key behind `cipher`, for key rotation. */
   readonly kek: KeyEncryptionKeyProvider;
   readonly messages: MessageSender;
+  /** Key Vault secrets (API keys such as Elasticsearch's), read with the instance's identity. */
+  readonly secrets?: SecretSource;
   /** Present only when the local host runs the development issuer. */
   readonly issuer?: IssuerDocuments;
 }

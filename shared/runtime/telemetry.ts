@@ -1,3 +1,5 @@
+import type { TokenCredential } from '@azure/identity';
+
 import type { AppConfig } from '../config/app-config.js';
 
 /**
@@ -7,15 +9,16 @@ import type { AppConfig } from '../config/app-config.js';
  * The connection string carries no secret (ingestion is authorised by the managed identity
  * through `Monitoring Metrics Publisher`, local auth being off on the resource).
  */
-export async function startTelemetry(config: AppConfig): Promise<boolean> {
+export async function startTelemetry(
+  config: AppConfig,
+  credential: TokenCredential,
+): Promise<boolean> {
   if (config.runtime !== 'azure' || config.appInsightsConnectionString === undefined) return false;
   const { useAzureMonitor } = await import('@azure/monitor-opentelemetry');
-  const { createAppCredential } = await import('../identity/app-credential.js');
-  const { loadCredentialSettings } = await import('../identity/credential-settings.js');
   useAzureMonitor({
     azureMonitorExporterOptions: {
       connectionString: config.appInsightsConnectionString,
-      credential: createAppCredential(loadCredentialSettings()),
+      credential,
     },
   });
   return true;
