@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 
 import { createLocalJWKSet } from 'jose';
 
-import { createTokenVerifier } from '../shared/auth/token-verifier.js';
+import { createTokenVerifier, verifierOptionsFrom } from '../shared/auth/token-verifier.js';
 import { createVerifiedPrincipal } from '../shared/auth/principal.js';
 import { clearanceOf, permissionsOf } from '../shared/auth/roles.js';
 import { listHttpFunctions } from '../shared/registry/function-registry.js';
@@ -107,15 +107,7 @@ async function benchPipeline(host: LocalHost): Promise<void> {
 }
 
 function options(host: LocalHost) {
-  const { config } = host.services;
-  return {
-    issuer: config.issuer,
-    audience: config.audience,
-    tenantId: config.tenantId,
-    maxTokenBytes: config.maxTokenBytes,
-    maxTokenAgeSeconds: config.maxTokenAgeSeconds,
-    clockSkewSeconds: config.clockSkewSeconds,
-  };
+  return verifierOptionsFrom(host.services.config);
 }
 
 async function benchJwt(host: LocalHost): Promise<void> {

@@ -6,7 +6,11 @@ import {
   createPostgresAuditTrail,
   type PostgresAuditTrail,
 } from '../../shared/audit/postgres-audit-trail.js';
-import { createIssuerKeySource, createTokenVerifier } from '../../shared/auth/token-verifier.js';
+import {
+  createIssuerKeySource,
+  createTokenVerifier,
+  verifierOptionsFrom,
+} from '../../shared/auth/token-verifier.js';
 import type { AppConfig } from '../../shared/config/app-config.js';
 import { createEnvelopeCipher } from '../../shared/crypto/envelope-cipher.js';
 import { openLocalKeyRing, type LocalKeyRing } from '../../shared/crypto/local-key-ring.js';
@@ -91,12 +95,7 @@ export async function createLocalServices(options: LocalServicesOptions): Promis
       tenantId: config.tenantId,
     });
     const verifier = createTokenVerifier({
-      issuer: config.issuer,
-      audience: config.audience,
-      tenantId: config.tenantId,
-      maxTokenBytes: config.maxTokenBytes,
-      maxTokenAgeSeconds: config.maxTokenAgeSeconds,
-      clockSkewSeconds: config.clockSkewSeconds,
+      ...verifierOptionsFrom(config),
       keys: createIssuerKeySource(config.jwksUri),
     });
     const queue = createInProcessQueue({ handlers: options.queueHandlers, logger });

@@ -9,6 +9,7 @@ import {
 } from 'jose';
 import { z } from 'zod';
 
+import type { AppConfig } from '../config/app-config.js';
 import { AppError } from '../errors/app-error.js';
 import { isDivision, type Division } from './divisions.js';
 import { createVerifiedPrincipal, type VerifiedPrincipal } from './principal.js';
@@ -74,6 +75,20 @@ export function createIssuerKeySource(jwksUri: string): JWTVerifyGetKey {
     cacheMaxAge: 10 * 60_000,
     timeoutDuration: 5_000,
   });
+}
+
+/** The verifier settings the configuration fixes; only the key source differs by caller. */
+export function verifierOptionsFrom(
+  config: AppConfig,
+): Omit<TokenVerifierOptions, 'keys' | 'currentDate' | 'cacheSize'> {
+  return {
+    issuer: config.issuer,
+    audience: config.audience,
+    tenantId: config.tenantId,
+    maxTokenBytes: config.maxTokenBytes,
+    maxTokenAgeSeconds: config.maxTokenAgeSeconds,
+    clockSkewSeconds: config.clockSkewSeconds,
+  };
 }
 
 function rejectToken(reason: string, cause?: unknown): AppError {

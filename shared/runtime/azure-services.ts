@@ -9,7 +9,11 @@ import { z } from 'zod';
 
 import type { AuditTables } from '../audit/audit-tables.js';
 import { createPostgresAuditTrail } from '../audit/postgres-audit-trail.js';
-import { createIssuerKeySource, createTokenVerifier } from '../auth/token-verifier.js';
+import {
+  createIssuerKeySource,
+  createTokenVerifier,
+  verifierOptionsFrom,
+} from '../auth/token-verifier.js';
 import { loadConfig } from '../config/app-config.js';
 import { createEnvelopeCipher } from '../crypto/envelope-cipher.js';
 import type { AppDatabase } from '../db/app-database.js';
@@ -147,12 +151,7 @@ export async function createAzureServices(): Promise<Services> {
     },
   );
   const verifier = createTokenVerifier({
-    issuer: config.issuer,
-    audience: config.audience,
-    tenantId: config.tenantId,
-    maxTokenBytes: config.maxTokenBytes,
-    maxTokenAgeSeconds: config.maxTokenAgeSeconds,
-    clockSkewSeconds: config.clockSkewSeconds,
+    ...verifierOptionsFrom(config),
     keys: createIssuerKeySource(config.jwksUri),
   });
   const serviceBus = new ServiceBusClient(
