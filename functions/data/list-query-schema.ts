@@ -1,6 +1,7 @@
 import { z, type ZodRawShape } from 'zod';
 
 import { DIVISIONS } from '../../shared/auth/divisions.js';
+import { freeText } from '../../shared/validation/free-text.js';
 
 export const DEFAULT_PAGE_SIZE = 50;
 export const MAX_PAGE_SIZE = 200;
@@ -26,14 +27,6 @@ export const fiscalYear = queryInt(1990, 2100);
 /** An Assistance Listing number such as `20.205` or `20.RD`. */
 export const assistanceListing = z.string().regex(/^\d{2}\.[0-9A-Z]{2,4}$/);
 
-/** Free text a caller types: no control characters and no lone surrogates (they fail in SQL). */
-const plainText = z
-  .string()
-  .trim()
-  .min(1)
-  .max(200)
-  .refine((text) => !/[\p{Cc}\p{Cs}]/u.test(text), 'control_character');
-
 /**
  * The strict query schema of one list: paging, `division`, `sort`, text search `q`, and the
  * resource's own filters. Unknown parameters are refused.
@@ -49,7 +42,7 @@ export function listQuerySchema<S extends ZodRawShape, K extends string>(
       cursor: z.string().min(1).max(700).optional(),
       division: z.enum(DIVISIONS).optional(),
       sort: z.enum(sorts).optional(),
-      q: plainText.optional(),
+      q: freeText(200, { trim: true }).optional(),
       ...shape,
     })
     .strict();

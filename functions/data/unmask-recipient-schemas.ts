@@ -1,5 +1,7 @@
 import { z } from 'zod';
 
+import { freeText } from '../../shared/validation/free-text.js';
+
 /** Fields of a recipient that can be unmasked. */
 export const UNMASKABLE_RECIPIENT_FIELDS = ['ein'] as const;
 
@@ -10,12 +12,7 @@ export const UnmaskRecipientBodySchema = z
       .min(1)
       .max(UNMASKABLE_RECIPIENT_FIELDS.length)
       .refine((fields) => new Set(fields).size === fields.length, { message: 'duplicate field' }),
-    reason: z
-      .string()
-      .trim()
-      .min(10)
-      .max(500)
-      .refine((text) => !/[\p{Cc}\p{Cs}]/u.test(text), 'control_character'),
+    reason: freeText(500, { min: 10, trim: true }),
   })
   .strict();
 export type UnmaskRecipientBody = z.infer<typeof UnmaskRecipientBodySchema>;

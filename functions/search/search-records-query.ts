@@ -1,15 +1,13 @@
 import { z } from 'zod';
 
+import { freeText } from '../../shared/validation/free-text.js';
+
 import { SEARCH_RESOURCE_NAMES, type SearchResourceName } from './search-resources.js';
 
 export const DEFAULT_SEARCH_LIMIT = 20;
 export const MAX_SEARCH_LIMIT = 50;
 
 const names = SEARCH_RESOURCE_NAMES as unknown as [SearchResourceName, ...SearchResourceName[]];
-
-/** Refuses control characters: Postgres cannot hold NUL, and none belongs in a search. */
-// eslint-disable-next-line no-control-regex -- matching control characters is the point
-const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]/;
 
 /**
  * The query of `GET /api/v1/search`: `q` (1–200 characters of words, matched as plain text),
@@ -18,12 +16,7 @@ const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]/;
  */
 export const SearchRecordsQuerySchema = z
   .object({
-    q: z
-      .string()
-      .trim()
-      .min(1)
-      .max(200)
-      .refine((value) => !CONTROL_CHARACTERS.test(value), { message: 'control_character' }),
+    q: freeText(200, { trim: true }),
     resources: z
       .string()
       .max(200)
