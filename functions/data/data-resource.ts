@@ -57,4 +57,9 @@ export interface DataResource<TItem extends { readonly id: number }, TQuery exte
   readonly search?: (context: ConditionContext, text: string) => Expression<SqlBool>;
   /** Conditions for the resource's own filters, built once for both dialects. */
   readonly filters: (query: TQuery, context: ConditionContext) => Expression<SqlBool>[];
+  /**
+   * Filters that read a CONFIDENTIAL field. A filter is a read of its field, so only callers
+   * cleared for CONFIDENTIAL may use them (as with `q`, whose text vectors hold such fields).
+   */
+  readonly confidentialFilters?: readonly (keyof TQuery & string)[];
 }

@@ -15,17 +15,19 @@ export function assertPrincipal(principal: VerifiedPrincipal | undefined): Verif
 }
 
 /**
- * Query parameters that read CONFIDENTIAL data: full-text `q` (the text vectors include
- * CONFIDENTIAL fields such as a recipient's UEI) and filters on CONFIDENTIAL fields. A filter is
- * a read of its field, so a caller not cleared for CONFIDENTIAL may not use them.
+ * Refuses query parameters that read CONFIDENTIAL data to a caller not cleared for it: full-text
+ * `q` (the text vectors include fields such as a recipient's UEI) and the resource's
+ * CONFIDENTIAL filters.
  */
-const CONFIDENTIAL_PARAMETERS = ['q', 'hasFindings', 'businessCategory'] as const;
-
-function assertQueryWithinClearance(principal: VerifiedPrincipal, query: object): void {
+function assertQueryWithinClearance(
+  principal: VerifiedPrincipal,
+  query: object,
+  confidentialFilters: readonly string[],
+): void {
   const cleared =
     principal.clearance !== undefined &&
     classificationRank(principal.clearance) >= classificationRank('CONFIDENTIAL');
-  const used = CONFIDENTIAL_PARAMETERS.filter(
+  const used = ['q', ...confidentialFilters].filter(
     (name) => (query as Record<string, unknown>)[name] !== undefined,
   );
   if (!cleared && used.length > 0) {
@@ -67,7 +69,7 @@ export function defineListFunction<T extends { id: number }, Q extends ListQuery
       // Operations load on first call, not at cold start: the query builder is heavy to import.
       const { listRecords } = await import('./operations/list-records.js');
       const caller = assertPrincipal(principal);
-      assertQueryWithinClearance(caller, query);
+      assertQueryWithinClearance(caller, query, resource.confidentialFilters ?? []);
       const page = await listRecords(services, caller, { resource, query });
       return { body: page, auditResource: resource.noun };
     },

@@ -113,6 +113,7 @@ export const expendituresResource: DataResource<Expenditure, ListExpendituresQue
     amountExpended: { column: 'amount_expended', type: 'numeric' },
     auditYear: { column: 'audit_year', type: 'integer' },
   },
+  confidentialFilters: ['hasFindings'],
   filters: (query, { eb }) => [
     ...(query.aln === undefined ? [] : [eb('aln', '=', query.aln)]),
     ...(query.fiscalYear === undefined ? [] : [eb('fiscal_year', '=', query.fiscalYear)]),

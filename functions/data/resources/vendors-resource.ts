@@ -72,6 +72,7 @@ export const vendorsResource: DataResource<Vendor, ListVendorsQuery> = {
     id: { column: 'id', type: 'integer' },
     name: { column: 'name', type: 'text' },
   },
+  confidentialFilters: ['businessCategory'],
   filters: (query, { eb, dialect }) => [
     // Contracts are scoped on their own division: a vendor's year counts only visible actions.
     ...(query.fiscalYear === undefined
