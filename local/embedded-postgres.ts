@@ -1,8 +1,9 @@
 import { mkdir } from 'node:fs/promises';
 
 import { PGlite } from '@electric-sql/pglite';
-import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
+
 import { resolveInside } from '../shared/fs/safe-path.js';
+import { startPgliteWireServer, type PgliteWireServer } from './pglite-wire-server.js';
 
 /** Options of {@link startEmbeddedPostgres}. */
 export interface EmbeddedPostgresOptions {
@@ -10,7 +11,7 @@ export interface EmbeddedPostgresOptions {
   readonly dataDir?: string;
   /** Loopback port to listen on; 0 or undefined picks a free one. */
   readonly port?: number;
-  /** Socket connections served at once; they are multiplexed onto one backend session. */
+  /** Socket connections served at once; they share one backend session. */
   readonly maxConnections?: number;
 }
 
@@ -34,8 +35,10 @@ const DEFAULT_MAX_CONNECTIONS = 16;
  * > ROLE …; SELECT set_config(…, true)` as `createPostgresAppDatabase` does. The server accepts
  * > any user without a password, so it binds to loopback only and is for local use and tests.
  *
- * LIMITATION: PGlite runs one query at a time; an open transaction holds every other client
- * until it ends, so long transactions stall the whole local app.
+ * LIMITATION: PGlite runs one statement at a time; an open transaction holds every other client
+ * until it ends, so long transactions stall the whole local app. Commits are not fsync'd (PGlite
+ * runs with `fsync=off`): a clean stop checkpoints the data, a power loss may lose recent
+ * commits.
  *
  * The caller must call `stop()` before exit (an open PGlite keeps the process alive, and closing
  * it is what checkpoints a persisted `dataDir`); wire it to SIGINT/SIGTERM in the host.
@@ -46,26 +49,26 @@ export async function startEmbeddedPostgres(
   const dataDir = options.dataDir === undefined ? undefined : resolveInside(options.dataDir);
   if (dataDir !== undefined) await mkdir(dataDir, { recursive: true, mode: 0o700 });
   const db = await PGlite.create(dataDir === undefined ? {} : { dataDir });
-  const server = new PGLiteSocketServer({
-    db,
-    host: '127.0.0.1',
-    port: options.port ?? 0,
-    maxConnections: options.maxConnections ?? DEFAULT_MAX_CONNECTIONS,
-  });
+  let server: PgliteWireServer;
   try {
-    await server.start();
+    server = await startPgliteWireServer({
+      db,
+      host: '127.0.0.1',
+      port: options.port ?? 0,
+      maxConnections: options.maxConnections ?? DEFAULT_MAX_CONNECTIONS,
+    });
   } catch (cause) {
     await db.close();
     throw cause;
   }
-  const url = `postgres://postgres@${server.getServerConn()}/postgres`;
+  const url = `postgres://postgres@127.0.0.1:${server.port}/postgres`;
   let stopping: Promise<void> | undefined;
   const stop = (): Promise<void> => {
     stopping ??= (async () => {
       try {
         await server.stop();
       } finally {
-        // Detached handlers roll back their open transaction on the way out; let that land.
+        // Dropped clients holding a transaction were rolled back by the server's stop.
         await db.waitReady;
         if (!db.closed) await db.close();
       }

@@ -1,0 +1,143 @@
+import { connect } from 'node:net';
+
+import { PGlite } from '@electric-sql/pglite';
+import pg from 'pg';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+
+import { startPgliteWireServer, type PgliteWireServer } from './pglite-wire-server.js';
+
+let db: PGlite;
+let server: PgliteWireServer;
+let url: string;
+const opened: { end(): Promise<void> }[] = [];
+
+beforeEach(async () => {
+  db = await PGlite.create();
+  server = await startPgliteWireServer({ db, host: '127.0.0.1', port: 0, maxConnections: 8 });
+  url = `postgres://postgres@127.0.0.1:${server.port}/postgres`;
+  await db.exec('CREATE TABLE ledger (n int)');
+});
+
+afterEach(async () => {
+  await Promise.all(opened.splice(0).map((each) => each.end().catch(() => undefined)));
+  await server.stop();
+  await db.close();
+});
+
+async function client(): Promise<pg.Client> {
+  const created = new pg.Client({ connectionString: url });
+  created.on('error', () => undefined);
+  await created.connect();
+  opened.push(created);
+  return created;
+}
+
+async function count(): Promise<number> {
+  const { rows } = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM ledger');
+  return rows[0]?.n ?? -1;
+}
+
+/** Sends raw bytes on a fresh connection and resolves with everything the server sent back. */
+function exchange(bytes: Buffer): Promise<{ reply: Buffer; closed: boolean }> {
+  return new Promise((resolve) => {
+    const socket = connect(server.port, '127.0.0.1');
+    const chunks: Buffer[] = [];
+    const finish = (closed: boolean) => {
+      socket.destroy();
+      resolve({ reply: Buffer.concat(chunks), closed });
+    };
+    const timer = setTimeout(() => finish(false), 500);
+    socket.on('data', (chunk) => chunks.push(chunk));
+    socket.on('close', () => {
+      clearTimeout(timer);
+      finish(true);
+    });
+    socket.on('error', () => undefined);
+    socket.write(bytes);
+  });
+}
+
+describe('startPgliteWireServer', () => {
+  it('answers parameterised statements from four connections at once, each with its own result', async () => {
+    const pool = new pg.Pool({ connectionString: url, max: 4 });
+    opened.push(pool);
+    const outcomes = await Promise.all(
+      [1, 2, 3, 4].map(async (k) => {
+        let wrong = 0;
+        for (let i = 0; i < 100; i += 1) {
+          // Two statement shapes, so a Bind that reached another client's Parse would fail.
+          const { rows } =
+            k % 2 === 1
+              ? await pool.query<{ v: number }>(`SELECT $1::int * ${k} AS v`, [i])
+              : await pool.query<{ v: string }>(`SELECT $1::text || '-${k}' AS v`, [i]);
+          if (rows[0]?.v !== (k % 2 === 1 ? i * k : `${i}-${k}`)) wrong += 1;
+        }
+        return wrong;
+      }),
+    );
+    expect(outcomes).toEqual([0, 0, 0, 0]);
+  });
+
+  it("holds other connections' statements out of an open transaction until it ends", async () => {
+    const owner = await client();
+    const other = await client();
+    await owner.query('BEGIN');
+    await owner.query('INSERT INTO ledger VALUES ($1)', [1]);
+    const outside = other.query('INSERT INTO ledger VALUES ($1)', [2]);
+    // The other client's insert waits; it is not swallowed into the owner's transaction.
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    await owner.query('ROLLBACK');
+    await outside;
+    const { rows } = await other.query<{ n: number }>('SELECT n FROM ledger ORDER BY n');
+    expect(rows).toEqual([{ n: 2 }]);
+  });
+
+  it('rolls back the transaction of a client that disconnects inside it and serves the others', async () => {
+    const leaver = await client();
+    const stayer = await client();
+    await leaver.query('BEGIN');
+    await leaver.query('INSERT INTO ledger VALUES ($1)', [7]);
+    const waiting = stayer.query<{ n: number }>('SELECT count(*)::int AS n FROM ledger');
+    await leaver.end();
+    const { rows } = await waiting;
+    expect(rows).toEqual([{ n: 0 }]);
+    expect(await count()).toBe(0);
+  });
+
+  it('answers an SSL request with N and closes a connection that speaks another protocol', async () => {
+    const ssl = Buffer.alloc(8);
+    ssl.writeInt32BE(8, 0);
+    ssl.writeInt32BE(80877103, 4);
+    expect((await exchange(ssl)).reply.toString('latin1')).toBe('N');
+
+    const unknown = Buffer.alloc(8);
+    unknown.writeInt32BE(8, 0);
+    unknown.writeInt32BE(0x00020000, 4);
+    expect(await exchange(unknown)).toEqual({ reply: Buffer.alloc(0), closed: true });
+  });
+
+  it('closes a connection that announces an impossible message length', async () => {
+    const startup = await client();
+    expect((await startup.query('SELECT 1 AS one')).rows).toEqual([{ one: 1 }]);
+    const oversized = Buffer.alloc(8);
+    oversized.writeInt32BE(1 << 20, 0);
+    oversized.writeInt32BE(196608, 4);
+    expect((await exchange(oversized)).closed).toBe(true);
+  });
+
+  it('refuses connections beyond its limit', async () => {
+    const clients = await Promise.all(Array.from({ length: 8 }, () => client()));
+    expect(clients).toHaveLength(8);
+    const extra = new pg.Client({ connectionString: url, connectionTimeoutMillis: 1000 });
+    extra.on('error', () => undefined);
+    await expect(extra.connect()).rejects.toThrow();
+  });
+
+  it('stops with clients still connected, one of them inside a transaction', async () => {
+    const holder = await client();
+    await holder.query('BEGIN');
+    await holder.query('INSERT INTO ledger VALUES ($1)', [3]);
+    await server.stop();
+    expect(await count()).toBe(0);
+  });
+});
