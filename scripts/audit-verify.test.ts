@@ -15,7 +15,8 @@ import {
   requestEvent,
 } from '../shared/audit/test-support/audit-fixtures.js';
 import { openLocalKeyRing } from '../shared/crypto/local-key-ring.js';
-import { up } from '../shared/db/migrations/0002-audit-trail.js';
+import { up as createAuditTables } from '../shared/db/migrations/0002-audit-trail.js';
+import { up as createAuditAppend } from '../shared/db/migrations/0004-audit-append.js';
 import { AUDIT_VERIFY_EXIT, runAuditVerify } from './audit-verify.js';
 
 let dataDir: string;
@@ -63,7 +64,8 @@ describe('audit-verify CLI', () => {
   it('prints intact with the event count and exits 0 for an untouched trail', async () => {
     const keyRing = await openLocalKeyRing(join(dataDir, 'keys'), { env: {} });
     await withStore(async (db) => {
-      await up(db);
+      await createAuditTables(db);
+      await createAuditAppend(db);
       const trail = createPostgresAuditTrail(db, {
         signingKey: keyRing.auditSigningKey(),
         checkpointEvery: 5,

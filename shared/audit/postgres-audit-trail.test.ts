@@ -90,6 +90,30 @@ describe('createPostgresAuditTrail', () => {
     expect(rows.map((row) => row.seq)).toEqual(['50', '100', '150', '200']);
   });
 
+  it('appends as the application role on the one-statement path too: without its INSERT grant the event is refused', async () => {
+    const { logger, lines } = createMemoryLogger();
+    const trail = createPostgresAuditTrail(store.db, {
+      signingKey: key.signing,
+      checkpointEvery: 50,
+      logger,
+      outboxDir: join(dir, 'outbox'),
+      now: () => FROZEN_NOW,
+      role: 'eds_app',
+    });
+    // The first append reads the head in a transaction; the second takes the one-statement path.
+    await trail.append(requestEvent(1));
+    await store.owner.query('REVOKE INSERT ON audit_events FROM eds_app');
+    try {
+      await trail.append(requestEvent(2));
+    } finally {
+      await store.owner.query('GRANT INSERT ON audit_events TO eds_app');
+    }
+    expect(await correlationIdsInOrder()).toEqual([requestEvent(1).correlationId]);
+    expect(lines.some((line) => line.includes('"code":"42501"'))).toBe(true);
+    const queued = await readFile(join(dir, 'outbox', AUDIT_OUTBOX_FILE), 'utf8');
+    expect(queued).toContain(requestEvent(2).correlationId);
+  });
+
   it('stores the first event with the genesis link and consecutive sequence numbers', async () => {
     const trail = trailOn();
     await trail.append(requestEvent(1));

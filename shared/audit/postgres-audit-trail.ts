@@ -3,6 +3,7 @@ import { createPublicKey, randomUUID } from 'node:crypto';
 import { sql, type Kysely, type Transaction } from 'kysely';
 
 import { AUDIT_CHAIN_LINK_SQLSTATE } from '../db/migrations/0002-audit-trail.js';
+import { AUDIT_APPEND_LOCK_KEY } from '../db/migrations/0004-audit-append.js';
 import { AppError } from '../errors/app-error.js';
 import type { Logger } from '../logging/logger.js';
 import type {
@@ -21,9 +22,6 @@ import {
 import { createAuditOutbox, type AuditOutboxEntry } from './audit-outbox.js';
 import type { AuditTables } from './audit-tables.js';
 import { verifyAuditTrail } from './verify-audit-trail.js';
-
-/** Advisory lock key that serialises appends across processes ('EDSAUDIT' in ASCII). */
-export const AUDIT_APPEND_LOCK_KEY = '4991205827101870420';
 
 export interface PostgresAuditTrailOptions {
   /** Signs a checkpoint every `checkpointEvery` events. */
@@ -49,6 +47,17 @@ export interface PostgresAuditTrail extends AuditTrail {
 
 interface Head {
   readonly seq: number;
+  readonly hash: string;
+}
+
+/** One `audit_events` row before it is written. */
+interface LinkedRow {
+  readonly seq: number;
+  readonly event_id: string;
+  readonly occurred_at: string;
+  readonly type: string;
+  readonly event: AuditEvent;
+  readonly prev_hash: string;
   readonly hash: string;
 }
 
@@ -181,17 +190,55 @@ export function createPostgresAuditTrail(
     });
   };
 
+  /** Links entries onto `head`: their rows, the new head, and the heads due a checkpoint. */
+  const linkEntries = (entries: readonly AuditOutboxEntry[], from: Head) => {
+    let head = from;
+    const rows: LinkedRow[] = [];
+    const checkpoints: Head[] = [];
+    for (const entry of entries) {
+      const seq = head.seq + 1;
+      const link = { seq, occurredAt: entry.occurredAt, prevHash: head.hash, event: entry.event };
+      const hash = computeAuditHash(link);
+      rows.push({
+        seq,
+        event_id: entry.id,
+        occurred_at: entry.occurredAt,
+        type: entry.event.type,
+        event: entry.event,
+        prev_hash: head.hash,
+        hash,
+      });
+      head = { seq, hash };
+      if (seq % checkpointEvery === 0) checkpoints.push(head);
+    }
+    return { rows, head, checkpoints };
+  };
+
   /**
    * Inserts entries in order in one transaction (group commit) and returns how many were new;
    * an entry the store already holds (a retry after a lost reply) is skipped.
+   *
+   * Fresh entries on a known head with no checkpoint due take one round trip: the
+   * `eds_audit_append` function (migration 0004) sets the role, takes the append lock and
+   * inserts, in one autocommit statement. Everything else (the first append, a retry after
+   * another instance moved the head, outbox replays, batches that reach a checkpoint) runs the
+   * explicit transaction below.
    */
-  const insertEntriesOnce = (
+  const insertEntriesOnce = async (
     entries: readonly AuditOutboxEntry[],
     mayBeStored: boolean,
     useKnownHead: boolean,
-  ): Promise<{ written: number; head: Head }> =>
-    db.transaction().execute(async (trx) => {
-      let head = await begin(trx, useKnownHead);
+  ): Promise<{ written: number; head: Head }> => {
+    if (useKnownHead && !mayBeStored && knownHead !== undefined) {
+      const linked = linkEntries(entries, knownHead);
+      if (linked.checkpoints.length === 0) {
+        await sql`SELECT eds_audit_append(${options.role ?? null}::text,
+          ${JSON.stringify(linked.rows)}::jsonb)`.execute(db);
+        return { written: linked.rows.length, head: linked.head };
+      }
+    }
+    return db.transaction().execute(async (trx) => {
+      const head = await begin(trx, useKnownHead);
       // Only entries that may already be stored (outbox replays) need the look-up; a fresh
       // entry's id was minted in this process a moment ago.
       const seen = mayBeStored
@@ -206,30 +253,22 @@ export function createPostgresAuditTrail(
             .execute()
         : [];
       const seenIds = new Set(seen.map((row) => row.event_id));
-      const rows = [];
-      const checkpoints: Head[] = [];
-      for (const entry of entries.filter((candidate) => !seenIds.has(candidate.id))) {
-        const seq = head.seq + 1;
-        const link = { seq, occurredAt: entry.occurredAt, prevHash: head.hash, event: entry.event };
-        const hash = computeAuditHash(link);
-        rows.push({
-          seq,
-          event_id: entry.id,
-          occurred_at: entry.occurredAt,
-          type: entry.event.type,
-          event: JSON.stringify(entry.event),
-          prev_hash: head.hash,
-          hash,
-        });
-        head = { seq, hash };
-        if (seq % checkpointEvery === 0) checkpoints.push(head);
-      }
+      const linked = linkEntries(
+        entries.filter((candidate) => !seenIds.has(candidate.id)),
+        head,
+      );
       // One statement: the head-link trigger still checks each row, in order, against the row
       // inserted just before it (a BEFORE ROW trigger sees the statement's earlier rows).
-      if (rows.length > 0) await trx.insertInto('audit_events').values(rows).execute();
-      for (const checkpoint of checkpoints) await insertCheckpoint(trx, checkpoint);
-      return { written: rows.length, head };
+      if (linked.rows.length > 0) {
+        await trx
+          .insertInto('audit_events')
+          .values(linked.rows.map((row) => ({ ...row, event: JSON.stringify(row.event) })))
+          .execute();
+      }
+      for (const checkpoint of linked.checkpoints) await insertCheckpoint(trx, checkpoint);
+      return { written: linked.rows.length, head: linked.head };
     });
+  };
 
   /** Inserts entries in order and returns how many were new; see {@link insertEntriesOnce}. */
   const insertEntries = async (

@@ -2,7 +2,8 @@ import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 
 import { startEmbeddedPostgres, type EmbeddedPostgres } from '../../../local/embedded-postgres.js';
-import { up } from '../../db/migrations/0002-audit-trail.js';
+import { up as createAuditTables } from '../../db/migrations/0002-audit-trail.js';
+import { up as createAuditAppend } from '../../db/migrations/0004-audit-append.js';
 import {
   createExternalTestDatabase,
   externalPostgresUrl,
@@ -11,7 +12,7 @@ import type { AuditTables } from '../audit-tables.js';
 
 /**
  * An in-memory Postgres (or a fresh database on `EDS_TEST_PG_URL`'s server) with the audit
- * migration applied, for tests.
+ * migrations (0002 tables, 0004 append function) applied, for tests.
  */
 export interface AuditTestDatabase {
   readonly server: EmbeddedPostgres;
@@ -48,7 +49,8 @@ export async function startAuditDatabase(): Promise<AuditTestDatabase> {
     return db;
   };
   const db = connect(server.url);
-  await up(db);
+  await createAuditTables(db);
+  await createAuditAppend(db);
   return {
     server,
     owner,

@@ -3,6 +3,7 @@ import type { Migration, MigrationProvider } from 'kysely';
 import * as financialRecords from './0001-financial-records.js';
 import * as auditTrail from './0002-audit-trail.js';
 import * as writes from './0003-writes.js';
+import * as auditAppend from './0004-audit-append.js';
 
 /**
  * Every migration, by name, in the order they apply. Names sort lexically: `NNNN-<topic>`.
@@ -12,6 +13,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0001-financial-records': financialRecords,
   '0002-audit-trail': auditTrail,
   '0003-writes': writes,
+  '0004-audit-append': auditAppend,
 };
 
 /** A static provider: no directory scan, so bundling and ESM paths cannot lose a migration. */
