@@ -7,19 +7,19 @@ export interface LoadResult {
   readonly latenciesMs: readonly number[];
 }
 
+/** How {@link runLoad} drives a URL. */
+export interface LoadOptions {
+  readonly headers?: Record<string, string>;
+  readonly concurrency: number;
+  readonly durationMs: number;
+  readonly expectStatus?: number;
+}
+
 /**
  * Sends GET requests to a loopback URL from `concurrency` loops for `durationMs`, bounded in time
  * and count, and counts responses with the expected status.
  */
-export async function runLoad(
-  url: string,
-  options: {
-    headers?: Record<string, string>;
-    concurrency: number;
-    durationMs: number;
-    expectStatus?: number;
-  },
-): Promise<LoadResult> {
+export async function runLoad(url: string, options: LoadOptions): Promise<LoadResult> {
   const deadline = performance.now() + options.durationMs;
   const latencies: number[] = [];
   let requests = 0;

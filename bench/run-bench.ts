@@ -13,11 +13,13 @@ import { listHttpFunctions } from '../shared/registry/function-registry.js';
 import { startLocalHttpServer } from '../local/host/local-http-server.js';
 import { startLocalHost, type LocalHost } from '../local/host/start-local-host.js';
 import { listEntryPoints, measureColdStart } from './measure-cold-start.js';
-import { median, runLoad } from './load-loop.js';
+import { median } from './load-loop.js';
+import { startLoadWorker, type LoadWorker } from './load-worker.js';
 import { runStoreBench } from './store-bench.js';
 
-const ROUNDS = 6;
-const LOAD_MS = 3000;
+/** Measured pipeline/bypass pairs; their order alternates. */
+const PAIRS = 12;
+const LOAD_MS = 1500;
 const CONCURRENCY = 8;
 const LIST_PATH = '/api/v1/awards?limit=50';
 const BENCH_DIVISIONS = ['DC', 'MD', 'VA', 'CA', 'NY', 'TX'] as const;
@@ -74,36 +76,70 @@ async function startBypassServer(): Promise<{ url: string; close(): Promise<void
   return { url: `http://127.0.0.1:${server.port}${LIST_PATH}`, close: () => server.close() };
 }
 
+/** One measured load: requests per second and the host thread's busy time per request. */
+interface Sample {
+  readonly perSecond: number;
+  readonly busyMsPerRequest: number;
+}
+
+async function measure(
+  load: LoadWorker,
+  url: string,
+  headers: Record<string, string>,
+): Promise<Sample> {
+  // The main thread's event loop: the host, both routes and the embedded store all run on it.
+  const before = performance.eventLoopUtilization();
+  const result = await load.run(url, { headers, concurrency: CONCURRENCY, durationMs: LOAD_MS });
+  const busy = performance.eventLoopUtilization(before);
+  if (result.errors > 0 || result.requests === 0) throw new Error('bench requests failed');
+  return { perSecond: result.perSecond, busyMsPerRequest: busy.active / result.requests };
+}
+
+/**
+ * Pipeline against bypass, in pairs whose order alternates (ABBA), driven by a load generator on
+ * its own thread. Two estimates of the cost: throughput (median of the per-pair ratios) and the
+ * host thread's busy time per request (it serves both routes and runs the embedded store).
+ */
 async function benchPipeline(host: LocalHost): Promise<void> {
   const token = await host.services.issuer.mint({
     roles: ['EDS.Analyst'],
     divisions: [...BENCH_DIVISIONS],
   });
   const bypass = await startBypassServer();
+  const load = startLoadWorker();
   const pipelineUrl = `http://127.0.0.1:${host.port}${LIST_PATH}`;
   const headers = { authorization: `Bearer ${token}` };
-  await runLoad(pipelineUrl, { headers, concurrency: CONCURRENCY, durationMs: 500 });
-  await runLoad(bypass.url, { concurrency: CONCURRENCY, durationMs: 500 });
-  const withPipeline: number[] = [];
-  const without: number[] = [];
-  for (let round = 0; round < ROUNDS; round += 1) {
-    const a = await runLoad(pipelineUrl, {
-      headers,
-      concurrency: CONCURRENCY,
-      durationMs: LOAD_MS,
-    });
-    const b = await runLoad(bypass.url, { concurrency: CONCURRENCY, durationMs: LOAD_MS });
-    if (a.errors > 0 || b.errors > 0) throw new Error('bench requests failed');
-    withPipeline.push(a.perSecond);
-    without.push(b.perSecond);
+  const pipeline: Sample[] = [];
+  const without: Sample[] = [];
+  try {
+    await measure(load, pipelineUrl, headers);
+    await measure(load, bypass.url, {});
+    for (let pair = 0; pair < PAIRS; pair += 1) {
+      if (pair % 2 === 0) {
+        pipeline.push(await measure(load, pipelineUrl, headers));
+        without.push(await measure(load, bypass.url, {}));
+      } else {
+        without.push(await measure(load, bypass.url, {}));
+        pipeline.push(await measure(load, pipelineUrl, headers));
+      }
+    }
+  } finally {
+    await load.close();
+    await bypass.close();
   }
-  await bypass.close();
-  const ratio = median(withPipeline) / median(without);
-  row('list awards, full pipeline (req/s)', median(withPipeline).toFixed(0));
-  row('list awards, pipeline bypassed (req/s)', median(without).toFixed(0));
-  row('pipeline cost (1 - ratio)', `${((1 - ratio) * 100).toFixed(1)}%`, 'target < 5%');
-  const spread = withPipeline.map((a, i) => `${(100 * (1 - a / (without[i] ?? a))).toFixed(0)}%`);
-  row('  per round (alternating, same host)', spread.join(' '));
+  const ratios = pipeline.map((a, i) => a.perSecond / (without[i]?.perSecond ?? a.perSecond));
+  const busyPipeline = median(pipeline.map((sample) => sample.busyMsPerRequest));
+  const busyWithout = median(without.map((sample) => sample.busyMsPerRequest));
+  const percent = (value: number) => `${(value * 100).toFixed(1)}%`;
+  row('list awards, full pipeline (req/s)', median(pipeline.map((x) => x.perSecond)).toFixed(0));
+  row('list awards, pipeline bypassed (req/s)', median(without.map((x) => x.perSecond)).toFixed(0));
+  row('pipeline cost (1 - median pair ratio)', percent(1 - median(ratios)), 'target < 5%');
+  row('  per pair', ratios.map((ratio) => `${(100 * (1 - ratio)).toFixed(0)}%`).join(' '));
+  row(
+    'host busy time per request, pipeline / bypass (ms)',
+    `${busyPipeline.toFixed(2)} / ${busyWithout.toFixed(2)}`,
+  );
+  row('pipeline cost by busy time (1 - bypass/pipeline)', percent(1 - busyWithout / busyPipeline));
 }
 
 function options(host: LocalHost) {
@@ -179,12 +215,9 @@ async function benchColdStart(): Promise<void> {
   );
 }
 
-async function main(): Promise<void> {
+/** Runs `work` against a local host on a fresh data directory, then removes both. */
+async function withBenchHost(work: (host: LocalHost) => Promise<void>): Promise<void> {
   const dataDir = await mkdtemp(join(tmpdir(), 'eds-bench-'));
-  process.stdout.write(
-    `EDS benchmark — node ${process.version}, loopback only, data in ${dataDir}\n\n`,
-  );
-  await benchColdStart();
   const host = await startLocalHost({
     port: 0,
     // Timers (audit relay, key rotation) would run in the middle of a measured round.
@@ -197,15 +230,29 @@ async function main(): Promise<void> {
     },
   });
   try {
+    await work(host);
+  } finally {
+    await host.close();
+    await rm(dataDir, { recursive: true, force: true });
+  }
+}
+
+async function main(): Promise<void> {
+  process.stdout.write(`EDS benchmark — node ${process.version}, loopback only\n\n`);
+  // `npm run bench -- --pipeline-only`: the pipeline comparison alone, for quick iterations.
+  if (process.argv.includes('--pipeline-only')) {
+    await withBenchHost(benchPipeline);
+    clearInterval(sampler);
+    return;
+  }
+  await benchColdStart();
+  await withBenchHost(async (host) => {
     await benchPipeline(host);
     await benchJwt(host);
     await benchAudit(host);
     await runStoreBench(host, row);
-  } finally {
-    await host.close();
-    await rm(dataDir, { recursive: true, force: true });
-    clearInterval(sampler);
-  }
+  });
+  clearInterval(sampler);
   row(
     'peak resident memory, host with all data (MB)',
     (peakRss / 1024 / 1024).toFixed(0),
