@@ -57,6 +57,40 @@ function exchange(bytes: Buffer): Promise<{ reply: Buffer; closed: boolean }> {
   });
 }
 
+/** One protocol message: type, length, body. */
+function frontend(type: string, body: Buffer = Buffer.alloc(0)): Buffer {
+  const header = Buffer.alloc(5);
+  header.write(type, 0, 'latin1');
+  header.writeInt32BE(4 + body.length, 1);
+  return Buffer.concat([header, body]);
+}
+
+const cstring = (text: string): Buffer => Buffer.from(`${text}\0`, 'utf8');
+
+function startupPacket(body: Buffer): Buffer {
+  const header = Buffer.alloc(8);
+  header.writeInt32BE(8 + body.length, 0);
+  header.writeInt32BE(196608, 4);
+  return Buffer.concat([header, body]);
+}
+
+/** A raw protocol client, for what `pg` never sends. */
+async function rawClient(): Promise<{ send(bytes: Buffer): void; closed: Promise<void> }> {
+  const socket = connect(server.port, '127.0.0.1');
+  socket.on('error', () => undefined);
+  const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
+  let received = Buffer.alloc(0);
+  const ready = new Promise<void>((resolve) => {
+    socket.on('data', (chunk: Buffer) => {
+      received = Buffer.concat([received, chunk]);
+      if (received.includes('Z\0\0\0\x05I', 0, 'latin1')) resolve();
+    });
+  });
+  socket.write(startupPacket(Buffer.concat([cstring('user'), cstring('postgres'), cstring('')])));
+  await ready;
+  return { send: (bytes) => socket.write(bytes), closed };
+}
+
 describe('startPgliteWireServer', () => {
   it('answers parameterised statements from four connections at once, each with its own result', async () => {
     const pool = new pg.Pool({ connectionString: url, max: 4 });
@@ -102,6 +136,60 @@ describe('startPgliteWireServer', () => {
     const { rows } = await waiting;
     expect(rows).toEqual([{ n: 0 }]);
     expect(await count()).toBe(0);
+  });
+
+  it('releases a client that leaves while the backend skips to Sync after an error in its transaction', async () => {
+    const raw = await rawClient();
+    raw.send(frontend('Q', cstring('BEGIN')));
+    raw.send(frontend('Q', cstring('INSERT INTO ledger VALUES (666)')));
+    // An extended query that fails, then Flush instead of Sync: the backend skips to the next Sync.
+    raw.send(
+      Buffer.concat([
+        frontend(
+          'P',
+          Buffer.concat([cstring(''), cstring('SELECT * FROM no_such_table'), Buffer.alloc(2)]),
+        ),
+        frontend('H'),
+      ]),
+    );
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    raw.send(frontend('X'));
+    await raw.closed;
+    const other = await client();
+    expect(
+      (await other.query<{ n: number }>('SELECT count(*)::int AS n FROM ledger')).rows,
+    ).toEqual([{ n: 0 }]);
+    expect((await other.query('SELECT 1 AS one')).rows).toEqual([{ one: 1 }]);
+  });
+
+  it.each([
+    ['an unknown message type', frontend('Y')],
+    ['CopyData outside COPY', frontend('d', Buffer.from('1\n'))],
+    ['COPY FROM STDIN', frontend('Q', cstring('COPY ledger FROM STDIN'))],
+  ])(
+    'ends the session of a client that sends %s and keeps serving the others',
+    async (_, bytes) => {
+      const raw = await rawClient();
+      raw.send(Buffer.concat([bytes, frontend('S')]));
+      await raw.closed;
+      const other = await client();
+      expect((await other.query('SELECT 1 AS one')).rows).toEqual([{ one: 1 }]);
+    },
+  );
+
+  it('refuses a startup packet without its final terminator and still accepts the next client', async () => {
+    const broken = startupPacket(Buffer.concat([cstring('user'), Buffer.from('postgres')]));
+    expect((await exchange(broken)).closed).toBe(true);
+    const other = await client();
+    expect((await other.query('SELECT 1 AS one')).rows).toEqual([{ one: 1 }]);
+  });
+
+  it('lets an idle client send a lone Flush without holding the others', async () => {
+    const raw = await rawClient();
+    raw.send(frontend('H'));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const other = await client();
+    expect((await other.query('SELECT 1 AS one')).rows).toEqual([{ one: 1 }]);
   });
 
   it('answers an SSL request with N and closes a connection that speaks another protocol', async () => {

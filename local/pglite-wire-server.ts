@@ -22,39 +22,71 @@ export interface PgliteWireServer {
 const SSL_REQUEST = 80877103;
 const GSSENC_REQUEST = 80877104;
 const PROTOCOL_3 = 196608;
-/** Longest message accepted (1 GiB, the server's own limit); anything longer ends the session. */
-const MAX_MESSAGE_BYTES = 1 << 30;
-/** Message types after which a client waits for the server: a unit of work ends there. */
-const UNIT_END = new Set(['S', 'Q', 'H', 'c', 'f', 'p'].map((type) => type.charCodeAt(0)));
-const TERMINATE = 'X'.charCodeAt(0);
-const READY_FOR_QUERY = 'Z'.charCodeAt(0);
-const IDLE = 'I'.charCodeAt(0);
+/** Longest startup packet Postgres itself accepts. */
+const MAX_STARTUP_BYTES = 10_000;
+/** Longest message, and longest unit, accepted from one client; beyond it the session ends. */
+const MAX_UNIT_BYTES = 64 * 1024 * 1024;
+
+const code = (type: string): number => type.charCodeAt(0);
+/**
+ * Frontend messages passed to PGlite: the extended and simple query protocols and the password
+ * reply. Anything else ends the session before it reaches PGlite, which exits on an unknown type
+ * and cannot run COPY FROM STDIN (CopyData, CopyDone, CopyFail) or FunctionCall.
+ */
+const FORWARDED = new Set(['P', 'B', 'D', 'E', 'C', 'S', 'H', 'Q', 'p'].map(code));
+/** Messages after which a client waits for the server: a unit of work ends there. */
+const UNIT_END = new Set(['S', 'Q', 'H', 'p'].map(code));
+const TERMINATE = code('X');
+const PARSE = code('P');
+const QUERY = code('Q');
+const READY_FOR_QUERY = code('Z');
+const IDLE = code('I');
+/** PGlite ends its program on COPY FROM STDIN; such a statement is refused unsent. */
+const COPY_FROM_STDIN = /\bcopy\b[\s\S]*\bfrom\s+stdin\b/i;
 
 /**
  * Whether the backend is idle outside a transaction after this reply: it ends in ReadyForQuery
  * with status `I`. Anything else (inside a transaction block, a failed one, mid-query after a
- * Flush, in COPY) keeps the session's hold on the backend.
+ * Flush) keeps the session's hold on the backend.
  */
 function endsIdle(reply: Uint8Array): boolean {
   const at = reply.length - 6;
   return at >= 0 && reply[at] === READY_FOR_QUERY && reply[reply.length - 1] === IDLE;
 }
 
-/** A simple-protocol `ROLLBACK`, sent for a client that leaves inside a transaction. */
-function rollbackMessage(): Buffer {
-  const text = Buffer.from('ROLLBACK\0', 'latin1');
+function message(type: string, body: Buffer): Buffer {
   const header = Buffer.alloc(5);
-  header.write('Q', 0, 'latin1');
-  header.writeInt32BE(4 + text.length, 1);
-  return Buffer.concat([header, text]);
+  header.write(type, 0, 'latin1');
+  header.writeInt32BE(4 + body.length, 1);
+  return Buffer.concat([header, body]);
+}
+
+/**
+ * What releases the backend from a client that left holding it: Sync ends an extended query and
+ * the skip-to-Sync state after an error, then a simple `ROLLBACK` ends any transaction block.
+ */
+const RELEASE = Buffer.concat([
+  message('S', Buffer.alloc(0)),
+  message('Q', Buffer.from('ROLLBACK\0', 'latin1')),
+]);
+
+/** A well-formed v3 startup packet: NUL-terminated name/value pairs, a `user`, a final NUL. */
+function isWellFormedStartup(packet: Buffer): boolean {
+  const body = packet.subarray(8);
+  if (body.length < 2 || body[body.length - 1] !== 0 || body[body.length - 2] !== 0) return false;
+  const fields = body.subarray(0, -2).toString('utf8').split('\0');
+  if (fields.length % 2 !== 0) return false;
+  const names = fields.filter((_, index) => index % 2 === 0);
+  return names.every((name) => name.length > 0) && names.includes('user');
 }
 
 interface Session {
   readonly socket: Socket;
   /** Bytes received and not yet framed. */
   pending: Buffer;
-  /** Whole messages of the unit being received. */
+  /** Whole messages of the unit being received, and their size. */
   unit: Buffer[];
+  unitBytes: number;
   started: boolean;
   closed: boolean;
 }
@@ -62,8 +94,8 @@ interface Session {
 interface Unit {
   readonly session: Session;
   readonly bytes: Buffer;
-  /** The reply is dropped (the rollback of a departed client). */
-  readonly silent: boolean;
+  /** The release of a departed client: its reply is checked, not sent. */
+  readonly release: boolean;
 }
 
 /**
@@ -71,12 +103,18 @@ interface Unit {
  * single backend session, one unit of work at a time.
  *
  * A unit is everything a client sends up to the message it then waits on (Sync, a simple Query,
- * Flush, CopyDone or CopyFail), so the Parse/Bind/Execute of one client's statement never
- * interleaves with another client's: on a shared session that would bind one client's
- * parameters to another's unnamed statement. While a unit leaves the backend busy (a transaction
- * block open, a query or COPY in progress), only that client's units run until it is idle again;
- * a client that disconnects holding it is rolled back.
- * Each unit goes to PGlite in one call and its whole reply back in one write.
+ * Flush, a password), so the Parse/Bind/Execute of one client's statement never interleaves with
+ * another client's: on a shared session that would bind one client's parameters to another's
+ * unnamed statement. While a reply leaves the backend busy (a transaction block open, a failed
+ * one, a query in progress), only that client's units run until it is idle again; a client that
+ * disconnects holding it is released (Sync, then ROLLBACK). Each unit goes to PGlite in one call
+ * and its whole reply back in one write.
+ *
+ * Only the query protocols reach PGlite: an unknown message type, a malformed startup packet,
+ * COPY FROM STDIN or FunctionCall ends that client's session (PGlite exits on some of them). If
+ * PGlite fails anyway, or a release does not leave it idle, the server stops serving: every
+ * session is closed and new connections are refused, rather than let clients share a backend
+ * in an unknown state.
  *
  * > [!WARNING]
  * > No authentication and no TLS: bind to loopback only, for local use and tests. A client that
@@ -91,12 +129,9 @@ export async function startPgliteWireServer(
   // The session holding the backend (open transaction, query in progress); only its units run.
   let owner: Session | undefined;
   let pumping: Promise<void> | undefined;
+  let failed = false;
 
-  const rollbackOf = (session: Session): Unit => ({
-    session,
-    bytes: rollbackMessage(),
-    silent: true,
-  });
+  const releaseOf = (session: Session): Unit => ({ session, bytes: RELEASE, release: true });
 
   const drop = (session: Session): void => {
     if (session.closed) return;
@@ -105,9 +140,17 @@ export async function startPgliteWireServer(
     for (let i = queue.length - 1; i >= 0; i -= 1) {
       if (queue[i]?.session === session) queue.splice(i, 1);
     }
-    if (owner === session) queue.unshift(rollbackOf(session));
+    if (owner === session && !failed) queue.unshift(releaseOf(session));
     session.socket.destroy();
     pump();
+  };
+
+  /** The backend is in an unknown state: nobody may use it again. */
+  const fail = (): void => {
+    failed = true;
+    owner = undefined;
+    queue.length = 0;
+    for (const session of [...sessions]) drop(session);
   };
 
   const runUnit = async (unit: Unit): Promise<void> => {
@@ -121,22 +164,28 @@ export async function startPgliteWireServer(
         }),
       );
     } catch {
-      // PGlite itself failed (not an SQL error, which comes back as an ErrorResponse).
-      owner = undefined;
-      drop(unit.session);
+      // PGlite itself failed (an SQL error comes back as an ErrorResponse instead).
+      fail();
       return;
     }
     const reply = chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks);
-    owner = unit.silent || endsIdle(reply) ? undefined : unit.session;
-    if (unit.session.closed) {
-      // The client left while this unit ran and it still holds the backend: roll it back.
-      if (owner === unit.session) queue.unshift(rollbackOf(unit.session));
+    if (unit.release) {
+      if (endsIdle(reply)) owner = undefined;
+      else fail();
       return;
     }
-    if (!unit.silent && reply.length > 0) unit.session.socket.write(reply);
+    // An empty reply (a lone Flush) changes nothing: it neither takes nor frees the backend.
+    if (reply.length > 0) owner = endsIdle(reply) ? undefined : unit.session;
+    if (unit.session.closed) {
+      // The client left while this unit ran and it now holds the backend: release it.
+      if (owner === unit.session) queue.unshift(releaseOf(unit.session));
+      return;
+    }
+    if (reply.length > 0) unit.session.socket.write(reply);
   };
 
   const nextUnit = (): Unit | undefined => {
+    if (failed) return undefined;
     const index = owner === undefined ? 0 : queue.findIndex((unit) => unit.session === owner);
     return index === -1 ? undefined : queue.splice(index, 1)[0];
   };
@@ -155,52 +204,65 @@ export async function startPgliteWireServer(
   }
 
   const enqueue = (session: Session, messages: Buffer[]): void => {
-    queue.push({ session, bytes: Buffer.concat(messages), silent: false });
+    queue.push({ session, bytes: Buffer.concat(messages), release: false });
     pump();
+  };
+
+  /** Handles the untyped packets before startup; returns false when the session must end. */
+  const frameStartup = (session: Session): boolean | 'wait' => {
+    const buffered = session.pending;
+    if (buffered.length < 8) return 'wait';
+    const length = buffered.readInt32BE(0);
+    const version = buffered.readInt32BE(4);
+    if (length < 8 || length > MAX_STARTUP_BYTES) return false;
+    if (buffered.length < length) return 'wait';
+    const packet = buffered.subarray(0, length);
+    session.pending = buffered.subarray(length);
+    if (version === SSL_REQUEST || version === GSSENC_REQUEST) {
+      session.socket.write('N');
+      return true;
+    }
+    // A CancelRequest (PGlite has no backend process to signal) or another protocol ends here.
+    if (version !== PROTOCOL_3 || !isWellFormedStartup(packet)) return false;
+    session.started = true;
+    enqueue(session, [packet]);
+    return true;
   };
 
   /** Frames what has arrived; returns false when the session must end. */
   const frame = (session: Session): boolean => {
     for (;;) {
-      const buffered = session.pending;
       if (!session.started) {
-        if (buffered.length < 8) return true;
-        const length = buffered.readInt32BE(0);
-        const code = buffered.readInt32BE(4);
-        if (length < 8 || length > 10_000) return false;
-        if (buffered.length < length) return true;
-        const message = buffered.subarray(0, length);
-        session.pending = buffered.subarray(length);
-        if (code === SSL_REQUEST || code === GSSENC_REQUEST) {
-          session.socket.write('N');
-        } else if (code === PROTOCOL_3) {
-          session.started = true;
-          enqueue(session, [message]);
-        } else {
-          // A CancelRequest (PGlite has no backend process to signal) or another protocol.
-          return false;
-        }
+        const outcome = frameStartup(session);
+        if (outcome !== true) return outcome === 'wait';
         continue;
       }
+      const buffered = session.pending;
       if (buffered.length < 5) return true;
       const type = buffered[0] ?? 0;
       const length = buffered.readInt32BE(1);
-      if (length < 4 || length > MAX_MESSAGE_BYTES) return false;
+      if (type === TERMINATE) return false;
+      if (!FORWARDED.has(type) || length < 4) return false;
+      if (session.unitBytes + 1 + length > MAX_UNIT_BYTES) return false;
       if (buffered.length < 1 + length) return true;
       const message = buffered.subarray(0, 1 + length);
       session.pending = buffered.subarray(1 + length);
-      if (type === TERMINATE) return false;
+      if ((type === QUERY || type === PARSE) && COPY_FROM_STDIN.test(message.toString('latin1'))) {
+        return false;
+      }
       session.unit.push(message);
+      session.unitBytes += message.length;
       if (UNIT_END.has(type)) {
         const unit = session.unit;
         session.unit = [];
+        session.unitBytes = 0;
         enqueue(session, unit);
       }
     }
   };
 
   const accept = (socket: Socket): void => {
-    if (sessions.size >= options.maxConnections) {
+    if (failed || sessions.size >= options.maxConnections) {
       socket.destroy();
       return;
     }
@@ -209,6 +271,7 @@ export async function startPgliteWireServer(
       socket,
       pending: Buffer.alloc(0),
       unit: [],
+      unitBytes: 0,
       started: false,
       closed: false,
     };
