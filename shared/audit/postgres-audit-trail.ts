@@ -34,6 +34,16 @@ export interface PostgresAuditTrailOptions {
   readonly verifyingKeys?: readonly AuditVerifyingKey[];
   /** Role each append drops to with `SET LOCAL ROLE` (for example `eds_app`). */
   readonly role?: string;
+  /**
+   * Group commit: while `expectedAppends()` says more events are on their way than are queued
+   * (requests still running, for example), a batch waits up to `maxWaitMs` for them, so they
+   * share one commit. A lone caller never waits. Without it, or at 0 ms, a batch takes only what
+   * is queued.
+   */
+  readonly groupCommit?: {
+    readonly maxWaitMs: number;
+    readonly expectedAppends: () => number;
+  };
   readonly now?: () => Date;
 }
 
@@ -344,6 +354,31 @@ export function createPostgresAuditTrail(
   // transaction carries many events, and each caller still resolves only once its event is
   // durable (in the store, or in the outbox).
   let waiting: { entry: AuditOutboxEntry; settle: (error?: unknown) => void }[] = [];
+  // Set while a batch waits for the events `groupCommit` expects; called as each one arrives.
+  let onArrival: (() => void) | undefined;
+  const { groupCommit } = options;
+  const moreExpected = (): boolean =>
+    groupCommit !== undefined &&
+    waiting.length < MAX_BATCH &&
+    groupCommit.expectedAppends() > waiting.length;
+
+  const gatherBatch = async (): Promise<void> => {
+    // Let the requests already in this turn of the event loop join the batch.
+    await new Promise<void>((resume) => setImmediate(resume));
+    if (groupCommit === undefined || groupCommit.maxWaitMs <= 0 || !moreExpected()) return;
+    await new Promise<void>((resume) => {
+      const done = (): void => {
+        clearTimeout(timer);
+        onArrival = undefined;
+        resume();
+      };
+      const timer = setTimeout(done, groupCommit.maxWaitMs);
+      onArrival = () => {
+        if (!moreExpected()) done();
+      };
+    });
+  };
+
   const write = (entry: AuditOutboxEntry): Promise<void> =>
     new Promise<void>((resolve, reject) => {
       const isFirst = waiting.length === 0;
@@ -351,10 +386,10 @@ export function createPostgresAuditTrail(
         entry,
         settle: (error) => (error === undefined ? resolve() : reject(asError(error))),
       });
+      onArrival?.();
       if (!isFirst) return;
       void serialise(async () => {
-        // Let the requests already in this turn of the event loop join the batch.
-        await new Promise<void>((resume) => setImmediate(resume));
+        await gatherBatch();
         const batch = waiting.slice(0, MAX_BATCH);
         waiting = waiting.slice(MAX_BATCH);
         const rest = waiting;
