@@ -18,8 +18,8 @@ import { startLoadWorker, type LoadWorker } from './load-worker.js';
 import { runStoreBench } from './store-bench.js';
 
 /** Measured pipeline/bypass pairs; their order alternates. */
-const PAIRS = 12;
-const LOAD_MS = 1500;
+const PAIRS = 40;
+const LOAD_MS = 500;
 const CONCURRENCY = 8;
 const LIST_PATH = '/api/v1/awards?limit=50';
 const BENCH_DIVISIONS = ['DC', 'MD', 'VA', 'CA', 'NY', 'TX'] as const;
