@@ -41,8 +41,14 @@ const PARSE = code('P');
 const QUERY = code('Q');
 const READY_FOR_QUERY = code('Z');
 const IDLE = code('I');
-/** PGlite ends its program on COPY FROM STDIN; such a statement is refused unsent. */
-const COPY_FROM_STDIN = /\bcopy\b[\s\S]*\bfrom\s+stdin\b/i;
+/** Part of a COPY FROM STDIN statement, which ends PGlite's program; it is refused unsent. */
+const FROM_STDIN = /\bfrom\s+stdin\b/;
+
+/** Whether a Query or Parse message may hold COPY … FROM STDIN (two linear scans, no backtracking). */
+function mayCopyFromStdin(message: Buffer): boolean {
+  const text = message.toString('latin1').toLowerCase();
+  return text.includes('copy') && FROM_STDIN.test(text);
+}
 
 /**
  * Whether the backend is idle outside a transaction after this reply: it ends in ReadyForQuery
@@ -247,9 +253,7 @@ export async function startPgliteWireServer(
       if (buffered.length < 1 + length) return true;
       const message = buffered.subarray(0, 1 + length);
       session.pending = buffered.subarray(1 + length);
-      if ((type === QUERY || type === PARSE) && COPY_FROM_STDIN.test(message.toString('latin1'))) {
-        return false;
-      }
+      if ((type === QUERY || type === PARSE) && mayCopyFromStdin(message)) return false;
       session.unit.push(message);
       session.unitBytes += message.length;
       if (UNIT_END.has(type)) {
