@@ -20,6 +20,7 @@ import {
   type AuditVerifyingKey,
 } from './audit-checkpoint.js';
 import { createAuditOutbox, type AuditOutboxEntry } from './audit-outbox.js';
+import { createGroupCommit, type GroupCommitWait } from './group-commit.js';
 import type { AuditTables } from './audit-tables.js';
 import { verifyAuditTrail } from './verify-audit-trail.js';
 
@@ -34,16 +35,8 @@ export interface PostgresAuditTrailOptions {
   readonly verifyingKeys?: readonly AuditVerifyingKey[];
   /** Role each append drops to with `SET LOCAL ROLE` (for example `eds_app`). */
   readonly role?: string;
-  /**
-   * Group commit: while `expectedAppends()` says more events are on their way than are queued
-   * (requests still running, for example), a batch waits up to `maxWaitMs` for them, so they
-   * share one commit. A lone caller never waits. Without it, or at 0 ms, a batch takes only what
-   * is queued.
-   */
-  readonly groupCommit?: {
-    readonly maxWaitMs: number;
-    readonly expectedAppends: () => number;
-  };
+  /** How long a batch may wait for events still on their way; see {@link GroupCommitWait}. */
+  readonly groupCommit?: GroupCommitWait;
   readonly now?: () => Date;
 }
 
@@ -200,6 +193,16 @@ export function createPostgresAuditTrail(
     });
   };
 
+  /**
+   * Inserts linked rows through `eds_audit_append` (migration 0004): it drops to the role, takes
+   * the append lock and inserts in seq order, so the head-link trigger checks every row against
+   * the one before it. Alone it is one autocommit statement; inside `trx` it joins that
+   * transaction.
+   */
+  const appendRows = (executor: Kysely<AuditTables>, rows: readonly LinkedRow[]) =>
+    sql`SELECT eds_audit_append(${options.role ?? null}::text,
+      ${JSON.stringify(rows)}::jsonb)`.execute(executor);
+
   /** Links entries onto `head`: their rows, the new head, and the heads due a checkpoint. */
   const linkEntries = (entries: readonly AuditOutboxEntry[], from: Head) => {
     let head = from;
@@ -228,9 +231,8 @@ export function createPostgresAuditTrail(
    * Inserts entries in order in one transaction (group commit) and returns how many were new;
    * an entry the store already holds (a retry after a lost reply) is skipped.
    *
-   * Fresh entries on a known head with no checkpoint due take one round trip: the
-   * `eds_audit_append` function (migration 0004) sets the role, takes the append lock and
-   * inserts, in one autocommit statement. Everything else (the first append, a retry after
+   * Fresh entries on a known head with no checkpoint due take one round trip: `appendRows` as
+   * one autocommit statement. Everything else (the first append, a retry after
    * another instance moved the head, outbox replays, batches that reach a checkpoint) runs the
    * explicit transaction below.
    */
@@ -242,8 +244,7 @@ export function createPostgresAuditTrail(
     if (useKnownHead && !mayBeStored && knownHead !== undefined) {
       const linked = linkEntries(entries, knownHead);
       if (linked.checkpoints.length === 0) {
-        await sql`SELECT eds_audit_append(${options.role ?? null}::text,
-          ${JSON.stringify(linked.rows)}::jsonb)`.execute(db);
+        await appendRows(db, linked.rows);
         return { written: linked.rows.length, head: linked.head };
       }
     }
@@ -267,14 +268,7 @@ export function createPostgresAuditTrail(
         entries.filter((candidate) => !seenIds.has(candidate.id)),
         head,
       );
-      // One statement: the head-link trigger still checks each row, in order, against the row
-      // inserted just before it (a BEFORE ROW trigger sees the statement's earlier rows).
-      if (linked.rows.length > 0) {
-        await trx
-          .insertInto('audit_events')
-          .values(linked.rows.map((row) => ({ ...row, event: JSON.stringify(row.event) })))
-          .execute();
-      }
+      if (linked.rows.length > 0) await appendRows(trx, linked.rows);
       for (const checkpoint of linked.checkpoints) await insertCheckpoint(trx, checkpoint);
       return { written: linked.rows.length, head: linked.head };
     });
@@ -350,60 +344,12 @@ export function createPostgresAuditTrail(
     }
   };
 
-  // Events that arrive while a batch is being written wait for the next one: under load one
-  // transaction carries many events, and each caller still resolves only once its event is
-  // durable (in the store, or in the outbox).
-  let waiting: { entry: AuditOutboxEntry; settle: (error?: unknown) => void }[] = [];
-  // Set while a batch waits for the events `groupCommit` expects; called as each one arrives.
-  let onArrival: (() => void) | undefined;
-  const { groupCommit } = options;
-  const moreExpected = (): boolean =>
-    groupCommit !== undefined &&
-    waiting.length < MAX_BATCH &&
-    groupCommit.expectedAppends() > waiting.length;
-
-  const gatherBatch = async (): Promise<void> => {
-    // Let the requests already in this turn of the event loop join the batch.
-    await new Promise<void>((resume) => setImmediate(resume));
-    if (groupCommit === undefined || groupCommit.maxWaitMs <= 0 || !moreExpected()) return;
-    await new Promise<void>((resume) => {
-      const done = (): void => {
-        clearTimeout(timer);
-        onArrival = undefined;
-        resume();
-      };
-      const timer = setTimeout(done, groupCommit.maxWaitMs);
-      onArrival = () => {
-        if (!moreExpected()) done();
-      };
-    });
-  };
-
-  const write = (entry: AuditOutboxEntry): Promise<void> =>
-    new Promise<void>((resolve, reject) => {
-      const isFirst = waiting.length === 0;
-      waiting.push({
-        entry,
-        settle: (error) => (error === undefined ? resolve() : reject(asError(error))),
-      });
-      onArrival?.();
-      if (!isFirst) return;
-      void serialise(async () => {
-        await gatherBatch();
-        const batch = waiting.slice(0, MAX_BATCH);
-        waiting = waiting.slice(MAX_BATCH);
-        const rest = waiting;
-        waiting = [];
-        for (const pending of rest)
-          void write(pending.entry).then(() => pending.settle(), pending.settle);
-        try {
-          await writeBatch(batch.map((pending) => pending.entry));
-          for (const pending of batch) pending.settle();
-        } catch (error) {
-          for (const pending of batch) pending.settle(error);
-        }
-      });
-    });
+  const write = createGroupCommit<AuditOutboxEntry>({
+    maxBatch: MAX_BATCH,
+    serialise,
+    writeBatch,
+    ...(options.groupCommit === undefined ? {} : { wait: options.groupCommit }),
+  });
 
   const toEntry = (event: AuditEvent): AuditOutboxEntry => ({
     id: randomUUID(),
@@ -440,8 +386,4 @@ export function createPostgresAuditTrail(
         }),
       ),
   };
-}
-
-function asError(value: unknown): Error {
-  return value instanceof Error ? value : new Error('Audit append failed');
 }
