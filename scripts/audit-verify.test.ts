@@ -9,14 +9,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmbeddedPostgres } from '../local/embedded-postgres.js';
 import type { AuditTables } from '../shared/audit/audit-tables.js';
 import { createPostgresAuditTrail } from '../shared/audit/postgres-audit-trail.js';
+import { applyAuditMigrations } from '../shared/audit/test-support/audit-database.js';
 import {
   createMemoryLogger,
   FROZEN_NOW,
   requestEvent,
 } from '../shared/audit/test-support/audit-fixtures.js';
 import { openLocalKeyRing } from '../shared/crypto/local-key-ring.js';
-import { up as createAuditTables } from '../shared/db/migrations/0002-audit-trail.js';
-import { up as createAuditAppend } from '../shared/db/migrations/0004-audit-append.js';
 import { AUDIT_VERIFY_EXIT, runAuditVerify } from './audit-verify.js';
 
 let dataDir: string;
@@ -64,8 +63,7 @@ describe('audit-verify CLI', () => {
   it('prints intact with the event count and exits 0 for an untouched trail', async () => {
     const keyRing = await openLocalKeyRing(join(dataDir, 'keys'), { env: {} });
     await withStore(async (db) => {
-      await createAuditTables(db);
-      await createAuditAppend(db);
+      await applyAuditMigrations(db);
       const trail = createPostgresAuditTrail(db, {
         signingKey: keyRing.auditSigningKey(),
         checkpointEvery: 5,

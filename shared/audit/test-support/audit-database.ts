@@ -35,6 +35,12 @@ function pool(url: string): pg.Pool {
   return created;
 }
 
+/** Applies the audit migrations: 0002 (tables, triggers, grants) and 0004 (the append function). */
+export async function applyAuditMigrations(db: Kysely<AuditTables>): Promise<void> {
+  await createAuditTables(db);
+  await createAuditAppend(db);
+}
+
 export async function startAuditDatabase(): Promise<AuditTestDatabase> {
   const adminUrl = externalPostgresUrl();
   const server =
@@ -49,8 +55,7 @@ export async function startAuditDatabase(): Promise<AuditTestDatabase> {
     return db;
   };
   const db = connect(server.url);
-  await createAuditTables(db);
-  await createAuditAppend(db);
+  await applyAuditMigrations(db);
   return {
     server,
     owner,
