@@ -92,7 +92,7 @@ async function rawClient(): Promise<{ send(bytes: Buffer): void; closed: Promise
 }
 
 describe('startPgliteWireServer', () => {
-  it('answers parameterised statements from four connections at once, each with its own result', async () => {
+  it('gives four connections at once each its own parameterised result', async () => {
     const pool = new pg.Pool({ connectionString: url, max: 4 });
     opened.push(pool);
     const outcomes = await Promise.all(
@@ -126,7 +126,7 @@ describe('startPgliteWireServer', () => {
     expect(rows).toEqual([{ n: 2 }]);
   });
 
-  it('rolls back the transaction of a client that disconnects inside it and serves the others', async () => {
+  it('rolls back a client that leaves mid-transaction and serves the others', async () => {
     const leaver = await client();
     const stayer = await client();
     await leaver.query('BEGIN');
@@ -138,7 +138,7 @@ describe('startPgliteWireServer', () => {
     expect(await count()).toBe(0);
   });
 
-  it('releases a client that leaves while the backend skips to Sync after an error in its transaction', async () => {
+  it('releases a client that leaves while the backend skips to Sync after an error', async () => {
     const raw = await rawClient();
     raw.send(frontend('Q', cstring('BEGIN')));
     raw.send(frontend('Q', cstring('INSERT INTO ledger VALUES (666)')));
@@ -177,7 +177,7 @@ describe('startPgliteWireServer', () => {
     },
   );
 
-  it('refuses a startup packet without its final terminator and still accepts the next client', async () => {
+  it('refuses a startup packet without its terminator, then accepts the next client', async () => {
     const broken = startupPacket(Buffer.concat([cstring('user'), Buffer.from('postgres')]));
     expect((await exchange(broken)).closed).toBe(true);
     const other = await client();
@@ -192,7 +192,7 @@ describe('startPgliteWireServer', () => {
     expect((await other.query('SELECT 1 AS one')).rows).toEqual([{ one: 1 }]);
   });
 
-  it('answers an SSL request with N and closes a connection that speaks another protocol', async () => {
+  it('answers an SSL request with N and closes one speaking another protocol', async () => {
     const ssl = Buffer.alloc(8);
     ssl.writeInt32BE(8, 0);
     ssl.writeInt32BE(80877103, 4);

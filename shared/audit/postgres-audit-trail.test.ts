@@ -90,7 +90,7 @@ describe('createPostgresAuditTrail', () => {
     expect(rows.map((row) => row.seq)).toEqual(['50', '100', '150', '200']);
   });
 
-  it('appends as the application role on the one-statement path too: without its INSERT grant the event is refused', async () => {
+  it('uses the application role on the one-statement path: no INSERT grant, no row', async () => {
     const { logger, lines } = createMemoryLogger();
     const trail = createPostgresAuditTrail(store.db, {
       signingKey: key.signing,
@@ -189,7 +189,7 @@ describe('createPostgresAuditTrail', () => {
     await expect(first.verify()).resolves.toMatchObject({ status: 'intact', count: 50 });
   });
 
-  it('rejects an event carrying a JWT, records the refusal, and stores no part of the token', async () => {
+  it('rejects an event carrying a JWT, records the refusal, stores none of the token', async () => {
     const trail = trailOn();
     const event = { ...requestEvent(1), resource: `awards/${JWT}` };
     const error = await trail.append(event).catch((caught: unknown) => caught);
@@ -290,7 +290,7 @@ describe('append-only storage', () => {
 });
 
 describe('outbox while the store is down', () => {
-  it('writes events to an owner-only outbox and drains them in order on the next append', async () => {
+  it('writes to an owner-only outbox and drains it in order on the next append', async () => {
     const proxy = await startToggleProxy(store.server.url);
     try {
       const { logger, lines } = createMemoryLogger();
@@ -350,7 +350,7 @@ describe('outbox while the store is down', () => {
     }
   });
 
-  it('skips outbox entries the store already holds, so a lost commit reply is not doubled', async () => {
+  it('skips outbox entries already stored, so a lost commit reply is not doubled', async () => {
     const outboxDir = join(dir, 'outbox');
     const trail = trailOn(store.db, { outboxDir });
     await trail.append(requestEvent(1));

@@ -107,7 +107,8 @@ describe('request pipeline on the local host', () => {
     const [head, payload, signature] = manager.split('.');
     const forged = JSON.parse(Buffer.from(payload ?? '', 'base64url').toString());
     forged.roles = ['EDS.Admin', 'EDS.Manager'];
-    const token = `${head}.${Buffer.from(JSON.stringify(forged)).toString('base64url')}.${signature}`;
+    const forgedPayload = Buffer.from(JSON.stringify(forged)).toString('base64url');
+    const token = `${head}.${forgedPayload}.${signature}`;
     const response = await t.request('GET', `/api/v1/test/query/${ID}`, { token });
     expect(response.status).toBe(401);
     expect(response.headers.get('www-authenticate')).toContain('error="invalid_token"');
@@ -309,7 +310,7 @@ describe('request pipeline on the local host', () => {
     expect(response.text).not.toMatch(/at .*\.ts|stack/);
   });
 
-  it('answers a CORS preflight from an allow-listed origin and refuses any other origin', async () => {
+  it('answers a CORS preflight from an allow-listed origin, refuses any other', async () => {
     const preflight = await t.request('OPTIONS', '/api/v1/test/echo', {
       headers: { origin: 'http://localhost:5173', 'access-control-request-method': 'POST' },
     });
@@ -324,7 +325,7 @@ describe('request pipeline on the local host', () => {
     expect(stranger.headers.get('access-control-allow-origin')).toBeNull();
   });
 
-  it('writes one audit event per request and a denial event per refusal, with no token', async () => {
+  it('audits each request, and each refusal as a denial, with no token', async () => {
     const before = (await auditRows()).length;
     await t.request('GET', `/api/v1/test/query/${ID}`, { token: reader });
     await t.request('POST', '/api/v1/test/echo', { token: reader, json: { note: 'x', amount: 1 } });
@@ -344,7 +345,7 @@ describe('request pipeline on the local host', () => {
     expect(JSON.stringify(events)).not.toContain(reader.split('.')[1]);
   });
 
-  it('counts no request as awaiting its audit event once every answer is sent, errors included', async () => {
+  it('counts no request awaiting its audit event once all answers are sent', async () => {
     await Promise.all([
       t.request('GET', `/api/v1/test/query/${ID}`, { token: reader }),
       t.request('GET', '/api/v1/test/explode', { token: reader }),
