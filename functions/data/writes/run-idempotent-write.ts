@@ -37,6 +37,21 @@ export interface WriteChange {
   >;
 }
 
+/** An update's change: its response, and the digests of the versions before and after it. */
+export function updateChange(
+  result: WriteResult,
+  before: { readonly digest: string },
+  after: { readonly digest: string },
+): WriteChange {
+  const audit = {
+    resource: result.auditResource,
+    action: 'update',
+    beforeDigest: before.digest,
+    afterDigest: after.digest,
+  } as const;
+  return { result, audit };
+}
+
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,128}$/;
 
 const StoredResponseSchema = z.object({

@@ -12,7 +12,7 @@ import {
   utcDate,
 } from './obligation-record.js';
 import { assertVersionMatches, readIfMatch } from './row-version-etag.js';
-import { runIdempotentWrite } from './run-idempotent-write.js';
+import { runIdempotentWrite, updateChange } from './run-idempotent-write.js';
 import type { WriteDeps } from './write-deps.js';
 import type { WriteResult } from './write-result.js';
 import type { UpdateObligationBody } from './update-obligation-body.js';
@@ -84,13 +84,6 @@ export async function updateObligation(
       throw new AppError('DATA_PRECONDITION_FAILED', 'obligation changed during the update');
     }
     const after = toObligationVersion(row);
-    const result = obligationResult(principal, after, 200);
-    const audit = {
-      resource: result.auditResource,
-      action: 'update',
-      beforeDigest: before.digest,
-      afterDigest: after.digest,
-    } as const;
-    return { result, audit };
+    return updateChange(obligationResult(principal, after, 200), before, after);
   });
 }

@@ -4,7 +4,7 @@ import type { VerifiedPrincipal } from '../../../shared/auth/principal.js';
 import type { VendorsTable } from '../../../shared/db/schema.js';
 import { AppError } from '../../../shared/errors/app-error.js';
 import { assertVersionMatches, readIfMatch } from './row-version-etag.js';
-import { runIdempotentWrite } from './run-idempotent-write.js';
+import { runIdempotentWrite, updateChange } from './run-idempotent-write.js';
 import { toVendorVersion, tryLockVendor, vendorResult, VENDOR_COLUMNS } from './vendor-record.js';
 import type { WriteDeps } from './write-deps.js';
 import type { WriteResult } from './write-result.js';
@@ -67,13 +67,6 @@ export async function updateVendor(
       throw new AppError('DATA_PRECONDITION_FAILED', 'vendor changed during the update');
     }
     const after = toVendorVersion(row);
-    const result = vendorResult(principal, after, 200);
-    const audit = {
-      resource: result.auditResource,
-      action: 'update',
-      beforeDigest: before.digest,
-      afterDigest: after.digest,
-    } as const;
-    return { result, audit };
+    return updateChange(vendorResult(principal, after, 200), before, after);
   });
 }
