@@ -84,10 +84,20 @@ function problemResponse(error: AppError): HttpResponseInit {
   };
 }
 
-async function writeResponse(response: ServerResponse, init: HttpResponseInit): Promise<void> {
-  const headers = new Headers(init.headers);
+/** A response's headers as name/value pairs, in whichever form the function returned them. */
+function headerEntries(headers: HttpResponseInit['headers']): Iterable<[string, string]> {
+  if (headers === undefined) return [];
+  if (headers instanceof Headers || Array.isArray(headers)) return headers;
+  return Object.entries(headers);
+}
+
+/**
+ * Writes a function's response. `setHeader` refuses an invalid name or value (the caller then
+ * answers 500 instead) and treats names case-insensitively: a repeated name keeps its last value.
+ */
+function writeResponse(response: ServerResponse, init: HttpResponseInit): void {
   response.statusCode = init.status ?? 200;
-  headers.forEach((value, name) => response.setHeader(name, value));
+  for (const [name, value] of headerEntries(init.headers)) response.setHeader(name, value);
   const body = init.body;
   if (typeof body === 'string') response.end(body);
   else if (body instanceof Uint8Array) response.end(body);
@@ -175,9 +185,11 @@ export async function startLocalHttpServer(
   const server = createServer((request, response) => {
     dispatch(request)
       .then((init) => writeResponse(response, init))
-      .catch(() =>
-        writeResponse(response, problemResponse(new AppError('INTERNAL', 'host failure'))),
-      );
+      .catch(() => {
+        // Whatever headers the failed answer had set go with it.
+        for (const name of response.getHeaderNames()) response.removeHeader(name);
+        writeResponse(response, problemResponse(new AppError('INTERNAL', 'host failure')));
+      });
   });
   server.headersTimeout = 20_000;
   server.requestTimeout = 60_000;

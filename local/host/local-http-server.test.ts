@@ -1,0 +1,73 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import type { HttpResponseInit } from '@azure/functions';
+
+import type { HttpFunctionDefinition } from '../../shared/registry/function-registry.js';
+import { startLocalHttpServer, type LocalHttpServer } from './local-http-server.js';
+
+/** What the test function answers, by the `answer` query parameter. */
+const ANSWERS: Record<string, HttpResponseInit> = {
+  record: {
+    status: 201,
+    body: 'made',
+    headers: { 'X-Answer': 'first', 'x-answer': 'last', 'Content-Type': 'text/plain' },
+  },
+  tuples: { status: 200, headers: [['X-Answer', 'tuple']] },
+  instance: { status: 200, headers: new Headers({ 'X-Answer': 'instance' }) },
+  invalid: { status: 200, body: 'secret', headers: { 'X-Leftover': 'yes', 'X-Bad': 'a\r\nb' } },
+};
+
+const definition: HttpFunctionDefinition = {
+  name: 'test-get-answer',
+  capability: 'test',
+  route: 'answer',
+  methods: ['GET'],
+  access: { public: true },
+  summary: 'Answers whatever the test asks for',
+  handler: () => Promise.reject(new Error('the test host calls createHandler instead')),
+};
+
+describe('local HTTP server response writing', () => {
+  let server: LocalHttpServer;
+  const get = (answer: string) =>
+    fetch(`http://127.0.0.1:${server.port}/api/answer?answer=${answer}`);
+
+  beforeAll(async () => {
+    server = await startLocalHttpServer({
+      host: '127.0.0.1',
+      port: 0,
+      definitions: [definition],
+      createHandler: () => (request) =>
+        Promise.resolve(ANSWERS[request.query.get('answer') ?? ''] ?? { status: 404 }),
+    });
+  });
+
+  afterAll(async () => {
+    await server.close();
+  });
+
+  it('writes status, body and headers; a name repeated in other case keeps the last', async () => {
+    const response = await get('record');
+    expect(response.status).toBe(201);
+    expect(await response.text()).toBe('made');
+    expect(response.headers.get('x-answer')).toBe('last');
+    expect(response.headers.get('content-type')).toBe('text/plain');
+  });
+
+  it.each(['tuples', 'instance'])('accepts headers given as %s', async (answer) => {
+    const response = await get(answer);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('x-answer')).toBe(answer === 'tuples' ? 'tuple' : 'instance');
+  });
+
+  it('answers 500 problem+json, none of the failed answer, for an unwritable header', async () => {
+    const response = await get('invalid');
+    expect(response.status).toBe(500);
+    expect(response.headers.get('content-type')).toContain('application/problem+json');
+    expect(response.headers.get('x-leftover')).toBeNull();
+    expect(response.headers.get('x-content-type-options')).toBe('nosniff');
+    const text = await response.text();
+    expect(text).not.toContain('secret');
+    expect(JSON.parse(text)).toMatchObject({ status: 500 });
+  });
+});
