@@ -56,4 +56,12 @@ describe('AuditEventSchema', () => {
   ])('refuses an event with %s', (_case, event) => {
     expect(AuditEventSchema.safeParse(event).success).toBe(false);
   });
+
+  it.each([
+    ['token_like', JWS],
+    ['malformed_text', 'awards/\u0000'],
+  ])('names the rule a refused text broke: %s', (message, route) => {
+    const result = AuditEventSchema.safeParse({ ...requestEvent(1), route });
+    expect(result.error?.issues.map((issue) => issue.message)).toEqual([message]);
+  });
 });

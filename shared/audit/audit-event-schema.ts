@@ -18,19 +18,25 @@ export function looksLikeToken(text: string): boolean {
   return TOKEN_PATTERNS.some((pattern) => pattern.test(text));
 }
 
+// eslint-disable-next-line no-control-regex -- NUL is exactly what this rule refuses
+const MALFORMED_TEXT = /[\p{Cs}\u0000]/u;
+
 /**
  * Text safe for the trail: bounded, well-formed UTF-16 with no NUL (Postgres `jsonb` refuses
- * both, and a refusal at write time would lose the event), and nothing token-shaped.
+ * both, and a refusal at write time would lose the event), and nothing token-shaped. Both content
+ * rules run in one check: every request's event passes here, so each step counts.
  */
 function auditText(max: number) {
-  return (
-    z
-      .string()
-      .max(max)
-      // eslint-disable-next-line no-control-regex -- NUL is exactly what this rule refuses
-      .refine((text) => !/[\p{Cs}\u0000]/u.test(text), 'malformed_text')
-      .refine((text) => !looksLikeToken(text), 'token_like')
-  );
+  return z
+    .string()
+    .max(max)
+    .check((ctx) => {
+      const text = ctx.value;
+      let message: string | undefined;
+      if (MALFORMED_TEXT.test(text)) message = 'malformed_text';
+      else if (looksLikeToken(text)) message = 'token_like';
+      if (message !== undefined) ctx.issues.push({ code: 'custom', message, input: text });
+    });
 }
 
 const Id = auditText(200).min(1);

@@ -5,7 +5,7 @@
  * JSON number, `occurredAt` an ISO-8601 UTC string with milliseconds, and the digest is SHA-256
  * in lower-case hex. The first event links to `GENESIS_HASH`.
  */
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
 import type { AuditEvent } from './audit-event.js';
 import { canonicalJson } from './canonical-json.js';
@@ -25,7 +25,5 @@ export interface AuditLink {
 /** SHA-256 (hex) of the canonical JSON of one link. */
 export function computeAuditHash(link: AuditLink): string {
   const { seq, occurredAt, prevHash, event } = link;
-  return createHash('sha256')
-    .update(canonicalJson({ seq, occurredAt, prevHash, event }), 'utf8')
-    .digest('hex');
+  return hash('sha256', canonicalJson({ seq, occurredAt, prevHash, event }), 'hex');
 }

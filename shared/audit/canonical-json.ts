@@ -23,11 +23,14 @@ export function canonicalJson(value: unknown): string {
     return `[${value.map((item: unknown) => canonicalArrayItem(item)).join(',')}]`;
   }
   if (isPlainObject(value)) {
-    const members = Object.keys(value)
-      .filter((key) => value[key] !== undefined)
-      .sort()
-      .map((key) => `${JSON.stringify(key)}:${canonicalJson(value[key])}`);
-    return `{${members.join(',')}}`;
+    // Every audit event passes here on its way to the hash: one string, built in one pass.
+    let text = '';
+    for (const key of Object.keys(value).sort()) {
+      const member = value[key];
+      if (member === undefined) continue;
+      text += `${text === '' ? '' : ','}${JSON.stringify(key)}:${canonicalJson(member)}`;
+    }
+    return `{${text}}`;
   }
   throw new TypeError(`Canonical JSON cannot represent a ${typeof value}`);
 }

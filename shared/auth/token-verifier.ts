@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
 import {
   createRemoteJWKSet,
@@ -151,7 +151,7 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
   return {
     async verify(token) {
       if (token.length > options.maxTokenBytes) throw rejectToken('oversized');
-      const key = createHash('sha256').update(token).digest('base64url');
+      const key = hash('sha256', token, 'base64url');
       const cached = cache.get(key);
       const at = (now?.() ?? new Date()).getTime();
       if (cached !== undefined) {
