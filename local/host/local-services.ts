@@ -22,7 +22,6 @@ import { seedFinanceData, type SeedReport } from '../../shared/db/seed/seed-fina
 import { createRateLimiter } from '../../shared/http/rate-limiter.js';
 import { resolveInside } from '../../shared/fs/safe-path.js';
 import type { Logger } from '../../shared/logging/logger.js';
-import { groupCommitOf } from '../../shared/http/audit-backlog.js';
 import type { QueueFunctionDefinition } from '../../shared/registry/function-registry.js';
 import type { Services } from '../../shared/runtime/services.js';
 import { openDevIssuer, type DevIssuer } from '../dev-issuer/dev-issuer.js';
@@ -83,7 +82,6 @@ export async function createLocalServices(options: LocalServicesOptions): Promis
       {
         signingKey: keyRing.auditSigningKey(),
         checkpointEvery: config.auditCheckpointEvery,
-        groupCommit: groupCommitOf(config),
         logger,
         outboxDir: resolveInside(config.dataDir, 'audit-outbox'),
         role: APP_ROLE,

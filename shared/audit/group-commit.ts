@@ -1,13 +1,3 @@
-/**
- * How long a batch may wait for more items: while `expectedAppends()` says more are on their way
- * than are queued (requests still running, for example), up to `maxWaitMs`, so they share one
- * commit. A lone caller never waits; at 0 ms nothing waits.
- */
-export interface GroupCommitWait {
-  readonly maxWaitMs: number;
-  readonly expectedAppends: () => number;
-}
-
 /** Options of {@link createGroupCommit}. */
 export interface GroupCommitOptions<T> {
   /** Most items one batch carries; the rest wait for the next. */
@@ -16,7 +6,6 @@ export interface GroupCommitOptions<T> {
   readonly serialise: (work: () => Promise<void>) => Promise<void>;
   /** Makes a batch durable, in order, or throws. */
   readonly writeBatch: (items: readonly T[]) => Promise<void>;
-  readonly wait?: GroupCommitWait;
 }
 
 /**
@@ -25,30 +14,8 @@ export interface GroupCommitOptions<T> {
  * under load one write carries many items.
  */
 export function createGroupCommit<T>(options: GroupCommitOptions<T>): (item: T) => Promise<void> {
-  const { maxBatch, serialise, writeBatch, wait } = options;
+  const { maxBatch, serialise, writeBatch } = options;
   let waiting: { item: T; settle: (error?: unknown) => void }[] = [];
-  // Set while a batch waits for the items `wait` expects; called as each one arrives.
-  let onArrival: (() => void) | undefined;
-
-  const moreExpected = (): boolean =>
-    wait !== undefined && waiting.length < maxBatch && wait.expectedAppends() > waiting.length;
-
-  const gatherBatch = async (): Promise<void> => {
-    // Let the callers already in this turn of the event loop join the batch.
-    await new Promise<void>((resume) => setImmediate(resume));
-    if (wait === undefined || wait.maxWaitMs <= 0 || !moreExpected()) return;
-    await new Promise<void>((resume) => {
-      const done = (): void => {
-        clearTimeout(timer);
-        onArrival = undefined;
-        resume();
-      };
-      const timer = setTimeout(done, wait.maxWaitMs);
-      onArrival = () => {
-        if (!moreExpected()) done();
-      };
-    });
-  };
 
   const write = (item: T): Promise<void> =>
     new Promise<void>((resolve, reject) => {
@@ -57,10 +24,10 @@ export function createGroupCommit<T>(options: GroupCommitOptions<T>): (item: T) 
         item,
         settle: (error) => (error === undefined ? resolve() : reject(asError(error))),
       });
-      onArrival?.();
       if (!isFirst) return;
       void serialise(async () => {
-        await gatherBatch();
+        // Let the callers already in this turn of the event loop join the batch.
+        await new Promise<void>((resume) => setImmediate(resume));
         const batch = waiting.slice(0, maxBatch);
         const rest = waiting.slice(maxBatch);
         waiting = [];

@@ -114,49 +114,6 @@ describe('createPostgresAuditTrail', () => {
     expect(queued).toContain(requestEvent(2).correlationId);
   });
 
-  describe('group commit', () => {
-    const trailExpecting = (expected: number, maxWaitMs: number) =>
-      createPostgresAuditTrail(store.db, {
-        signingKey: key.signing,
-        checkpointEvery: 50,
-        logger: createMemoryLogger().logger,
-        outboxDir: join(dir, 'outbox'),
-        now: () => FROZEN_NOW,
-        groupCommit: { maxWaitMs, expectedAppends: () => expected },
-      });
-
-    it('writes a lone caller at once', async () => {
-      const trail = trailExpecting(1, 5_000);
-      const started = performance.now();
-      await trail.append(requestEvent(1));
-      expect(performance.now() - started).toBeLessThan(2_000);
-      expect(await correlationIdsInOrder()).toEqual([requestEvent(1).correlationId]);
-    });
-
-    it('holds a batch for an expected event, so both share one commit', async () => {
-      const trail = trailExpecting(2, 5_000);
-      let firstDone = false;
-      const first = trail.append(requestEvent(1)).then(() => (firstDone = true));
-      await new Promise((resolve) => setTimeout(resolve, 150));
-      expect(firstDone).toBe(false);
-      expect(await correlationIdsInOrder()).toEqual([]);
-      await Promise.all([first, trail.append(requestEvent(2))]);
-      expect(await correlationIdsInOrder()).toEqual(
-        [1, 2].map((n) => requestEvent(n).correlationId),
-      );
-    });
-
-    it('waits no longer than maxWaitMs for events that do not come', async () => {
-      const trail = trailExpecting(5, 200);
-      const started = performance.now();
-      await trail.append(requestEvent(1));
-      const waited = performance.now() - started;
-      expect(waited).toBeGreaterThanOrEqual(190);
-      expect(waited).toBeLessThan(3_000);
-      await expect(trail.verify()).resolves.toMatchObject({ status: 'intact', count: 1 });
-    });
-  });
-
   it('stores the first event with the genesis link and consecutive sequence numbers', async () => {
     const trail = trailOn();
     await trail.append(requestEvent(1));

@@ -20,7 +20,7 @@ import {
   type AuditVerifyingKey,
 } from './audit-checkpoint.js';
 import { createAuditOutbox, type AuditOutboxEntry } from './audit-outbox.js';
-import { createGroupCommit, type GroupCommitWait } from './group-commit.js';
+import { createGroupCommit } from './group-commit.js';
 import type { AuditTables } from './audit-tables.js';
 import { verifyAuditTrail } from './verify-audit-trail.js';
 
@@ -35,8 +35,6 @@ export interface PostgresAuditTrailOptions {
   readonly verifyingKeys?: readonly AuditVerifyingKey[];
   /** Role each append drops to with `SET LOCAL ROLE` (for example `eds_app`). */
   readonly role?: string;
-  /** How long a batch may wait for events still on their way; see {@link GroupCommitWait}. */
-  readonly groupCommit?: GroupCommitWait;
   readonly now?: () => Date;
 }
 
@@ -348,7 +346,6 @@ export function createPostgresAuditTrail(
     maxBatch: MAX_BATCH,
     serialise,
     writeBatch,
-    ...(options.groupCommit === undefined ? {} : { wait: options.groupCommit }),
   });
 
   const toEntry = (event: AuditEvent): AuditOutboxEntry => ({

@@ -31,7 +31,6 @@ const EnvSchema = z.object({
   EDS_RATE_LIMIT_PER_ADDRESS: z.coerce.number().int().min(1).default(1200),
   EDS_RATE_LIMIT_WINDOW_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
   EDS_AUDIT_CHECKPOINT_EVERY: z.coerce.number().int().min(1).default(100),
-  EDS_AUDIT_GROUP_COMMIT_MS: z.coerce.number().int().min(0).max(100).default(10),
   EDS_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
   /** Postgres connection for the local host; set by the embedded store when absent. */
   EDS_PG_URL: z.string().optional(),
@@ -62,8 +61,6 @@ export interface AppConfig {
     readonly windowSeconds: number;
   };
   readonly auditCheckpointEvery: number;
-  /** Longest wait for the audit events of requests still running (0: no waiting). */
-  readonly auditGroupCommitMs: number;
   readonly logLevel: AppEnv['EDS_LOG_LEVEL'];
   readonly pgUrl: string | undefined;
   readonly appInsightsConnectionString: string | undefined;
@@ -124,7 +121,6 @@ export function loadConfig(
       windowSeconds: e.EDS_RATE_LIMIT_WINDOW_SECONDS,
     },
     auditCheckpointEvery: e.EDS_AUDIT_CHECKPOINT_EVERY,
-    auditGroupCommitMs: e.EDS_AUDIT_GROUP_COMMIT_MS,
     logLevel: e.EDS_LOG_LEVEL,
     pgUrl: e.EDS_PG_URL,
     appInsightsConnectionString: e.APPLICATIONINSIGHTS_CONNECTION_STRING,

@@ -3,7 +3,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 
 import { startTestHost, type TestHost } from '../../test/support/test-host.js';
-import { auditBacklog } from './audit-backlog.js';
 import { defineHttpFunction } from './define-http-function.js';
 
 const EchoBodySchema = z
@@ -343,18 +342,6 @@ describe('request pipeline on the local host', () => {
       permission: 'records:write',
     });
     expect(JSON.stringify(events)).not.toContain(reader.split('.')[1]);
-  });
-
-  it('counts no request awaiting its audit event once all answers are sent', async () => {
-    await Promise.all([
-      t.request('GET', `/api/v1/test/query/${ID}`, { token: reader }),
-      t.request('GET', '/api/v1/test/explode', { token: reader }),
-      t.request('GET', `/api/v1/test/query/${ID}`),
-      t.request('OPTIONS', '/api/v1/test/echo', {
-        headers: { origin: 'http://localhost:5173', 'access-control-request-method': 'POST' },
-      }),
-    ]);
-    expect(auditBacklog.count()).toBe(0);
   });
 
   it('runs a timer on demand only for an app token holding EDS.Jobs', async () => {

@@ -13,7 +13,6 @@ import {
 } from '../registry/function-registry.js';
 import { getServices, type Services } from '../runtime/services.js';
 import { API_VERSIONS, versionHeaders, versionOf } from './api-versions.js';
-import { auditBacklog } from './audit-backlog.js';
 import { PROBLEM_CONTENT_TYPE, toProblem } from './problem.js';
 import {
   assertBodyEnvelope,
@@ -245,31 +244,26 @@ export function createHttpHandler(definition: HttpFunctionDefinition): Handler {
     }
     let principal: VerifiedPrincipal | undefined;
     let outcome: Outcome;
-    auditBacklog.enter();
     try {
+      const result = await run(request, services, correlationId, (p) => (principal = p));
+      outcome = toOutcome(result);
+    } catch (thrown) {
+      outcome = toErrorOutcome(thrown, correlationId);
+    }
+    const isPreflight = request.method === 'OPTIONS' && outcome.error === undefined;
+    if (!isPreflight) {
       try {
-        const result = await run(request, services, correlationId, (p) => (principal = p));
-        outcome = toOutcome(result);
-      } catch (thrown) {
-        outcome = toErrorOutcome(thrown, correlationId);
+        await audit(services, request, principal, outcome, correlationId);
+      } catch (cause) {
+        // AU-5: when the request cannot be audited it is not answered with its result.
+        outcome = toErrorOutcome(
+          new AppError('AUDIT_UNAVAILABLE', 'audit append failed', {
+            cause,
+            details: { retryAfterSeconds: 5 },
+          }),
+          correlationId,
+        );
       }
-      const isPreflight = request.method === 'OPTIONS' && outcome.error === undefined;
-      if (!isPreflight) {
-        try {
-          await audit(services, request, principal, outcome, correlationId);
-        } catch (cause) {
-          // AU-5: when the request cannot be audited it is not answered with its result.
-          outcome = toErrorOutcome(
-            new AppError('AUDIT_UNAVAILABLE', 'audit append failed', {
-              cause,
-              details: { retryAfterSeconds: 5 },
-            }),
-            correlationId,
-          );
-        }
-      }
-    } finally {
-      auditBacklog.leave();
     }
     logRequest(services, context, request, definition, principal, outcome, correlationId, started);
     return {

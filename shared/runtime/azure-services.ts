@@ -26,7 +26,6 @@ import { createTokenCache } from '../identity/token-cache.js';
 import { createKeyVaultKek } from '../keyvault/key-vault-kek.js';
 import { createKeyVaultSecretSource } from '../keyvault/key-vault-secret-source.js';
 import { resolveInside } from '../fs/safe-path.js';
-import { groupCommitOf } from '../http/audit-backlog.js';
 import { createLogger, type Logger } from '../logging/logger.js';
 import type { MessageSender, Services } from './services.js';
 import { startTelemetry } from './telemetry.js';
@@ -144,7 +143,6 @@ export async function createAzureServices(): Promise<Services> {
     {
       signingKey: { keyId, privateKey },
       checkpointEvery: config.auditCheckpointEvery,
-      groupCommit: groupCommitOf(config),
       logger,
       // LIMITATION: the outbox sits on the instance's local disk; it survives a store outage
       // but not the loss of the instance itself before the store comes back.
