@@ -84,20 +84,29 @@ function problemResponse(error: AppError): HttpResponseInit {
   };
 }
 
-/** A response's headers as name/value pairs, in whichever form the function returned them. */
+/** A response's headers as name/value pairs: a plain record, or anything iterable (Headers). */
 function headerEntries(headers: HttpResponseInit['headers']): Iterable<[string, string]> {
   if (headers === undefined) return [];
-  if (headers instanceof Headers || Array.isArray(headers)) return headers;
+  if (Symbol.iterator in headers) return headers as Iterable<[string, string]>;
   return Object.entries(headers);
 }
 
+/** Leading and trailing HTTP whitespace, which a Fetch `Headers` object strips from values. */
+const EDGE_WHITESPACE = /^[\t\n\r ]+|[\t\n\r ]+$/g;
+
 /**
- * Writes a function's response. `setHeader` refuses an invalid name or value (the caller then
- * answers 500 instead) and treats names case-insensitively: a repeated name keeps its last value.
+ * Writes a function's response with the header rules of the Functions runtime (which copies them
+ * through a Fetch `Headers` object): values trimmed, and a name given twice in any case sent once
+ * with both values joined, so a later copy can never replace a security header. `setHeader`
+ * refuses an invalid name or value, and the caller then answers 500 instead.
  */
 function writeResponse(response: ServerResponse, init: HttpResponseInit): void {
   response.statusCode = init.status ?? 200;
-  for (const [name, value] of headerEntries(init.headers)) response.setHeader(name, value);
+  for (const [name, raw] of headerEntries(init.headers)) {
+    const value = raw.replace(EDGE_WHITESPACE, '');
+    const earlier = response.getHeader(name);
+    response.setHeader(name, earlier === undefined ? value : `${String(earlier)}, ${value}`);
+  }
   const body = init.body;
   if (typeof body === 'string') response.end(body);
   else if (body instanceof Uint8Array) response.end(body);
