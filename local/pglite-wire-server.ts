@@ -44,7 +44,7 @@ const IDLE = code('I');
 /** Part of a COPY FROM STDIN statement, which ends PGlite's program; it is refused unsent. */
 const FROM_STDIN = /\bfrom\s+stdin\b/;
 
-/** Whether a Query or Parse message may hold COPY … FROM STDIN (two linear scans, no backtracking). */
+/** Whether a Query or Parse message may hold COPY FROM STDIN (two linear scans, no backtrack). */
 function mayCopyFromStdin(message: Buffer): boolean {
   const text = message.toString('latin1').toLowerCase();
   return text.includes('copy') && FROM_STDIN.test(text);

@@ -33,7 +33,10 @@ function assertQueryWithinClearance(
   if (!cleared && used.length > 0) {
     throw new AppError('AUTH_FORBIDDEN', 'query parameter above clearance', {
       publicMessage: 'Text search and CONFIDENTIAL-field filters need EDS.Analyst or higher.',
-      details: { reason: 'clearance', issues: used.map((path) => ({ location: 'query', path, rule: 'clearance' })) },
+      details: {
+        reason: 'clearance',
+        issues: used.map((path) => ({ location: 'query', path, rule: 'clearance' })),
+      },
     });
   }
 }
