@@ -1,9 +1,9 @@
-import { Kysely, PostgresDialect } from 'kysely';
+import { Kysely, Migrator, PostgresDialect } from 'kysely';
 import pg from 'pg';
 
 import { startEmbeddedPostgres, type EmbeddedPostgres } from '../../../local/embedded-postgres.js';
-import { up as createAuditTables } from '../../db/migrations/0002-audit-trail.js';
-import { up as createAuditAppend } from '../../db/migrations/0004-audit-append.js';
+import * as auditTables from '../../db/migrations/0002-audit-trail.js';
+import * as auditAppend from '../../db/migrations/0004-audit-append.js';
 import {
   createExternalTestDatabase,
   externalPostgresUrl,
@@ -35,10 +35,17 @@ function pool(url: string): pg.Pool {
   return created;
 }
 
-/** Applies the audit migrations: 0002 (tables, triggers, grants) and 0004 (the append function). */
+/**
+ * Applies the audit migrations, 0002 (tables, triggers, grants) and 0004 (the append function),
+ * through Kysely's `Migrator` as the app applies all of them.
+ */
 export async function applyAuditMigrations(db: Kysely<AuditTables>): Promise<void> {
-  await createAuditTables(db);
-  await createAuditAppend(db);
+  const provider = {
+    getMigrations: () =>
+      Promise.resolve({ '0002-audit-trail': auditTables, '0004-audit-append': auditAppend }),
+  };
+  const { error } = await new Migrator({ db, provider }).migrateToLatest();
+  if (error !== undefined) throw error;
 }
 
 export async function startAuditDatabase(): Promise<AuditTestDatabase> {

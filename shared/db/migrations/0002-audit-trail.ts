@@ -19,8 +19,7 @@ export const AUDIT_CHECKPOINT_SQLSTATE = 'EA003';
  * > A superuser can still disable the triggers. That is what the hash chain and the signed
  * > checkpoints are for: the verifier detects what the database could not prevent.
  */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- Migration.up takes Kysely<any>
-export async function up(db: Kysely<any>): Promise<void> {
+export async function up(db: Kysely<unknown>): Promise<void> {
   await sql`
     DO $$ BEGIN
       IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'eds_app') THEN

@@ -64,8 +64,7 @@ CREATE TABLE audit_relay (
   claimed_until timestamptz
 )`;
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- Migration.up takes Kysely<any>
-export async function up(db: Kysely<any>): Promise<void> {
+export async function up(db: Kysely<unknown>): Promise<void> {
   for (const table of ['vendors', 'contract_transactions']) {
     await sql`ALTER TABLE ${sql.table(table)}
       ADD COLUMN row_version integer NOT NULL DEFAULT 1 CHECK (row_version >= 1)`.execute(db);

@@ -22,8 +22,7 @@ import { sql, type Kysely } from 'kysely';
 /** Advisory lock key that serialises appends across processes ('EDSAUDIT' in ASCII). */
 export const AUDIT_APPEND_LOCK_KEY = '4991205827101870420';
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- Migration.up takes Kysely<any>
-export async function up(db: Kysely<any>): Promise<void> {
+export async function up(db: Kysely<unknown>): Promise<void> {
   await sql`
     CREATE FUNCTION eds_audit_append(p_role text, p_rows jsonb) RETURNS bigint
     LANGUAGE plpgsql SECURITY INVOKER AS $$
