@@ -1,6 +1,8 @@
 import { z } from 'zod';
 
-import { storedText, calendarDate, moneyAmount, recordIdNumber } from './write-field-schemas.js';
+import { freeText } from '../../../shared/validation/free-text.js';
+import { calendarDate, moneyAmount, recordIdNumber } from './write-field-schemas.js';
+
 /** A new obligation (contract action) on an existing contract. */
 export const CreateObligationBodySchema = z
   .object({
@@ -11,9 +13,9 @@ export const CreateObligationBodySchema = z
       .regex(/^[A-Z]$/)
       .nullable()
       .optional(),
-    modificationNumber: storedText(32),
+    modificationNumber: freeText(32),
     federalActionObligation: moneyAmount,
-    description: storedText(4000, { multiline: true }),
+    description: freeText(4000, { multiline: true }),
   })
   .strict()
   .meta({ id: 'CreateObligationBody' });

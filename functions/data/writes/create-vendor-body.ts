@@ -1,16 +1,17 @@
 import { z } from 'zod';
 
 import { DIVISIONS } from '../../../shared/auth/divisions.js';
+import { freeText } from '../../../shared/validation/free-text.js';
+import { dunsNumber, businessCategories } from './write-field-schemas.js';
 
-import { dunsNumber, storedText, businessCategories } from './write-field-schemas.js';
 /** A vendor registered in EDS. Its `state` is also its division. */
 export const CreateVendorBodySchema = z
   .object({
     duns: dunsNumber,
     parentDuns: dunsNumber.nullable().optional(),
-    name: storedText(300),
+    name: freeText(300),
     state: z.enum(DIVISIONS),
-    countyName: storedText(100).nullable().optional(),
+    countyName: freeText(100).nullable().optional(),
     zip5: z
       .string()
       .regex(/^\d{5}$/)

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 
-import { storedText, calendarDate, moneyAmount } from './write-field-schemas.js';
+import { freeText } from '../../../shared/validation/free-text.js';
+import { calendarDate, moneyAmount } from './write-field-schemas.js';
+
 /** The fields of an obligation an update may change; at least one. Contract and division fixed. */
 export const UpdateObligationBodySchema = z
   .object({
@@ -10,9 +12,9 @@ export const UpdateObligationBodySchema = z
       .regex(/^[A-Z]$/)
       .nullable()
       .optional(),
-    modificationNumber: storedText(32).optional(),
+    modificationNumber: freeText(32).optional(),
     federalActionObligation: moneyAmount.optional(),
-    description: storedText(4000, { multiline: true }).optional(),
+    description: freeText(4000, { multiline: true }).optional(),
   })
   .strict()
   .refine((body) => Object.keys(body).length > 0, 'no_fields')

@@ -1,7 +1,5 @@
 import { z } from 'zod';
 
-import { freeText } from '../../../shared/validation/free-text.js';
-
 /** A dollar amount as a decimal string: up to 13 integer digits and 2 decimals, signed. */
 export const moneyAmount = z.string().regex(/^-?\d{1,13}(\.\d{1,2})?$/);
 
@@ -12,11 +10,6 @@ export const calendarDate = z.iso
 
 /** A nine-digit DUNS number. */
 export const dunsNumber = z.string().regex(/^\d{9}$/);
-
-/** Free text stored exactly as sent; see {@link freeText}. */
-export function storedText(max: number, options: { readonly multiline?: boolean } = {}) {
-  return freeText(max, options);
-}
 
 /** A record id in a JSON body. */
 export const recordIdNumber = z.number().int().min(1).max(2147483647);
