@@ -19,8 +19,7 @@ function isLoopback(url: string): boolean {
 parentPort?.on('message', (message: Request) => {
   const run = async () => {
     if (!isLoopback(message.url)) throw new Error('load worker: loopback URLs only');
-    const result = await runLoad(message.url, message.options);
-    return { requests: result.requests, errors: result.errors, perSecond: result.perSecond };
+    return runLoad(message.url, message.options);
   };
   run().then(
     (result) => parentPort?.postMessage({ ok: true, result }),

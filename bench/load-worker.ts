@@ -1,24 +1,17 @@
 import { Worker } from 'node:worker_threads';
 
-import type { LoadOptions } from './load-loop.js';
-
-/** What one load run in the load worker reports back (latencies stay there). */
-export interface RemoteLoadResult {
-  readonly requests: number;
-  readonly errors: number;
-  readonly perSecond: number;
-}
+import type { LoadOptions, LoadResult } from './load-loop.js';
 
 /**
  * A load generator on its own thread (and so, on this 2-core machine, its own core), so the
  * requests it sends and the responses it reads are not charged to the host's event loop.
  */
 export interface LoadWorker {
-  run(url: string, options: LoadOptions): Promise<RemoteLoadResult>;
+  run(url: string, options: LoadOptions): Promise<LoadResult>;
   close(): Promise<void>;
 }
 
-type Reply = { readonly ok: true; readonly result: RemoteLoadResult } | { readonly ok: false };
+type Reply = { readonly ok: true; readonly result: LoadResult } | { readonly ok: false };
 
 /** Starts the worker (`load-worker-thread.js`); one run at a time. */
 export function startLoadWorker(): LoadWorker {
@@ -34,7 +27,7 @@ export function startLoadWorker(): LoadWorker {
   worker.on('exit', () => settle({ ok: false }));
   return {
     run: (url, options) =>
-      new Promise<RemoteLoadResult>((resolve, reject) => {
+      new Promise<LoadResult>((resolve, reject) => {
         if (pending !== undefined) {
           reject(new Error('load worker: one run at a time'));
           return;
