@@ -226,8 +226,8 @@ export function createPostgresAuditTrail(
   };
 
   /**
-   * Inserts entries in order in one transaction (group commit) and returns how many were new;
-   * an entry the store already holds (a retry after a lost reply) is skipped.
+   * Inserts entries in order, as one batch (one statement or one transaction), and returns how
+   * many were new; an entry the store already holds (a retry after a lost reply) is skipped.
    *
    * Fresh entries on a known head with no checkpoint due take one round trip: `appendRows` as
    * one autocommit statement. Everything else (the first append, a retry after
