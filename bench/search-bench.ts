@@ -40,7 +40,8 @@ export async function runSearchBench(host: LocalHost, row: Row): Promise<void> {
   });
   const headers = { authorization: `Bearer ${token}` };
   const ask = async (word: string): Promise<number> => {
-    const url = `http://127.0.0.1:${host.port}/api/v1/search?q=${encodeURIComponent(word)}&limit=20`;
+    const query = new URLSearchParams({ q: word, limit: '20' });
+    const url = `http://127.0.0.1:${host.port}/api/v1/search?${query.toString()}`;
     const started = performance.now();
     const response = await fetch(url, { headers });
     await response.arrayBuffer();
