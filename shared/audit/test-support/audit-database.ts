@@ -45,7 +45,8 @@ export async function applyAuditMigrations(db: Kysely<AuditTables>): Promise<voi
       Promise.resolve({ '0002-audit-trail': auditTables, '0004-audit-append': auditAppend }),
   };
   const { error } = await new Migrator({ db, provider }).migrateToLatest();
-  if (error !== undefined) throw error;
+  if (error instanceof Error) throw error;
+  if (error !== undefined) throw new Error('audit migrations failed');
 }
 
 export async function startAuditDatabase(): Promise<AuditTestDatabase> {
