@@ -239,6 +239,30 @@ describe('append-only storage', () => {
     expect(await sqlStateOf(insert(51, 'b'.repeat(64)))).toBe('EA002');
   });
 
+  it.each([
+    ['uppercase', 'A'.repeat(64)],
+    ['63 digits', 'a'.repeat(63)],
+    ['65 digits', 'a'.repeat(65)],
+    ['a non-hex letter', `${'a'.repeat(63)}g`],
+    ['a trailing newline', `${'a'.repeat(64)}\n`],
+    ['a multibyte character', `${'a'.repeat(63)}é`],
+  ])('refuses a digest with %s, even from the owner (check violation)', async (_, digest) => {
+    const { rows } = await store.owner.query<{ hash: string }>(
+      'SELECT hash FROM audit_events ORDER BY seq DESC LIMIT 1',
+    );
+    const head = rows[0]?.hash ?? '';
+    const insert = (prev: string, hash: string): string =>
+      `INSERT INTO audit_events (seq, event_id, occurred_at, type, event, prev_hash, hash)
+       VALUES (51, gen_random_uuid(), now(), 'x', '{}', '${prev}', '${hash}')`;
+    expect(await sqlStateOf(insert(head, 'b'.repeat(64)))).toBeUndefined();
+    expect(await sqlStateOf(insert(head, digest))).toBe('23514');
+    // A malformed prev_hash never links to the head; without the head-link trigger the check
+    // still refuses it.
+    const unlinked = `ALTER TABLE audit_events DISABLE TRIGGER audit_events_extend_head;
+      ${insert(digest, 'b'.repeat(64))}`;
+    expect(await sqlStateOf(unlinked)).toBe('23514');
+  });
+
   it('refuses a checkpoint whose hash is not its event hash', async () => {
     const statement = `INSERT INTO audit_checkpoints (seq, hash, signed_at, signature, key_id)
       VALUES (10, '${'c'.repeat(64)}', now(), 'sig', 'k')`;

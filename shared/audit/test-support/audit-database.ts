@@ -4,6 +4,7 @@ import pg from 'pg';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from '../../../local/embedded-postgres.js';
 import * as auditTables from '../../db/migrations/0002-audit-trail.js';
 import * as auditAppend from '../../db/migrations/0004-audit-append.js';
+import * as auditDigestChecks from '../../db/migrations/0005-audit-digest-checks.js';
 import {
   createExternalTestDatabase,
   externalPostgresUrl,
@@ -12,7 +13,7 @@ import type { AuditTables } from '../audit-tables.js';
 
 /**
  * An in-memory Postgres (or a fresh database on `EDS_TEST_PG_URL`'s server) with the audit
- * migrations (0002 tables, 0004 append function) applied, for tests.
+ * migrations (0002 tables, 0004 append function, 0005 digest checks) applied, for tests.
  */
 export interface AuditTestDatabase {
   readonly server: EmbeddedPostgres;
@@ -36,13 +37,17 @@ function pool(url: string): pg.Pool {
 }
 
 /**
- * Applies the audit migrations, 0002 (tables, triggers, grants) and 0004 (the append function),
- * through Kysely's `Migrator` as the app applies all of them.
+ * Applies the audit migrations, 0002 (tables, triggers, grants), 0004 (the append function) and
+ * 0005 (the digest checks), through Kysely's `Migrator` as the app applies all of them.
  */
 export async function applyAuditMigrations(db: Kysely<AuditTables>): Promise<void> {
   const provider = {
     getMigrations: () =>
-      Promise.resolve({ '0002-audit-trail': auditTables, '0004-audit-append': auditAppend }),
+      Promise.resolve({
+        '0002-audit-trail': auditTables,
+        '0004-audit-append': auditAppend,
+        '0005-audit-digest-checks': auditDigestChecks,
+      }),
   };
   const { error } = await new Migrator({ db, provider }).migrateToLatest();
   if (error instanceof Error) throw error;

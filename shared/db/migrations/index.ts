@@ -4,6 +4,7 @@ import * as financialRecords from './0001-financial-records.js';
 import * as auditTrail from './0002-audit-trail.js';
 import * as writes from './0003-writes.js';
 import * as auditAppend from './0004-audit-append.js';
+import * as auditDigestChecks from './0005-audit-digest-checks.js';
 
 /**
  * Every migration, by name, in the order they apply. Names sort lexically: `NNNN-<topic>`.
@@ -14,6 +15,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0002-audit-trail': auditTrail,
   '0003-writes': writes,
   '0004-audit-append': auditAppend,
+  '0005-audit-digest-checks': auditDigestChecks,
 };
 
 /** A static provider: no directory scan, so bundling and ESM paths cannot lose a migration. */
