@@ -26,7 +26,7 @@ describe('GET /api/v1/audit/verify', () => {
     expect(response.status).toBe(status);
   });
 
-  it('reports intact with the count, then the first broken link after a row is edited', async () => {
+  it('reports intact with the count, then the first broken link after an edit', async () => {
     const token = await t.token(['EDS.ComplianceOfficer'], []);
     const intact = await t.request('GET', '/api/v1/audit/verify', { token });
     expect(intact.body).toMatchObject({ status: 'intact' });
@@ -34,9 +34,8 @@ describe('GET /api/v1/audit/verify', () => {
     await t.host.services.db.unsafeWithoutScope(async (db) => {
       // An attacker with owner rights: the append-only trigger has to be switched off first.
       await sql`ALTER TABLE audit_events DISABLE TRIGGER USER`.execute(db);
-      await sql`UPDATE audit_events SET event = jsonb_set(event, '{status}', '299') WHERE seq = 3`.execute(
-        db,
-      );
+      const edited = sql`jsonb_set(event, '{status}', '299')`;
+      await sql`UPDATE audit_events SET event = ${edited} WHERE seq = 3`.execute(db);
       await sql`ALTER TABLE audit_events ENABLE TRIGGER USER`.execute(db);
     });
     const broken = await t.request('GET', '/api/v1/audit/verify', { token });

@@ -165,7 +165,7 @@ describe('data operations over the seeded store', () => {
       });
     }
 
-    it(`returns no ${resource.noun} and no error for a division the caller does not hold`, async () => {
+    it(`returns no ${resource.noun}, and no error, for a division not held`, async () => {
       const page = await listRecords(deps, DC_ANALYST, { resource, query: { division: 'MD' } });
       expect(page).toEqual({ items: [], nextCursor: null, total: 0 });
     });
@@ -264,7 +264,7 @@ describe('data operations over the seeded store', () => {
     expect(JSON.stringify(events)).not.toContain(dcRecipient.ein);
   });
 
-  it('rejects an unmask body without a reason, or with a short one, as VALIDATION_FAILED', async () => {
+  it('rejects an unmask without a reason or with a short one as VALIDATION_FAILED', async () => {
     for (const body of [
       { fields: ['ein'] },
       { fields: ['ein'], reason: 'short' },
@@ -278,7 +278,7 @@ describe('data operations over the seeded store', () => {
     }
   });
 
-  it('answers a DC PII reader unmasking an MD recipient with DATA_NOT_FOUND and audits nothing', async () => {
+  it('gives a DC PII reader DATA_NOT_FOUND for an MD recipient, auditing nothing', async () => {
     const before = deps.audit.events.length;
     const body = {
       fields: ['ein' as const],
@@ -357,7 +357,7 @@ const PERMISSION_OF: Readonly<Record<string, string>> = {
 };
 
 describe('data function registrations', () => {
-  it('registers every data function with a permission, a summary and a response schema', async () => {
+  it('registers each data function with a permission, summary and response schema', async () => {
     const { listHttpFunctions, listTimerFunctions } =
       await import('../../../shared/registry/function-registry.js');
     const dir = join(import.meta.dirname, '..');
