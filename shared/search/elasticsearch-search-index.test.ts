@@ -1,45 +1,9 @@
-import { createRequire } from 'node:module';
-
-import type { BaseConnection } from '@elastic/elasticsearch' with {
-  'resolution-mode': 'require',
-};
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
 import { testPrincipal } from '../db/test-support/test-database.js';
 import { AppError, isAppError } from '../errors/app-error.js';
-import {
-  createElasticsearchSearchIndex,
-  type ElasticsearchSearchIndex,
-} from './elasticsearch-search-index.js';
 import { decodeSearchCursor, encodeSearchCursor } from './search-cursor.js';
-import {
-  createFakeSecretSource,
-  TEST_RESOURCES,
-  type FakeSecretSource,
-} from './test-support/search-fixtures.js';
-
-// The mock and the client's error classes must come from the CommonJS build the adapter loads
-// (PLATFORM-NOTES: the mock only recognises the client's CommonJS errors).
-const require = createRequire(import.meta.url);
-const { errors } = require('@elastic/elasticsearch') as typeof import('@elastic/elasticsearch', {
-  with: { 'resolution-mode': 'require' },
-});
-/* eslint-disable @typescript-eslint/no-explicit-any -- test double: the mock's loose CJS types */
-type Resolver = (params: any) => unknown;
-interface ClientMock {
-  add(pattern: { method: string | string[]; path: string }, resolver: Resolver): ClientMock;
-  clear(pattern: { method: string; path: string }): ClientMock;
-  getConnection(): typeof BaseConnection;
-}
-const Mock = require('@elastic/elasticsearch-mock') as new () => ClientMock;
-
-interface SeenRequest {
-  readonly method: string;
-  readonly path: string;
-  readonly body: any;
-  readonly querystring: Record<string, string>;
-}
-/* eslint-enable @typescript-eslint/no-explicit-any */
+import { errors, hit, useMockedSearchIndex } from './test-support/mocked-search-index.js';
 
 const DC_ANALYST = testPrincipal(['EDS.Analyst'], ['DC']);
 const DC_MD_ANALYST = testPrincipal(['EDS.Analyst'], ['DC', 'MD']);
@@ -89,73 +53,17 @@ function expectedSearchBody(
   };
 }
 
-function hit(resource: string, id: number, division: string, extra: Record<string, unknown> = {}) {
-  return {
-    _index: `eds-${resource}`,
-    _id: String(id),
-    _score: 2.5,
-    _source: { resource, id, division, ...extra },
-  };
-}
+describe('Elasticsearch search index: searching', () => {
+  const es = useMockedSearchIndex();
 
-describe('Elasticsearch search index', () => {
-  let mock: ClientMock;
-  let seen: SeenRequest[];
-  let authorizations: string[];
-  let secrets: FakeSecretSource;
-  let index: ElasticsearchSearchIndex;
-  let searchResponse: () => unknown;
+  it('sends the division filter, the text in multi_match only, every readable field', async () => {
+    await es.index.search(DC_MD_ANALYST, { q: 'highway planning', limit: 10 });
 
-  beforeEach(() => {
-    mock = new Mock();
-    seen = [];
-    authorizations = [];
-    searchResponse = () => ({ hits: { hits: [] } });
-    mock.add({ method: ['GET', 'POST'], path: '/:index/_search' }, (params: SeenRequest) => {
-      seen.push(params);
-      return searchResponse();
-    });
-    mock.add({ method: 'PUT', path: '/:index' }, (params: SeenRequest) => {
-      seen.push(params);
-      return { acknowledged: true };
-    });
-    mock.add({ method: 'POST', path: '/_bulk' }, (params: SeenRequest) => {
-      seen.push(params);
-      return { errors: false, items: [] };
-    });
-    const Base = mock.getConnection();
-    // Records the authorization header each request is sent with.
-    class RecordingConnection extends Base {
-      // eslint-disable-next-line @typescript-eslint/no-explicit-any -- test double
-      override request(params: any, options: any): any {
-        authorizations.push(String(this.headers['authorization']));
-        return super.request(params, options);
-      }
-
-      // The mock's connection has nothing to close.
-      override close(): Promise<void> {
-        return Promise.resolve();
-      }
-    }
-    secrets = createFakeSecretSource('key-one', 'v1');
-    index = createElasticsearchSearchIndex({
-      node: 'https://localhost:9200',
-      secrets,
-      apiKeySecretName: 'eds-search-api-key',
-      resources: TEST_RESOURCES,
-      connection: RecordingConnection,
-    });
-  });
-  afterEach(() => index.close());
-
-  it('sends an analyst query with the division filter, the text in multi_match only and every readable field', async () => {
-    await index.search(DC_MD_ANALYST, { q: 'highway planning', limit: 10 });
-
-    expect(seen).toHaveLength(1);
-    expect(seen[0]?.method).toBe('POST');
-    expect(seen[0]?.path).toBe('/eds-awards,eds-recipients/_search');
-    expect(seen[0]?.querystring).toEqual({ allow_partial_search_results: 'false' });
-    expect(seen[0]?.body).toEqual(
+    expect(es.seen).toHaveLength(1);
+    expect(es.seen[0]?.method).toBe('POST');
+    expect(es.seen[0]?.path).toBe('/eds-awards,eds-recipients/_search');
+    expect(es.seen[0]?.querystring).toEqual({ allow_partial_search_results: 'false' });
+    expect(es.seen[0]?.body).toEqual(
       expectedSearchBody('highway planning', ['DC', 'MD'], {
         awards: ANALYST_AWARD_FIELDS,
         recipients: ANALYST_RECIPIENT_FIELDS,
@@ -164,9 +72,9 @@ describe('Elasticsearch search index', () => {
   });
 
   it('matches and highlights only fields within a reader clearance', async () => {
-    await index.search(DC_READER, { q: 'highway', limit: 10 });
+    await es.index.search(DC_READER, { q: 'highway', limit: 10 });
 
-    expect(seen[0]?.body).toEqual(
+    expect(es.seen[0]?.body).toEqual(
       expectedSearchBody('highway', ['DC'], {
         awards: ['aln', 'programName', 'awardIdentification'],
         recipients: ['name', 'city'],
@@ -175,19 +83,19 @@ describe('Elasticsearch search index', () => {
   });
 
   it('searches only the resources asked for', async () => {
-    await index.search(DC_ANALYST, { q: 'highway', resources: ['recipients'], limit: 5 });
+    await es.index.search(DC_ANALYST, { q: 'highway', resources: ['recipients'], limit: 5 });
 
-    expect(seen[0]?.path).toBe('/eds-recipients/_search');
-    expect(seen[0]?.body.query.bool.should).toHaveLength(1);
-    expect(seen[0]?.body._source).toEqual(['resource', 'id', 'division', 'name']);
+    expect(es.seen[0]?.path).toBe('/eds-recipients/_search');
+    expect(es.seen[0]?.body.query.bool.should).toHaveLength(1);
+    expect(es.seen[0]?.body._source).toEqual(['resource', 'id', 'division', 'name']);
   });
 
   it('sends no request and reads no key for a caller without divisions', async () => {
-    const page = await index.search(NO_DIVISIONS, { q: 'highway', limit: 10 });
+    const page = await es.index.search(NO_DIVISIONS, { q: 'highway', limit: 10 });
 
     expect(page).toEqual({ hits: [], nextCursor: null });
-    expect(seen).toHaveLength(0);
-    expect(secrets.reads).toBe(0);
+    expect(es.seen).toHaveLength(0);
+    expect(es.secrets.reads).toBe(0);
   });
 
   it.each([
@@ -201,9 +109,9 @@ describe('Elasticsearch search index', () => {
     '{"match_all":{}}',
     'division:* AND NOT resource:awards',
   ])('passes %j to Elasticsearch only as the text of a match clause', async (q) => {
-    await index.search(DC_ANALYST, { q, limit: 10 });
+    await es.index.search(DC_ANALYST, { q, limit: 10 });
 
-    const body = seen[0]?.body;
+    const body = es.seen[0]?.body;
     expect(body).toEqual(
       expectedSearchBody(q, ['DC'], {
         awards: ANALYST_AWARD_FIELDS,
@@ -215,8 +123,8 @@ describe('Elasticsearch search index', () => {
     expect(serialised).not.toContain('simple_query_string');
   });
 
-  it('maps hits to the caller, dropping highlights of unreadable fields and hits of other divisions', async () => {
-    searchResponse = () => ({
+  it('drops highlights of unreadable fields and hits of other divisions', async () => {
+    es.respondToSearch(() => ({
       hits: {
         hits: [
           {
@@ -230,9 +138,9 @@ describe('Elasticsearch search index', () => {
           hit('recipients', 3, 'DC', { name: 'District Department of Transportation' }),
         ],
       },
-    });
+    }));
 
-    const page = await index.search(DC_READER, { q: 'highway', limit: 10 });
+    const page = await es.index.search(DC_READER, { q: 'highway', limit: 10 });
 
     expect(page).toEqual({
       hits: [
@@ -258,25 +166,25 @@ describe('Elasticsearch search index', () => {
   });
 
   it('pages by cursor: one extra hit means a next page, which starts after the first', async () => {
-    searchResponse = () => ({ hits: { hits: [1, 2, 3].map((id) => hit('awards', id, 'DC')) } });
+    es.respondToSearch(() => ({ hits: { hits: [1, 2, 3].map((id) => hit('awards', id, 'DC')) } }));
 
-    const first = await index.search(DC_ANALYST, { q: 'highway', limit: 2 });
+    const first = await es.index.search(DC_ANALYST, { q: 'highway', limit: 2 });
     expect(first.hits.map((h) => h.id)).toEqual([1, 2]);
     expect(first.nextCursor).not.toBeNull();
     expect(decodeSearchCursor(first.nextCursor ?? undefined)).toBe(2);
 
-    await index.search(DC_ANALYST, { q: 'highway', limit: 2, cursor: first.nextCursor ?? '' });
-    expect(seen[1]?.body.from).toBe(2);
-    expect(seen[1]?.body.size).toBe(3);
+    await es.index.search(DC_ANALYST, { q: 'highway', limit: 2, cursor: first.nextCursor ?? '' });
+    expect(es.seen[1]?.body.from).toBe(2);
+    expect(es.seen[1]?.body.size).toBe(3);
   });
 
   it('refuses a malformed cursor with VALIDATION_FAILED before any request', async () => {
     const forged = Buffer.from(JSON.stringify({ v: 1, o: 100000 })).toString('base64url');
     for (const cursor of ['not a cursor', forged, encodeSearchCursor(1)?.slice(0, 5) ?? '']) {
-      const error = await index.search(DC_ANALYST, { q: 'x', limit: 2, cursor }).catch((e) => e);
+      const error = await es.index.search(DC_ANALYST, { q: 'x', limit: 2, cursor }).catch((e) => e);
       expect(isAppError(error) && error.code).toBe('VALIDATION_FAILED');
     }
-    expect(seen).toHaveLength(0);
+    expect(es.seen).toHaveLength(0);
   });
 
   it.each([
@@ -291,9 +199,11 @@ describe('Elasticsearch search index', () => {
     ['a timeout', () => new errors.TimeoutError('Request timed out')],
     ['a connection failure', () => new errors.ConnectionError('connect ECONNREFUSED')],
   ])('turns %s into STORE_UNAVAILABLE without the caller text', async (_name, failure) => {
-    searchResponse = failure;
+    es.respondToSearch(failure);
 
-    const error = await index.search(DC_ANALYST, { q: 'secret words', limit: 5 }).catch((e) => e);
+    const error = await es.index
+      .search(DC_ANALYST, { q: 'secret words', limit: 5 })
+      .catch((e) => e);
 
     expect(error).toBeInstanceOf(AppError);
     expect(error.code).toBe('STORE_UNAVAILABLE');
@@ -305,130 +215,22 @@ describe('Elasticsearch search index', () => {
     );
   });
 
-  it('authenticates with the API key from the secret source and rebuilds the client when its version changes', async () => {
-    await index.search(DC_ANALYST, { q: 'one', limit: 1 });
-    await index.search(DC_ANALYST, { q: 'two', limit: 1 });
-    secrets.rotate('key-two', 'v2');
-    await index.search(DC_ANALYST, { q: 'three', limit: 1 });
+  it('authenticates with the secret API key, rebuilding the client on a new version', async () => {
+    await es.index.search(DC_ANALYST, { q: 'one', limit: 1 });
+    await es.index.search(DC_ANALYST, { q: 'two', limit: 1 });
+    es.secrets.rotate('key-two', 'v2');
+    await es.index.search(DC_ANALYST, { q: 'three', limit: 1 });
 
-    expect(authorizations).toEqual(['ApiKey key-one', 'ApiKey key-one', 'ApiKey key-two']);
-    expect(secrets.reads).toBe(3);
+    expect(es.authorizations).toEqual(['ApiKey key-one', 'ApiKey key-one', 'ApiKey key-two']);
+    expect(es.secrets.reads).toBe(3);
   });
 
   it('passes a secret source failure through as its own error, sending nothing', async () => {
-    secrets.fail(new AppError('CRYPTO_KEY_UNAVAILABLE', 'Key Vault getSecret failed: HTTP 403'));
+    es.secrets.fail(new AppError('CRYPTO_KEY_UNAVAILABLE', 'Key Vault getSecret failed: HTTP 403'));
 
-    const error = await index.search(DC_ANALYST, { q: 'x', limit: 1 }).catch((e) => e);
+    const error = await es.index.search(DC_ANALYST, { q: 'x', limit: 1 }).catch((e) => e);
 
     expect(isAppError(error) && error.code).toBe('CRYPTO_KEY_UNAVAILABLE');
-    expect(seen).toHaveLength(0);
-  });
-
-  it('creates each index with its explicit strict mapping', async () => {
-    await index.ensureIndices();
-
-    expect(seen.map((request) => [request.method, request.path, request.body])).toEqual([
-      [
-        'PUT',
-        '/eds-awards',
-        {
-          mappings: {
-            dynamic: 'strict',
-            properties: {
-              resource: { type: 'keyword' },
-              id: { type: 'integer' },
-              division: { type: 'keyword' },
-              aln: { type: 'text', analyzer: 'english' },
-              programName: { type: 'text', analyzer: 'english' },
-              awardIdentification: { type: 'text', analyzer: 'english' },
-              passthroughAwardIds: { type: 'text', analyzer: 'english' },
-            },
-          },
-        },
-      ],
-      [
-        'PUT',
-        '/eds-recipients',
-        {
-          mappings: {
-            dynamic: 'strict',
-            properties: {
-              resource: { type: 'keyword' },
-              id: { type: 'integer' },
-              division: { type: 'keyword' },
-              name: { type: 'text', analyzer: 'english' },
-              city: { type: 'text', analyzer: 'english' },
-              uei: { type: 'text', analyzer: 'english' },
-            },
-          },
-        },
-      ],
-    ]);
-  });
-
-  it('keeps an index that already exists', async () => {
-    mock.clear({ method: 'PUT', path: '/:index' });
-    mock.add({ method: 'PUT', path: '/:index' }, () => {
-      const body = { error: { type: 'resource_already_exists_exception' }, status: 400 };
-      return new errors.ResponseError({ body, statusCode: 400 } as never);
-    });
-
-    await expect(index.ensureIndices()).resolves.toBeUndefined();
-  });
-
-  it('stores metacharacters verbatim and writes documents by resource and id', async () => {
-    const text = `O'Brien "Bridge" {x} title:* \\ % _ -- ; SELECT * FROM c WHERE c.id = '1'`;
-    await index.index([
-      { resource: 'awards', id: 12, division: 'DC', fields: { programName: text, aln: '20.205' } },
-      { resource: 'recipients', id: 4, division: 'MD', fields: { name: text, uei: null } },
-    ]);
-
-    const bulk = seen.find((request) => request.path === '/_bulk');
-    expect(bulk?.body).toEqual([
-      { index: { _index: 'eds-awards', _id: '12' } },
-      { resource: 'awards', id: 12, division: 'DC', programName: text, aln: '20.205' },
-      { index: { _index: 'eds-recipients', _id: '4' } },
-      { resource: 'recipients', id: 4, division: 'MD', name: text, uei: null },
-    ]);
-  });
-
-  it('refuses a document carrying an undeclared field such as an EIN, sending nothing', async () => {
-    const document = {
-      resource: 'recipients',
-      id: 4,
-      division: 'DC' as const,
-      fields: { ein: 'x' },
-    };
-
-    await expect(index.index([document])).rejects.toThrow(/not declared/);
-    expect(seen).toHaveLength(0);
-  });
-
-  it('reports a bulk write with failed items as STORE_UNAVAILABLE', async () => {
-    mock.clear({ method: 'POST', path: '/_bulk' });
-    mock.add({ method: 'POST', path: '/_bulk' }, () => ({ errors: true, items: [] }));
-
-    const document = { resource: 'awards', id: 1, division: 'DC' as const, fields: { aln: 'x' } };
-    const error = await index.index([document]).catch((e) => e);
-
-    expect(isAppError(error) && error.code).toBe('STORE_UNAVAILABLE');
-  });
-
-  it('removes documents by resource and id', async () => {
-    await index.remove([{ resource: 'awards', id: 12 }]);
-
-    const bulk = seen.find((request) => request.path === '/_bulk');
-    expect(bulk?.body).toEqual([{ delete: { _index: 'eds-awards', _id: '12' } }]);
-  });
-
-  it('refuses a plain-http endpoint at construction', () => {
-    const build = () =>
-      createElasticsearchSearchIndex({
-        node: 'http://localhost:9200',
-        secrets,
-        apiKeySecretName: 'eds-search-api-key',
-        resources: TEST_RESOURCES,
-      });
-    expect(build).toThrow(/https/);
+    expect(es.seen).toHaveLength(0);
   });
 });
