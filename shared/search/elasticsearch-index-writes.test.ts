@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 
 import { isAppError } from '../errors/app-error.js';
 import { createElasticsearchSearchIndex } from './elasticsearch-search-index.js';
-import { TEST_RESOURCES } from './test-support/search-fixtures.js';
 import { errors, useMockedSearchIndex } from './test-support/mocked-search-index.js';
+import { TEST_RESOURCES } from './test-support/search-fixtures.js';
 
 describe('Elasticsearch search index: indices and documents', () => {
   const es = useMockedSearchIndex();
