@@ -12,7 +12,7 @@ export const UnmaskRecipientBodySchema = z
       .min(1)
       .max(UNMASKABLE_RECIPIENT_FIELDS.length)
       .refine((fields) => new Set(fields).size === fields.length, { message: 'duplicate field' }),
-    reason: freeText(500, { min: 10, trim: true }),
+    reason: freeText(500, { min: 10, trim: true, audited: true }),
   })
   .strict();
 export type UnmaskRecipientBody = z.infer<typeof UnmaskRecipientBodySchema>;

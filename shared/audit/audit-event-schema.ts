@@ -1,22 +1,7 @@
 import { z } from 'zod';
 
+import { looksLikeToken } from '../validation/sensitive-text.js';
 import type { AuditEvent } from './audit-event.js';
-
-/**
- * Patterns of credentials that must never reach the trail: an `Authorization` value, a compact
- * JWS/JWE (its header segment always starts `eyJ`, base64url of `{"`), or any three long
- * base64url segments joined by dots.
- */
-const TOKEN_PATTERNS: readonly RegExp[] = [
-  /\bbearer\s+\S/i,
-  /eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*\./,
-  /[A-Za-z0-9_-]{12,}\.[A-Za-z0-9_-]{12,}\.[A-Za-z0-9_-]{12,}/,
-];
-
-/** True when the text looks like a bearer token or JWT anywhere inside it. */
-export function looksLikeToken(text: string): boolean {
-  return TOKEN_PATTERNS.some((pattern) => pattern.test(text));
-}
 
 // eslint-disable-next-line no-control-regex -- NUL is exactly what this rule refuses
 const MALFORMED_TEXT = /[\p{Cs}\u0000]/u;

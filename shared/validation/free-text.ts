@@ -1,6 +1,15 @@
 import { z } from 'zod';
 
+import { looksLikeTaxId, looksLikeToken } from './sensitive-text.js';
+
 const LONE_SURROGATE = /\p{Cs}/u;
+/**
+ * Characters that change how text displays without showing themselves: zero-width spaces and
+ * joiners, the word joiner and invisible operators, the byte order mark, and the bidirectional
+ * marks, embeddings, overrides and isolates that can make a name read differently from what it
+ * is.
+ */
+const INVISIBLE = /[\u061C\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u2069\uFEFF]/u;
 const LINE_BREAKS: ReadonlySet<number> = new Set([0x09, 0x0a, 0x0d]);
 
 /** True for NUL and the other C0 and C1 controls, tab and line breaks aside when allowed. */
@@ -20,22 +29,34 @@ export interface FreeTextOptions {
   readonly multiline?: boolean;
   /** Trim surrounding white space before the checks (query text); stored text keeps it. */
   readonly trim?: boolean;
+  /**
+   * The text is written into the audit trail as typed (an unmask reason): refuse anything shaped
+   * like a credential or a tax id, which must never be stored there.
+   */
+  readonly audited?: boolean;
 }
 
 /**
  * Free text a caller types, whether it is stored, searched or audited: `min` to `max` UTF-16
  * units, not blank, no NUL or lone surrogate, no control characters (tabs and line breaks
- * allowed when `multiline`). Postgres refuses NUL in text, and a lone surrogate would not come
- * back as it was sent. Quotes, semicolons and other SQL metacharacters are ordinary characters:
- * every value is a bind parameter.
+ * allowed when `multiline`), no invisible or direction-changing characters. Postgres refuses NUL
+ * in text, and a lone surrogate would not come back as it was sent. Quotes, semicolons and other
+ * SQL metacharacters are ordinary characters: every value is a bind parameter. Each refusal names
+ * its rule (`blank`, `control_character`, `malformed_text`, `invisible_character`, and for
+ * audited text `token_like`, `tax_id_like`).
  */
 export function freeText(max: number, options: FreeTextOptions = {}) {
   const allowLineBreaks = options.multiline === true;
   const base = options.trim === true ? z.string().trim() : z.string();
-  return base
+  const text = base
     .min(options.min ?? 1)
     .max(max)
-    .refine((text) => text.trim().length > 0, 'blank')
-    .refine((text) => !hasControlCharacter(text, allowLineBreaks), 'control_character')
-    .refine((text) => !LONE_SURROGATE.test(text), 'malformed_text');
+    .refine((value) => value.trim().length > 0, 'blank')
+    .refine((value) => !hasControlCharacter(value, allowLineBreaks), 'control_character')
+    .refine((value) => !LONE_SURROGATE.test(value), 'malformed_text')
+    .refine((value) => !INVISIBLE.test(value), 'invisible_character');
+  if (options.audited !== true) return text;
+  return text
+    .refine((value) => !looksLikeToken(value), 'token_like')
+    .refine((value) => !looksLikeTaxId(value), 'tax_id_like');
 }

@@ -141,6 +141,31 @@ describe('financial records over HTTP', () => {
     expect(reason.status).toBe(400);
   });
 
+  it.each([
+    ['an EIN', 'Checking EIN 53-0196932 for the audit', 'tax_id_like'],
+    ['an SSN', 'Caller gave SSN 123-45-6789 to confirm', 'tax_id_like'],
+    ['a JWT', 'review per ticket eyJhbGciOiJIUzI1NiJ9.e30.x for audit', 'token_like'],
+    ['a bearer value', 'Bearer abcdefghijklmnopqrstuvwxyz0123456789', 'token_like'],
+  ])(
+    'refuses an unmask reason holding %s with 400 naming the rule, storing nothing',
+    async (_label, reason, rule) => {
+      const unmaskEvents = async () =>
+        t.host.services.db.unsafeWithoutScope((db) =>
+          sql<{ event: string }>`SELECT event::text AS event FROM audit_events
+          WHERE type = 'data.unmask' OR event::text LIKE ${`%${reason.slice(-12)}%`}`.execute(db),
+        );
+      const before = (await unmaskEvents()).rows.length;
+      const response = await t.request('POST', `/api/v1/recipients/${dcRecipientId}/unmask`, {
+        token: await t.token(['EDS.PiiReader'], ['DC']),
+        json: { fields: ['ein'], reason },
+      });
+      expect(response.status).toBe(400);
+      expect(response.body.errors).toEqual([{ location: 'body', path: 'reason', rule }]);
+      expect(response.text).not.toContain(reason.slice(-12));
+      expect((await unmaskEvents()).rows.length).toBe(before);
+    },
+  );
+
   it('answers a CORS preflight for every method that shares a route', async () => {
     const preflight = await t.request('OPTIONS', '/api/v1/vendors', {
       headers: { origin: 'http://localhost:5173', 'access-control-request-method': 'GET' },
