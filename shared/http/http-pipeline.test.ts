@@ -115,6 +115,22 @@ describe('request pipeline on the local host', () => {
     expect(response.text).not.toMatch(/signature|expired|jws/i);
   });
 
+  it('reads the Bearer scheme in any case and nothing else as a token', async () => {
+    for (const scheme of ['Bearer', 'bearer', 'BEARER']) {
+      const response = await t.request('GET', `/api/v1/test/query/${ID}`, {
+        headers: { authorization: `${scheme} ${manager}` },
+      });
+      expect(response.status, scheme).toBe(200);
+    }
+    for (const value of [`Basic ${manager}`, `Bearer  ${manager}`, `Bearer ${manager} x`]) {
+      const response = await t.request('GET', `/api/v1/test/query/${ID}`, {
+        headers: { authorization: value },
+      });
+      expect(response.status).toBe(401);
+      expect(response.headers.get('www-authenticate')).toContain('error="invalid_token"');
+    }
+  });
+
   it('ignores x-ms-client-principal headers that claim an identity', async () => {
     const principal = Buffer.from(
       JSON.stringify({ userId: 'admin', userRoles: ['EDS.Admin'] }),

@@ -45,7 +45,8 @@ export function clientAddressOf(request: HttpRequest): string {
 function bearerTokenOf(request: HttpRequest): string | undefined {
   const header = request.headers.get('authorization');
   if (header === null) return undefined;
-  const match = /^Bearer ([A-Za-z0-9\-_.~+/]+=*)$/.exec(header);
+  // The scheme name is case-insensitive (RFC 9110 §11.1); the token's class has both cases anyway.
+  const match = /^Bearer ([A-Za-z0-9\-_.~+/]+=*)$/i.exec(header);
   if (match?.[1] === undefined) {
     throw new AppError('AUTH_TOKEN_INVALID', 'authorization header malformed', {
       details: { reason: 'malformed_authorization' },

@@ -8,6 +8,8 @@ import { parseStrictJson } from './strict-json.js';
 const HANDLER_HEADERS = ['if-match', 'if-none-match', 'idempotency-key', 'accept'] as const;
 
 const SAFE_KEY = /^[A-Za-z0-9_.-]{1,64}$/;
+/** A rule name a refinement gives as its message: lower snake case, never caller text. */
+const RULE_NAME = /^[a-z][a-z_]{1,39}$/;
 
 export function pickHandlerHeaders(request: HttpRequest): ReadonlyMap<string, string> {
   const picked = new Map<string, string>();
@@ -48,11 +50,23 @@ export function assertBodyEnvelope(
     throw new AppError('HTTP_BODY_TOO_LARGE', 'declared body exceeds limit');
   }
   if (!expectsJson) return;
-  const type = request.headers.get('content-type') ?? '';
-  const mediaType = type.split(';')[0]?.trim().toLowerCase();
-  if (mediaType !== 'application/json') {
+  const [mediaType, ...parameters] = (request.headers.get('content-type') ?? '').split(';');
+  // JSON is UTF-8 (RFC 8259): a charset parameter, when sent, must say so.
+  const charsets = parameters
+    .map((parameter) => parameter.split('='))
+    .filter(([name]) => name?.trim().toLowerCase() === 'charset')
+    .map(([, value]) =>
+      (value ?? '')
+        .trim()
+        .replace(/^"(.*)"$/, '$1')
+        .toLowerCase(),
+    );
+  if (
+    mediaType?.trim().toLowerCase() !== 'application/json' ||
+    charsets.some((charset) => charset !== 'utf-8')
+  ) {
     throw new AppError('HTTP_UNSUPPORTED_MEDIA_TYPE', 'body is not application/json', {
-      publicMessage: 'Send the body as application/json.',
+      publicMessage: 'Send the body as application/json in UTF-8.',
     });
   }
 }
@@ -96,7 +110,10 @@ export function parsePart<T>(
         rule: 'unrecognized_key',
       }));
     }
-    return [{ location, path, rule: issue.code }];
+    // A refinement names its rule in its message (`blank`, `token_like`); zod's own do not.
+    const rule =
+      issue.code === 'custom' && RULE_NAME.test(issue.message) ? issue.message : issue.code;
+    return [{ location, path, rule }];
   });
   throw new AppError('VALIDATION_FAILED', `invalid ${location}`, { details: { issues } });
 }

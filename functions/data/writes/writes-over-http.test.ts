@@ -142,6 +142,43 @@ describe('writes on the local host: access, bad input and audit', () => {
       expect(response.body.errors.map((issue: { path: string }) => issue.path)).toContain(path);
     });
 
+    it.each([
+      ['a right-to-left override', 'abc\u202edef'],
+      ['a zero-width space', 'Potomac\u200bPaving'],
+      ['a bidi isolate', '\u2067Paving\u2069'],
+      ['a byte order mark', '\ufeffPaving'],
+    ])('refuses a vendor name with %s as 400 invisible_character, storing nothing', async (_l, name) => {
+      const [before] = await owner<{ count: number }>(
+        sql`SELECT count(*)::int AS count FROM vendors`,
+      );
+      const response = await post('/api/v1/vendors', vendorBody({ name }));
+      expect(response.status).toBe(400);
+      expect(response.body.errors).toEqual([
+        { location: 'body', path: 'name', rule: 'invisible_character' },
+      ]);
+      const [after] = await owner<{ count: number }>(
+        sql`SELECT count(*)::int AS count FROM vendors`,
+      );
+      expect(after).toEqual(before);
+    });
+
+    it('keeps letters from any script, accents and emoji in a vendor name', async () => {
+      const name = 'Café Ñandú 東京 Paving 🚧';
+      const response = await post('/api/v1/vendors', vendorBody({ name }));
+      expect(response.status).toBe(201);
+      expect(response.body.name).toBe(name);
+    });
+
+    it.each([
+      ['latin1', 'application/json; charset=latin1', 415],
+      ['utf-16', 'application/json;charset="utf-16"', 415],
+      ['UTF-8, quoted', 'application/json; charset="UTF-8"', 201],
+      ['no charset', 'application/json', 201],
+    ])('answers a JSON body declared as %s with %i', async (_l, contentType, status) => {
+      const response = await post('/api/v1/vendors', vendorBody(), { 'content-type': contentType });
+      expect(response.status).toBe(status);
+    });
+
     it('refuses an empty update as 400', async () => {
       const response = await patch('/api/v1/vendors/1', {}, { 'if-match': '"1-1"' });
       expect(response.status).toBe(400);
