@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -6,6 +6,16 @@ import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 
 import { startEmbeddedPostgres } from './embedded-postgres.js';
+
+/** Every file and directory under `dir` whose mode grants group or others any access. */
+async function pathsOpenToOthers(dir: string): Promise<string[]> {
+  const found: string[] = [];
+  for (const entry of await readdir(dir, { withFileTypes: true, recursive: true })) {
+    const path = join(entry.parentPath, entry.name);
+    if (((await stat(path)).mode & 0o077) !== 0) found.push(path);
+  }
+  return found;
+}
 
 describe('startEmbeddedPostgres', () => {
   const dirs: string[] = [];
@@ -33,6 +43,18 @@ describe('startEmbeddedPostgres', () => {
     await client.end();
     await second.stop();
     expect(rows).toEqual([{ n: 7 }]);
+  });
+
+  it('keeps the cluster files owner-only at start and after a stop', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'eds-pg-'));
+    dirs.push(dataDir);
+    const server = await startEmbeddedPostgres({ dataDir });
+    expect(await pathsOpenToOthers(dataDir)).toEqual([]);
+    const pool = new pg.Pool({ connectionString: server.url, max: 1 });
+    await pool.query('CREATE TABLE created_while_running AS SELECT generate_series(1, 1000) AS n');
+    await pool.end();
+    await server.stop();
+    expect(await pathsOpenToOthers(dataDir)).toEqual([]);
   });
 
   it('serialises concurrent transactions from several connections without mixing them', async () => {

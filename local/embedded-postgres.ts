@@ -1,4 +1,4 @@
-import { mkdir } from 'node:fs/promises';
+import { chmod, mkdir, readdir } from 'node:fs/promises';
 
 import { PGlite } from '@electric-sql/pglite';
 
@@ -26,6 +26,18 @@ export interface EmbeddedPostgres {
 const DEFAULT_MAX_CONNECTIONS = 16;
 
 /**
+ * Takes group and other permissions off everything under `dir`. PGlite's file layer creates the
+ * cluster's files 0666 whatever the umask; the 0700 directory above them already keeps other
+ * users out, and after this the files say so too.
+ */
+async function restrictToOwner(dir: string): Promise<void> {
+  for (const entry of await readdir(dir, { withFileTypes: true, recursive: true })) {
+    if (entry.isSymbolicLink()) continue;
+    await chmod(resolveInside(entry.parentPath, entry.name), entry.isDirectory() ? 0o700 : 0o600);
+  }
+}
+
+/**
  * Starts PGlite (Postgres compiled to WebAssembly) and serves it on 127.0.0.1 over the wire
  * protocol, so the app reaches it through `pg` exactly as it reaches a real server.
  *
@@ -38,7 +50,8 @@ const DEFAULT_MAX_CONNECTIONS = 16;
  * LIMITATION: PGlite runs one statement at a time; an open transaction holds every other client
  * until it ends, so long transactions stall the whole local app. Commits are not fsync'd (PGlite
  * runs with `fsync=off`): a clean stop checkpoints the data, a power loss may lose recent
- * commits.
+ * commits. PGlite creates its files 0666; they are made owner-only at start and stop, and the
+ * 0700 directory keeps others out of the files created in between.
  *
  * The caller must call `stop()` before exit (an open PGlite keeps the process alive, and closing
  * it is what checkpoints a persisted `dataDir`); wire it to SIGINT/SIGTERM in the host.
@@ -51,6 +64,7 @@ export async function startEmbeddedPostgres(
   const db = await PGlite.create(dataDir === undefined ? {} : { dataDir });
   let server: PgliteWireServer;
   try {
+    if (dataDir !== undefined) await restrictToOwner(dataDir);
     server = await startPgliteWireServer({
       db,
       host: '127.0.0.1',
@@ -71,6 +85,8 @@ export async function startEmbeddedPostgres(
         // Dropped clients holding a transaction were rolled back by the server's stop.
         await db.waitReady;
         if (!db.closed) await db.close();
+        // Files created while it ran (relations, WAL segments) came out 0666 too.
+        if (dataDir !== undefined) await restrictToOwner(dataDir);
       }
     })();
     return stopping;
