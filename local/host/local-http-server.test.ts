@@ -3,7 +3,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HttpResponseInit } from '@azure/functions';
 
 import type { HttpFunctionDefinition } from '../../shared/registry/function-registry.js';
-import { startLocalHttpServer, type LocalHttpServer } from './local-http-server.js';
+import {
+  startLocalHttpServer,
+  type HostRefusal,
+  type LocalHttpServer,
+} from './local-http-server.js';
 
 /** What the test function answers, by the `answer` query parameter. */
 const ANSWERS: Record<string, HttpResponseInit> = {
@@ -31,6 +35,7 @@ const definition: HttpFunctionDefinition = {
 
 describe('local HTTP server response writing', () => {
   let server: LocalHttpServer;
+  const refusals: HostRefusal[] = [];
   const get = (answer: string) =>
     fetch(`http://127.0.0.1:${server.port}/api/answer?answer=${answer}`);
 
@@ -41,6 +46,7 @@ describe('local HTTP server response writing', () => {
       definitions: [definition],
       createHandler: () => (request) =>
         Promise.resolve(ANSWERS[request.query.get('answer') ?? ''] ?? { status: 404 }),
+      onRefused: (refusal) => refusals.push(refusal),
     });
   });
 
@@ -72,5 +78,26 @@ describe('local HTTP server response writing', () => {
     const text = await response.text();
     expect(text).not.toContain('secret');
     expect(JSON.parse(text)).toMatchObject({ status: 500 });
+  });
+
+  it.each([
+    ['GET', '/api/no-such-route?token=eyJx', 404, 'HTTP_NOT_FOUND'],
+    ['GET', '/outside', 404, 'HTTP_NOT_FOUND'],
+    ['DELETE', '/api/answer', 405, 'HTTP_METHOD_NOT_ALLOWED'],
+  ])(
+    'reports %s %s, answered by the host alone, with its correlation id',
+    async (method, path, status, code) => {
+      refusals.length = 0;
+      const response = await fetch(`http://127.0.0.1:${server.port}${path}`, { method });
+      expect(response.status).toBe(status);
+      const correlationId = response.headers.get('x-correlation-id');
+      expect(refusals).toEqual([{ method, status, code, correlationId }]);
+    },
+  );
+
+  it('reports nothing when a function answers', async () => {
+    refusals.length = 0;
+    expect((await get('record')).status).toBe(201);
+    expect(refusals).toEqual([]);
   });
 });

@@ -32,6 +32,19 @@ export interface LocalHttpServerOptions {
   readonly maxBodyBytes?: number;
   /** How a definition becomes a handler; the request pipeline unless the benchmark says else. */
   readonly createHandler?: (definition: HttpFunctionDefinition) => HostHandler;
+  /**
+   * Told of every answer the host gives itself, without a function: no route (404), a method the
+   * route lacks (405), a malformed path (400), a body over the ceiling (413), a host failure.
+   */
+  readonly onRefused?: (refusal: HostRefusal) => void;
+}
+
+/** An answer the host gave without calling a function; never the path or anything sent. */
+export interface HostRefusal {
+  readonly method: string;
+  readonly status: number;
+  readonly code: AppError['code'];
+  readonly correlationId: string;
 }
 
 /** What the host calls per request: the Functions handler signature. */
@@ -70,8 +83,7 @@ function readBody(request: IncomingMessage, limit: number): Promise<Buffer | 'to
   });
 }
 
-function problemResponse(error: AppError): HttpResponseInit {
-  const correlationId = randomUUID();
+function problemResponse(error: AppError, correlationId: string): HttpResponseInit {
   const { problem } = toProblem(error, correlationId);
   return {
     status: problem.status,
@@ -132,24 +144,31 @@ export async function startLocalHttpServer(
     return handler;
   };
 
-  async function dispatch(request: IncomingMessage): Promise<HttpResponseInit> {
+  /** The host's own problem answer, reported to `onRefused`. */
+  const refuse = (method: string, error: AppError): HttpResponseInit => {
+    const correlationId = randomUUID();
+    const init = problemResponse(error, correlationId);
+    options.onRefused?.({ method, status: init.status ?? 500, code: error.code, correlationId });
+    return init;
+  };
+
+  async function dispatch(request: IncomingMessage, method: string): Promise<HttpResponseInit> {
     const url = new URL(request.url ?? '/', 'http://localhost');
-    const method = (request.method ?? 'GET').toUpperCase();
     const isAdmin = url.pathname.startsWith('/admin/');
     if (!isAdmin && !url.pathname.startsWith('/api/')) {
-      return problemResponse(new AppError('HTTP_NOT_FOUND', 'outside /api'));
+      return refuse(method, new AppError('HTTP_NOT_FOUND', 'outside /api'));
     }
     const path = isAdmin ? url.pathname : url.pathname.slice('/api'.length);
     let lookup;
     try {
       lookup = (isAdmin ? adminTable : table).lookup(method, path);
     } catch {
-      return problemResponse(new AppError('VALIDATION_FAILED', 'malformed path encoding'));
+      return refuse(method, new AppError('VALIDATION_FAILED', 'malformed path encoding'));
     }
     if (lookup.kind === 'not_found')
-      return problemResponse(new AppError('HTTP_NOT_FOUND', 'no route'));
+      return refuse(method, new AppError('HTTP_NOT_FOUND', 'no route'));
     if (lookup.kind === 'method_not_allowed') {
-      const init = problemResponse(new AppError('HTTP_METHOD_NOT_ALLOWED', 'method not allowed'));
+      const init = refuse(method, new AppError('HTTP_METHOD_NOT_ALLOWED', 'method not allowed'));
       return {
         ...init,
         headers: { ...(init.headers as Record<string, string>), Allow: lookup.allowed.join(', ') },
@@ -163,7 +182,7 @@ export async function startLocalHttpServer(
     const body =
       method === 'GET' || method === 'HEAD' ? Buffer.alloc(0) : await readBody(request, limit);
     if (body === 'too_large') {
-      const refused = problemResponse(new AppError('HTTP_BODY_TOO_LARGE', 'body over limit'));
+      const refused = refuse(method, new AppError('HTTP_BODY_TOO_LARGE', 'body over limit'));
       // The rest of the body is not read: the connection closes after the answer.
       return {
         ...refused,
@@ -192,12 +211,13 @@ export async function startLocalHttpServer(
   }
 
   const server = createServer((request, response) => {
-    dispatch(request)
+    const method = (request.method ?? 'GET').toUpperCase();
+    dispatch(request, method)
       .then((init) => writeResponse(response, init))
       .catch(() => {
         // Whatever headers the failed answer had set go with it.
         for (const name of response.getHeaderNames()) response.removeHeader(name);
-        writeResponse(response, problemResponse(new AppError('INTERNAL', 'host failure')));
+        writeResponse(response, refuse(method, new AppError('INTERNAL', 'host failure')));
       });
   });
   server.headersTimeout = 20_000;

@@ -81,6 +81,7 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Lo
     EDS_LOCAL_HOST: 'true',
   };
   const preliminary = loadConfig(env);
+  const logger = createLogger(preliminary.logLevel);
   let timers: TimerScheduler | undefined;
   const http = await startLocalHttpServer({
     host: '127.0.0.1',
@@ -90,6 +91,11 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Lo
     adminDefinitions: [
       adminRunDefinition((name) => timers?.runNow(name) ?? Promise.resolve(false)),
     ],
+    // No function ran, so nothing audits these; the log keeps them, as the Functions host's does.
+    onRefused: (refusal) => {
+      if (refusal.status >= 500) logger.error('host.request_refused', refusal);
+      else logger.info('host.request_refused', refusal);
+    },
   });
   try {
     const issuer = devIssuerUrl(`http://localhost:${http.port}`, preliminary.tenantId);
@@ -101,7 +107,6 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Lo
         `${devIssuerUrl(`http://127.0.0.1:${http.port}`, preliminary.tenantId)}/discovery/keys`,
       EDS_ISSUER: env['EDS_ISSUER'] ?? issuer,
     });
-    const logger = createLogger(config.logLevel);
     const building = createLocalServices({
       config,
       logger,
