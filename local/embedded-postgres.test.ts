@@ -45,6 +45,16 @@ describe('startEmbeddedPostgres', () => {
     expect(rows).toEqual([{ n: 7 }]);
   });
 
+  it('refuses a second opener of a persisted store while the first has it open', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'eds-pg-'));
+    dirs.push(dataDir);
+    const first = await startEmbeddedPostgres({ dataDir });
+    await expect(startEmbeddedPostgres({ dataDir })).rejects.toThrow(/open in process/);
+    await first.stop();
+    const second = await startEmbeddedPostgres({ dataDir });
+    await second.stop();
+  });
+
   it('keeps the cluster files owner-only at start and after a stop', async () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'eds-pg-'));
     dirs.push(dataDir);

@@ -3,6 +3,7 @@ import { chmod, mkdir, readdir } from 'node:fs/promises';
 import { PGlite } from '@electric-sql/pglite';
 
 import { resolveInside } from '../shared/fs/safe-path.js';
+import { lockDataDir, type DataDirLock } from './data-dir-lock.js';
 import { startPgliteWireServer, type PgliteWireServer } from './pglite-wire-server.js';
 
 /** Options of {@link startEmbeddedPostgres}. */
@@ -51,7 +52,8 @@ async function restrictToOwner(dir: string): Promise<void> {
  * until it ends, so long transactions stall the whole local app. Commits are not fsync'd (PGlite
  * runs with `fsync=off`): a clean stop checkpoints the data, a power loss may lose recent
  * commits. PGlite creates its files 0666; they are made owner-only at start and stop, and the
- * 0700 directory keeps others out of the files created in between.
+ * 0700 directory keeps others out of the files created in between. A persisted `dataDir` is
+ * locked (`<dataDir>.lock`) while open, so a second process is refused rather than let in.
  *
  * The caller must call `stop()` before exit (an open PGlite keeps the process alive, and closing
  * it is what checkpoints a persisted `dataDir`); wire it to SIGINT/SIGTERM in the host.
@@ -60,8 +62,18 @@ export async function startEmbeddedPostgres(
   options: EmbeddedPostgresOptions = {},
 ): Promise<EmbeddedPostgres> {
   const dataDir = options.dataDir === undefined ? undefined : resolveInside(options.dataDir);
-  if (dataDir !== undefined) await mkdir(dataDir, { recursive: true, mode: 0o700 });
-  const db = await PGlite.create(dataDir === undefined ? {} : { dataDir });
+  let lock: DataDirLock | undefined;
+  if (dataDir !== undefined) {
+    await mkdir(dataDir, { recursive: true, mode: 0o700 });
+    lock = await lockDataDir(dataDir);
+  }
+  let db: PGlite;
+  try {
+    db = await PGlite.create(dataDir === undefined ? {} : { dataDir });
+  } catch (cause) {
+    await lock?.release();
+    throw cause;
+  }
   let server: PgliteWireServer;
   try {
     if (dataDir !== undefined) await restrictToOwner(dataDir);
@@ -73,6 +85,7 @@ export async function startEmbeddedPostgres(
     });
   } catch (cause) {
     await db.close();
+    await lock?.release();
     throw cause;
   }
   const url = `postgres://postgres@127.0.0.1:${server.port}/postgres`;
@@ -84,9 +97,13 @@ export async function startEmbeddedPostgres(
       } finally {
         // Dropped clients holding a transaction were rolled back by the server's stop.
         await db.waitReady;
-        if (!db.closed) await db.close();
-        // Files created while it ran (relations, WAL segments) came out 0666 too.
-        if (dataDir !== undefined) await restrictToOwner(dataDir);
+        try {
+          if (!db.closed) await db.close();
+          // Files created while it ran (relations, WAL segments) came out 0666 too.
+          if (dataDir !== undefined) await restrictToOwner(dataDir);
+        } finally {
+          await lock?.release();
+        }
       }
     })();
     return stopping;

@@ -76,6 +76,15 @@ describe('audit-verify CLI', () => {
     await expect(run()).resolves.toEqual({ code: 0, out: ['intact (12 events)'] });
   });
 
+  it('exits 2 naming the holder while another opener has the store, touching nothing', async () => {
+    await withStore(async () => {
+      const { code, out } = await run();
+      expect(code).toBe(AUDIT_VERIFY_EXIT.error);
+      expect(out).toEqual([expect.stringMatching(/open in process \d+; stop that first$/)]);
+    });
+    await expect(run()).resolves.toEqual({ code: 0, out: ['intact (12 events)'] });
+  });
+
   it('prints the first broken link and exits 1 after a DBA edits an event', async () => {
     await withStore(async (_db, owner) => {
       await owner.query(`

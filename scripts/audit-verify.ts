@@ -5,6 +5,7 @@ import { parseArgs } from 'node:util';
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 
+import { DataDirInUseError } from '../local/data-dir-lock.js';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from '../local/embedded-postgres.js';
 import type { AuditTables } from '../shared/audit/audit-tables.js';
 import { verifyAuditTrail } from '../shared/audit/verify-audit-trail.js';
@@ -87,7 +88,9 @@ export async function runAuditVerify(
     );
     return AUDIT_VERIFY_EXIT.broken;
   } catch (error) {
-    write(`cannot verify: ${error instanceof Error ? error.name : 'error'}`);
+    // Only the lock's own message is shown: a store error could carry stored text.
+    if (error instanceof DataDirInUseError) write(`cannot verify: ${error.message}`);
+    else write(`cannot verify: ${error instanceof Error ? error.name : 'error'}`);
     return AUDIT_VERIFY_EXIT.error;
   } finally {
     await db?.destroy();
