@@ -4,12 +4,13 @@ import { looksLikeTaxId, looksLikeToken } from './sensitive-text.js';
 
 const LONE_SURROGATE = /\p{Cs}/u;
 /**
- * Characters that change how text displays without showing themselves: zero-width spaces and
- * joiners, the word joiner and invisible operators, the byte order mark, and the bidirectional
- * marks, embeddings, overrides and isolates that can make a name read differently from what it
- * is.
+ * Characters that change how text displays without showing themselves: the zero-width space, the
+ * word joiner and invisible operators, the byte order mark, and the bidirectional marks,
+ * embeddings, overrides and isolates that can make a name read differently from what it is. The
+ * zero-width joiner and non-joiner stay allowed: Persian, the Indic scripts and emoji sequences
+ * need them.
  */
-const INVISIBLE = /[\u061C\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u2069\uFEFF]/u;
+const INVISIBLE = /[\u061C\u200B\u200E\u200F\u202A-\u202E\u2060-\u2064\u2066-\u2069\uFEFF]/u;
 const LINE_BREAKS: ReadonlySet<number> = new Set([0x09, 0x0a, 0x0d]);
 
 /** True for NUL and the other C0 and C1 controls, tab and line breaks aside when allowed. */

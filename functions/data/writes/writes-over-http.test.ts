@@ -162,8 +162,9 @@ describe('writes on the local host: access, bad input and audit', () => {
       expect(after).toEqual(before);
     });
 
-    it('keeps letters from any script, accents and emoji in a vendor name', async () => {
-      const name = 'Café Ñandú 東京 Paving 🚧';
+    it('keeps letters from any script, accents, joiners and emoji in a vendor name', async () => {
+      // A Persian word with a zero-width non-joiner, and an emoji joined by a zero-width joiner.
+      const name = 'Café Ñandú 東京 \u0645\u06CC\u200C\u062E\u0648\u0627\u0647\u0645 Paving 👩\u200D💻';
       const response = await post('/api/v1/vendors', vendorBody({ name }));
       expect(response.status).toBe(201);
       expect(response.body.name).toBe(name);
