@@ -51,7 +51,7 @@ export function assertBodyEnvelope(
   }
   if (!expectsJson) return;
   const [mediaType, ...parameters] = (request.headers.get('content-type') ?? '').split(';');
-  // JSON is UTF-8 (RFC 8259): a charset parameter, when sent, must say so.
+  // JSON is UTF-8 (RFC 8259): a charset parameter, when sent, must name it (or its label utf8).
   const charsets = parameters
     .map((parameter) => parameter.split('='))
     .filter(([name]) => name?.trim().toLowerCase() === 'charset')
@@ -63,7 +63,7 @@ export function assertBodyEnvelope(
     );
   if (
     mediaType?.trim().toLowerCase() !== 'application/json' ||
-    charsets.some((charset) => charset !== 'utf-8')
+    charsets.some((charset) => charset !== 'utf-8' && charset !== 'utf8')
   ) {
     throw new AppError('HTTP_UNSUPPORTED_MEDIA_TYPE', 'body is not application/json', {
       publicMessage: 'Send the body as application/json in UTF-8.',

@@ -178,6 +178,7 @@ describe('writes on the local host: access, bad input and audit', () => {
       ['latin1', 'application/json; charset=latin1', 415],
       ['utf-16', 'application/json;charset="utf-16"', 415],
       ['UTF-8, quoted', 'application/json; charset="UTF-8"', 201],
+      ['the label utf8', 'application/json;charset=utf8', 201],
       ['no charset', 'application/json', 201],
     ])('answers a JSON body declared as %s with %i', async (_l, contentType, status) => {
       const response = await post('/api/v1/vendors', vendorBody(), { 'content-type': contentType });
