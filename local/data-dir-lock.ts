@@ -1,4 +1,6 @@
-import { open, readFile, rm } from 'node:fs/promises';
+import { randomUUID } from 'node:crypto';
+import { link, lstat, readFile, unlink, writeFile } from 'node:fs/promises';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 /** Another live process (or this one) has the data directory open; the message names it. */
 export class DataDirInUseError extends Error {
@@ -10,11 +12,30 @@ export interface DataDirLock {
   release(): Promise<void>;
 }
 
-/** Whether a process with this id is running (signal 0 only asks; it delivers nothing). */
-function isRunning(pid: number): boolean {
-  if (!Number.isSafeInteger(pid) || pid <= 0) return false;
+/** When this process started, in whole milliseconds: tells it from an earlier one with its id. */
+const STARTED_AT = Math.round(Date.now() - process.uptime() * 1000);
+/** Two readings of STARTED_AT in one process differ by rounding only. */
+const SAME_START_MS = 1000;
+/** `<pid> <start ms> <nonce>`: the nonce tells apart two holders in one process. */
+const HOLDER = /^(\d{1,10}) (\d{1,15}) [0-9a-f-]{36}\n$/;
+/** How long to wait for another caller's takeover to finish, and how often to look. */
+const ATTEMPTS = 50;
+const RETRY_MS = 20;
+
+interface Holder {
+  readonly pid: number;
+  readonly startedAt: number;
+}
+
+/** Whether the holder written in a lock still runs. Signal 0 only asks; it delivers nothing. */
+function isRunning(holder: Holder): boolean {
+  if (holder.pid === process.pid) {
+    // Our own id: this process (another caller or thread), or an earlier one that had the same
+    // id and died without releasing (PID 1 in a container restarted after a kill -9).
+    return Math.abs(holder.startedAt - STARTED_AT) < SAME_START_MS;
+  }
   try {
-    process.kill(pid, 0);
+    process.kill(holder.pid, 0);
     return true;
   } catch (error) {
     // EPERM: it runs, under another user.
@@ -22,41 +43,100 @@ function isRunning(pid: number): boolean {
   }
 }
 
+function errorCode(error: unknown): string | undefined {
+  return (error as NodeJS.ErrnoException | null)?.code;
+}
+
+/** The lock's text and its holder (undefined when it names none: never finished, or foreign). */
+async function readLock(path: string): Promise<{ text: string; holder: Holder | undefined }> {
+  if (!(await lstat(path)).isFile()) {
+    throw new DataDirInUseError(`Lock ${path} is not a regular file; remove it by hand`);
+  }
+  const text = await readFile(path, 'utf8');
+  const match = HOLDER.exec(text);
+  const holder =
+    match === null ? undefined : { pid: Number(match[1]), startedAt: Number(match[2]) };
+  return { text, holder };
+}
+
 /**
- * Takes the lock beside `dir` (`<dir>.lock`, holding this process's id), so two processes never
- * open one embedded store at once: PGlite itself does not refuse a second opener, and two would
- * corrupt the cluster. A lock whose process is gone (a crash, a kill -9) is taken over.
+ * Writes `text` to a fresh file beside `path` and hard-links it into place: the file appears
+ * whole or not at all, and only if nothing is there. Resolves to whether it was placed.
+ */
+async function placeWhole(path: string, text: string): Promise<boolean> {
+  const draft = `${path}.${randomUUID()}`;
+  await writeFile(draft, text, { mode: 0o600, flag: 'wx' });
+  try {
+    await link(draft, path);
+    return true;
+  } catch (error) {
+    if (errorCode(error) === 'EEXIST') return false;
+    throw error;
+  } finally {
+    await unlink(draft);
+  }
+}
+
+/**
+ * Removes a stale lock, never a live one: takers go one at a time through `<lock>.takeover`, and
+ * the lock is removed only if it still reads as the stale text it was judged on. Resolves to
+ * false when another taker is at it.
+ */
+async function takeOverStale(path: string, stale: string, mine: string): Promise<boolean> {
+  const guard = `${path}.takeover`;
+  if (!(await placeWhole(guard, mine))) return false;
+  try {
+    if ((await readFile(path, 'utf8').catch(() => undefined)) === stale) await unlink(path);
+    return true;
+  } finally {
+    await unlink(guard);
+  }
+}
+
+/**
+ * Takes the lock beside `dir` (`<dir>.lock`), so two processes never open one embedded store at
+ * once: PGlite itself does not refuse a second opener, and two would corrupt the cluster. The
+ * lock is created whole (written aside, then hard-linked into place), so nobody reads it half
+ * written. A lock whose process is gone (a crash, a kill -9), or that names no process, is taken
+ * over, one taker at a time.
  *
- * @throws DataDirInUseError naming the holding process when another live process, or this one,
- *   holds it.
+ * LIMITATION: a process that dies in the instant it holds `<lock>.takeover` leaves it behind;
+ * later openers then refuse until someone removes it.
+ *
+ * @throws DataDirInUseError naming the holder when another live process, or this one, holds it,
+ *   or when the lock path is not a regular file.
  */
 export async function lockDataDir(dir: string): Promise<DataDirLock> {
   const path = `${dir}.lock`;
-  for (let attempt = 0; attempt < 2; attempt += 1) {
-    try {
-      const handle = await open(path, 'wx', 0o600);
-      try {
-        await handle.writeFile(String(process.pid));
-      } finally {
-        await handle.close();
-      }
+  const mine = `${process.pid} ${STARTED_AT} ${randomUUID()}\n`;
+  for (let attempt = 0; attempt < ATTEMPTS; attempt += 1) {
+    if (await placeWhole(path, mine)) {
       let released = false;
       return {
         release: async () => {
           if (released) return;
           released = true;
-          await rm(path, { force: true });
+          if ((await readFile(path, 'utf8').catch(() => '')) === mine) await unlink(path);
         },
       };
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      const holder = Number((await readFile(path, 'utf8').catch(() => '')).trim());
-      if (isRunning(holder)) {
-        const message = `Embedded store ${dir} is open in process ${holder}; stop that first`;
-        throw new DataDirInUseError(message, { cause: error });
-      }
-      await rm(path, { force: true });
     }
+    let lock: Awaited<ReturnType<typeof readLock>>;
+    try {
+      lock = await readLock(path);
+    } catch (error) {
+      if (errorCode(error) === 'ENOENT') continue;
+      throw error;
+    }
+    const { holder } = lock;
+    if (holder !== undefined && isRunning(holder)) {
+      throw new DataDirInUseError(
+        `Embedded store ${dir} is open in process ${holder.pid}; stop that first`,
+      );
+    }
+    if (!(await takeOverStale(path, lock.text, mine))) await sleep(RETRY_MS);
   }
-  throw new Error(`Embedded store ${dir}: could not take its lock`);
+  throw new DataDirInUseError(
+    `Embedded store ${dir}: a takeover of its stale lock did not finish; ` +
+      `if ${path}.takeover stays, remove it by hand`,
+  );
 }
