@@ -1,23 +1,35 @@
 import { z } from 'zod';
 
-import { looksLikeTaxId, looksLikeToken } from './sensitive-text.js';
+import { sensitiveContentOf } from './sensitive-text.js';
 
 const LONE_SURROGATE = /\p{Cs}/u;
 /**
- * Characters that change how text displays without showing themselves: the zero-width space, the
- * word joiner and invisible operators, the byte order mark, and the bidirectional marks,
- * embeddings, overrides and isolates that can make a name read differently from what it is. The
- * zero-width joiner and non-joiner stay allowed: Persian, the Indic scripts and emoji sequences
- * need them.
+ * Characters that change how text displays without showing themselves: every format character
+ * and default-ignorable code point (zero-width space, soft hyphen, bidirectional marks,
+ * embeddings, overrides and isolates, word joiner, invisible operators, tag characters, Hangul
+ * fillers, byte order mark). Allowed: the zero-width joiner and non-joiner, which Persian, the
+ * Indic scripts and emoji sequences need, and the variation selectors (emoji presentation, CJK
+ * variants).
  */
-const INVISIBLE = /[\u061C\u200B\u200E\u200F\u202A-\u202E\u2060-\u2064\u2066-\u2069\uFEFF]/u;
-const LINE_BREAKS: ReadonlySet<number> = new Set([0x09, 0x0a, 0x0d]);
+/** The zero-width non-joiner and joiner, and the variation selectors. */
+const ALLOWED_INVISIBLE = String.raw`\u200C|\u200D|[\uFE00-\uFE0F]|[\u{E0100}-\u{E01EF}]`;
+const INVISIBLE = new RegExp(
+  String.raw`(?!${ALLOWED_INVISIBLE})[\p{Cf}\p{Default_Ignorable_Code_Point}]`,
+  'u',
+);
+/** More combining marks on one character than any script writes: text piled up to hide it. */
+const STACKED_MARKS = /\p{M}{7,}/u;
+const LINE_BREAKS: ReadonlySet<number> = new Set([0x09, 0x0a, 0x0d, 0x2028, 0x2029]);
 
-/** True for NUL and the other C0 and C1 controls, tab and line breaks aside when allowed. */
+/**
+ * True for NUL and the other C0 and C1 controls, and for the Unicode line and paragraph
+ * separators; tab and line breaks aside when allowed.
+ */
 function hasControlCharacter(text: string, allowLineBreaks: boolean): boolean {
   for (let index = 0; index < text.length; index += 1) {
     const code = text.charCodeAt(index);
-    const isControl = code <= 0x1f || (code >= 0x7f && code <= 0x9f);
+    const isControl =
+      code <= 0x1f || (code >= 0x7f && code <= 0x9f) || code === 0x2028 || code === 0x2029;
     if (isControl && !(allowLineBreaks && LINE_BREAKS.has(code))) return true;
   }
   return false;
@@ -43,8 +55,8 @@ export interface FreeTextOptions {
  * allowed when `multiline`), no invisible or direction-changing characters. Postgres refuses NUL
  * in text, and a lone surrogate would not come back as it was sent. Quotes, semicolons and other
  * SQL metacharacters are ordinary characters: every value is a bind parameter. Each refusal names
- * its rule (`blank`, `control_character`, `malformed_text`, `invisible_character`, and for
- * audited text `token_like`, `tax_id_like`).
+ * its rule (`blank`, `control_character`, `malformed_text`, `invisible_character`,
+ * `stacked_marks`, and for audited text `token_like`, `tax_id_like`).
  */
 export function freeText(max: number, options: FreeTextOptions = {}) {
   const allowLineBreaks = options.multiline === true;
@@ -55,9 +67,11 @@ export function freeText(max: number, options: FreeTextOptions = {}) {
     .refine((value) => value.trim().length > 0, 'blank')
     .refine((value) => !hasControlCharacter(value, allowLineBreaks), 'control_character')
     .refine((value) => !LONE_SURROGATE.test(value), 'malformed_text')
-    .refine((value) => !INVISIBLE.test(value), 'invisible_character');
+    .refine((value) => !INVISIBLE.test(value), 'invisible_character')
+    .refine((value) => !STACKED_MARKS.test(value), 'stacked_marks');
   if (options.audited !== true) return text;
-  return text
-    .refine((value) => !looksLikeToken(value), 'token_like')
-    .refine((value) => !looksLikeTaxId(value), 'tax_id_like');
+  return text.check((ctx) => {
+    const rule = sensitiveContentOf(ctx.value);
+    if (rule !== undefined) ctx.issues.push({ code: 'custom', message: rule, input: ctx.value });
+  });
 }

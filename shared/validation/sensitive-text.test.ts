@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { looksLikeTaxId, looksLikeToken } from './sensitive-text.js';
+import { looksLikeToken, sensitiveContentOf } from './sensitive-text.js';
 
 const JWS =
   'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJhYmMiLCJyb2xlcyI6WyJFRFMuUmVhZGVyIl19.' +
@@ -28,26 +28,66 @@ describe('looksLikeToken', () => {
   });
 });
 
-describe('looksLikeTaxId', () => {
+describe('sensitiveContentOf', () => {
   it.each([
     ['an EIN', 'Checking EIN 53-0196932 for the audit'],
-    ['an EIN with a space', 'EIN 53 0196932'],
     ['nine plain digits', 'recipient 530196932'],
     ['an SSN', 'SSN 123-45-6789, then'],
     ['an SSN with spaces', '123 45 6789'],
-    ['digits at both ends', '530196932'],
-  ])('flags %s', (_case, text) => {
-    expect(looksLikeTaxId(text)).toBe(true);
+    ['mixed separators', '123-45 6789'],
+    ['an en dash', 'EIN 53\u20130196932'],
+    ['a minus sign', 'EIN 53\u22120196932'],
+    ['a non-breaking space', 'EIN 53\u00a00196932'],
+    ['dots', '123.45.6789'],
+    ['slashes', '123/45/6789'],
+    ['groups of three', '530 196 932'],
+    ['two spaces', '53  0196932'],
+    ['full-width digits', '\uff15\uff13\uff10\uff11\uff19\uff16\uff19\uff13\uff12'],
+    ['Arabic-Indic digits', '\u0665\u0663\u0660\u0661\u0669\u0666\u0669\u0663\u0662'],
+    ['Devanagari digits', '\u096b\u0969\u0966\u0967\u096f\u096c\u096f\u0969\u0968'],
+    [
+      'mathematical bold digits',
+      '\u{1d7d3}\u{1d7d1}\u{1d7ce}\u{1d7cf}\u{1d7d7}\u{1d7d4}\u{1d7d7}\u{1d7d1}\u{1d7d0}',
+    ],
+    ['circled digits', '\u2464\u2462\u24ea\u2460\u2468\u2465\u2468\u2462\u2461'],
+    ['superscript digits', '\u2075\u00b3\u2070\u00b9\u2079\u2076\u2079\u00b3\u00b2'],
+    ['soft hyphens between digits', '53\u00ad019\u00ad6932'],
+    ['tag characters between digits', '5301\u{e0020}96932'],
+    ['combining marks on digits', '5\u03013\u030101969\u034f32'],
+    ['percent escapes', '53%2D0196932'],
+    ['percent-escaped digits', '%35%33%30%31%39%36%39%33%32'],
+  ])('reads a tax id in %s', (_case, text) => {
+    expect(sensitiveContentOf(`review of ${text} ok`)).toBe('tax_id_like');
+  });
+
+  const JWT_PARTS = ['eyJhbGciOiJSUzI1NiJ9', 'eyJzdWIiOiJhYmMifQ', 'c2lnbmF0dXJlLWJ5dGVz'];
+  it.each([
+    ['a JWT', JWT_PARTS.join('.')],
+    ['a JWT with full-width dots', JWT_PARTS.join('\uff0e')],
+    ['a JWT with escaped dots', JWT_PARTS.join('%2E')],
+    ['a JWT with spaced dots', JWT_PARTS.join(' . ')],
+    ['a bearer value', 'Bearer abcdefghijklmnop'],
+    ['a bearer value after a colon', 'Bearer:abcdefghijklmnop'],
+    ['a full-width bearer', '\uff22earer abcdefghijklmnop'],
+    ['an opaque API key', 'gho_16C7e42F292c6912E7710c838347Ae178B4a'],
+  ])('reads a credential in %s', (_case, text) => {
+    expect(sensitiveContentOf(`see ${text} here`)).toBe('token_like');
   });
 
   it.each([
+    ['a plain reason', 'Reconciling the Single Audit submission for FY2024'],
     ['a ticket number', 'per ticket INC-20261204'],
     ['eight digits', 'case 12345678'],
+    ['a phone number', 'called (202) 555-0123'],
     ['ten digits', 'phone 2025550123'],
     ['a date', 'review of 2026-12-04'],
-    ['mixed separators', '123-45 6789'],
-    ['a UUID', '3f0c2b7e-5a41-4d0e-9b1a-6c2d8e9f0a1b'],
+    ['a UUID', 'correlation 3f0c2b7e-5a41-4d0e-9b1a-6c2d8e9f0a1b'],
+    [
+      'accents and other scripts',
+      'Révision du dossier, 東京, \u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645',
+    ],
+    ['a dotted name', 'per section 2.4.1 of the grant agreement'],
   ])('lets %s through', (_case, text) => {
-    expect(looksLikeTaxId(text)).toBe(false);
+    expect(sensitiveContentOf(text)).toBeUndefined();
   });
 });

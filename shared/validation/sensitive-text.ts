@@ -4,26 +4,69 @@
  * three long base64url segments joined by dots.
  */
 const TOKEN_PATTERNS: readonly RegExp[] = [
-  /\bbearer\s+\S/i,
+  /\bbearer[\s:=]+\S/i,
   /eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*\./,
   /[A-Za-z0-9_-]{12,}\.[A-Za-z0-9_-]{12,}\.[A-Za-z0-9_-]{12,}/,
 ];
 
 /**
- * Nine digits standing alone, plain or in the shape of an EIN (12-3456789) or an SSN or ITIN
- * (123-45-6789), with hyphens or spaces.
+ * A long unbroken run of letters and digits, both present: an API key or opaque token. Hyphens
+ * break a run, so a UUID (a correlation id) is not one.
  */
-const TAX_ID = /(?<!\d)(?:\d{9}|\d{2}[- ]\d{7}|\d{3}([- ])\d{2}\1\d{4})(?!\d)/;
+const OPAQUE_SECRET = /(?=\w*\d)(?=\w*[A-Za-z])\w{32,}/;
 
-/** True when the text looks like a bearer token or JWT anywhere inside it. */
+/** What may stand between the digits of a written number: spaces, dashes, dots, slashes. */
+const SEPARATOR = String.raw`[\s\p{Pd}\p{Po}\p{Sm}]`;
+/**
+ * Nine digits of any script standing alone, each pair at most two separators apart: an EIN
+ * (12-3456789), an SSN or ITIN (123-45-6789) however they are written down.
+ */
+const DIGIT_AFTER = String.raw`${SEPARATOR}{0,2}\p{Nd}`;
+const TAX_ID = new RegExp(
+  String.raw`(?<!\p{Nd}${SEPARATOR}{0,2})\p{Nd}(?:${DIGIT_AFTER}){8}(?!${DIGIT_AFTER})`,
+  'u',
+);
+
+/** Characters that hide between others: format characters, default-ignorables, combining marks. */
+const HIDDEN = /[\p{Cf}\p{Default_Ignorable_Code_Point}\p{M}]/gu;
+const PERCENT_ESCAPE = /%([0-9A-Fa-f]{2})/g;
+
+/**
+ * The text as the checks read it: percent escapes decoded (twice over, for a doubly encoded
+ * one), compatibility forms folded (full-width letters, digits and dots; mathematical, circled
+ * and superscript digits), and whatever hides between characters removed, so a disguise of the
+ * same characters reads as them.
+ */
+function foldForChecks(text: string): string {
+  let folded = text;
+  for (let pass = 0; pass < 2; pass += 1) {
+    folded = folded.replace(PERCENT_ESCAPE, (_, hex: string) =>
+      String.fromCharCode(Number.parseInt(hex, 16)),
+    );
+  }
+  return folded.normalize('NFKC').replace(HIDDEN, '');
+}
+
+/**
+ * True when the text looks like a bearer token or JWT anywhere inside it, as written. The audit
+ * trail applies this to every field of every event, so it stays a few plain patterns.
+ */
 export function looksLikeToken(text: string): boolean {
   return TOKEN_PATTERNS.some((pattern) => pattern.test(text));
 }
 
 /**
- * True when the text holds a number shaped like a tax id (EIN, SSN, ITIN). Errs towards
- * refusing: any other nine-digit number, a DUNS for one, is flagged too.
+ * Which sensitive value a caller's free text seems to hold, read through its disguises: a
+ * credential (`token_like`: a bearer value, a JWT, dotted base64url segments even with spaces
+ * around the dots, a 32-character run of letters and digits) or a tax id (`tax_id_like`: nine
+ * digits written as an EIN, SSN or ITIN, in any script and with any separators). Errs towards
+ * refusing: a date with a time (12/04/2026 9) or a DUNS reads as a tax id too.
  */
-export function looksLikeTaxId(text: string): boolean {
-  return TAX_ID.test(text);
+export function sensitiveContentOf(text: string): 'token_like' | 'tax_id_like' | undefined {
+  const folded = foldForChecks(text);
+  const undotted = folded.replace(/\s*\.\s*/g, '.');
+  if (looksLikeToken(folded) || looksLikeToken(undotted) || OPAQUE_SECRET.test(folded)) {
+    return 'token_like';
+  }
+  return TAX_ID.test(folded) ? 'tax_id_like' : undefined;
 }

@@ -3,7 +3,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 
 describe('functions/index.ts', () => {
-  it('imports every *.function.ts module so the local host serves what Azure registers', async () => {
+  it('imports every *.function.ts so the local host serves what Azure registers', async () => {
     const root = new URL('../../functions/', import.meta.url);
     const index = await readFile(new URL('index.ts', root), 'utf8');
     const missing: string[] = [];

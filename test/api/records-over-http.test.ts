@@ -56,7 +56,7 @@ describe('financial records over HTTP', () => {
     ).toBe(200);
   });
 
-  it('masks the EIN for an analyst, drops it for a reader, and unmasks it only for a PII reader with a reason', async () => {
+  it('masks the EIN for analysts, hides it from readers, unmasks it with a reason', async () => {
     const analyst = await t.request('GET', `/api/v1/recipients/${dcRecipientId}`, {
       token: dcAnalyst,
     });
@@ -96,7 +96,7 @@ describe('financial records over HTTP', () => {
     expect(outOfScope.status).toBe(404);
   });
 
-  it('stores no plaintext EIN and no token in the audit trail after a session of requests', async () => {
+  it('stores no plaintext EIN and no token in the audit trail after a session', async () => {
     const rows = await t.host.services.db.unsafeWithoutScope((db) =>
       sql<{ event: string }>`SELECT event::text AS event FROM audit_events`.execute(db),
     );
@@ -105,7 +105,7 @@ describe('financial records over HTTP', () => {
     expect(text).not.toContain(dcAnalyst.split('.')[2]);
   });
 
-  it('refuses a reader text search and CONFIDENTIAL-field filters, which would reveal what it cannot read', async () => {
+  it('refuses a reader text search and filters on CONFIDENTIAL fields', async () => {
     const reader = await t.token(['EDS.Reader'], ['DC']);
     for (const path of [
       '/api/v1/recipients?q=V8J8D8S17CY7',
@@ -122,7 +122,7 @@ describe('financial records over HTTP', () => {
     ).toBe(200);
   });
 
-  it('answers 400, not 500, to control characters in text and to a cursor holding an impossible date', async () => {
+  it('answers 400, not 500, to control characters and impossible cursor dates', async () => {
     const nul = await t.request('GET', '/api/v1/awards?q=a%00b', { token: dcAnalyst });
     expect(nul.status).toBe(400);
     const cursor = Buffer.from(
@@ -146,6 +146,16 @@ describe('financial records over HTTP', () => {
     ['an SSN', 'Caller gave SSN 123-45-6789 to confirm', 'tax_id_like'],
     ['a JWT', 'review per ticket eyJhbGciOiJIUzI1NiJ9.e30.x for audit', 'token_like'],
     ['a bearer value', 'Bearer abcdefghijklmnopqrstuvwxyz0123456789', 'token_like'],
+    [
+      'an EIN in full-width digits',
+      'Checking \uff15\uff13\u2013\uff10\uff11\uff19\uff16\uff19\uff13\uff12 again',
+      'tax_id_like',
+    ],
+    [
+      'a JWT with full-width dots',
+      'see eyJhbGciOiJIUzI1NiJ9\uff0ee30\uff0ex for audit',
+      'token_like',
+    ],
   ])(
     'refuses an unmask reason holding %s with 400 naming the rule, storing nothing',
     async (_label, reason, rule) => {

@@ -143,22 +143,26 @@ describe('writes on the local host: access, bad input and audit', () => {
     });
 
     it.each([
-      ['a right-to-left override', 'abc\u202edef'],
-      ['a zero-width space', 'Potomac\u200bPaving'],
-      ['a bidi isolate', '\u2067Paving\u2069'],
-      ['a byte order mark', '\ufeffPaving'],
-    ])('refuses a vendor name with %s as 400 invisible_character, writing nothing', async (
+      ['a right-to-left override', 'abc\u202edef', 'invisible_character'],
+      ['a zero-width space', 'Potomac\u200bPaving', 'invisible_character'],
+      ['a bidi isolate', '\u2067Paving\u2069', 'invisible_character'],
+      ['a byte order mark', '\ufeffPaving', 'invisible_character'],
+      ['a soft hyphen', 'ACME\u00adCORP', 'invisible_character'],
+      ['a tag character', 'ACME\u{e0041}CORP', 'invisible_character'],
+      ['a Hangul filler', 'ACME\u3164CORP', 'invisible_character'],
+      ['fifty stacked combining marks', `A${'\u0336'.repeat(50)}`, 'stacked_marks'],
+      ['a line separator', 'two\u2028lines', 'control_character'],
+    ])('refuses a vendor name with %s as 400 naming the rule, writing nothing', async (
       _label,
       name,
+      rule,
     ) => {
       const [before] = await owner<{ count: number }>(
         sql`SELECT count(*)::int AS count FROM vendors`,
       );
       const response = await post('/api/v1/vendors', vendorBody({ name }));
       expect(response.status).toBe(400);
-      expect(response.body.errors).toEqual([
-        { location: 'body', path: 'name', rule: 'invisible_character' },
-      ]);
+      expect(response.body.errors).toEqual([{ location: 'body', path: 'name', rule }]);
       const [after] = await owner<{ count: number }>(
         sql`SELECT count(*)::int AS count FROM vendors`,
       );
@@ -168,7 +172,7 @@ describe('writes on the local host: access, bad input and audit', () => {
     it('keeps letters from any script, accents, joiners and emoji in a vendor name', async () => {
       // A Persian word with a zero-width non-joiner, and an emoji joined by a zero-width joiner.
       const persian = '\u0645\u06CC\u200C\u062E\u0648\u0627\u0647\u0645';
-      const name = `Café Ñandú 東京 ${persian} Paving 👩\u200D💻`;
+      const name = `Café Ñandú 東京 ${persian} Paving 👩\u200D💻 ❤\uFE0F`;
       const response = await post('/api/v1/vendors', vendorBody({ name }));
       expect(response.status).toBe(201);
       expect(response.body.name).toBe(name);
