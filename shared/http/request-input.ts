@@ -1,4 +1,5 @@
 import type { HttpRequest } from '@azure/functions';
+import { parse as parseContentType } from 'content-type';
 import type { ZodType } from 'zod';
 
 import { AppError, type FieldIssue } from '../errors/app-error.js';
@@ -50,20 +51,12 @@ export function assertBodyEnvelope(
     throw new AppError('HTTP_BODY_TOO_LARGE', 'declared body exceeds limit');
   }
   if (!expectsJson) return;
-  const [mediaType, ...parameters] = (request.headers.get('content-type') ?? '').split(';');
+  const { type, parameters } = parseContentType(request.headers.get('content-type') ?? '');
   // JSON is UTF-8 (RFC 8259): a charset parameter, when sent, must name it (or its label utf8).
-  const charsets = parameters
-    .map((parameter) => parameter.split('='))
-    .filter(([name]) => name?.trim().toLowerCase() === 'charset')
-    .map(([, value]) =>
-      (value ?? '')
-        .trim()
-        .replace(/^"(.*)"$/, '$1')
-        .toLowerCase(),
-    );
+  const charset = parameters['charset']?.toLowerCase();
   if (
-    mediaType?.trim().toLowerCase() !== 'application/json' ||
-    charsets.some((charset) => charset !== 'utf-8' && charset !== 'utf8')
+    type !== 'application/json' ||
+    (charset !== undefined && charset !== 'utf-8' && charset !== 'utf8')
   ) {
     throw new AppError('HTTP_UNSUPPORTED_MEDIA_TYPE', 'body is not application/json', {
       publicMessage: 'Send the body as application/json in UTF-8.',

@@ -183,6 +183,8 @@ describe('writes on the local host: access, bad input and audit', () => {
       ['utf-16', 'application/json;charset="utf-16"', 415],
       ['UTF-8, quoted', 'application/json; charset="UTF-8"', 201],
       ['the label utf8', 'application/json;charset=utf8', 201],
+      ['a quoted semicolon in another parameter', 'application/json; x="a;charset=latin1"', 201],
+      ['a charset with more after it', 'application/json; charset=utf-8=x', 415],
       ['no charset', 'application/json', 201],
     ])('answers a JSON body declared as %s with %i', async (_l, contentType, status) => {
       const response = await post('/api/v1/vendors', vendorBody(), { 'content-type': contentType });
