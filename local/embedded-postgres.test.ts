@@ -67,7 +67,7 @@ describe('startEmbeddedPostgres', () => {
     expect(await pathsOpenToOthers(dataDir)).toEqual([]);
   });
 
-  it('serialises concurrent transactions from several connections without mixing them', async () => {
+  it('serialises concurrent transactions from several connections, never mixed', async () => {
     const server = await startEmbeddedPostgres({});
     const pool = new pg.Pool({ connectionString: server.url, max: 4 });
     try {
