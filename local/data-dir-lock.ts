@@ -1,6 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { link, lstat, readFile, unlink, writeFile } from 'node:fs/promises';
+import { lstat, readFile, unlink } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+
+import { createExclusively } from '../shared/fs/owner-only-file.js';
 
 /** Another live process (or this one) has the data directory open; the message names it. */
 export class DataDirInUseError extends Error {
@@ -60,31 +63,13 @@ async function readLock(path: string): Promise<{ text: string; holder: Holder | 
 }
 
 /**
- * Writes `text` to a fresh file beside `path` and hard-links it into place: the file appears
- * whole or not at all, and only if nothing is there. Resolves to whether it was placed.
- */
-async function placeWhole(path: string, text: string): Promise<boolean> {
-  const draft = `${path}.${randomUUID()}`;
-  await writeFile(draft, text, { mode: 0o600, flag: 'wx' });
-  try {
-    await link(draft, path);
-    return true;
-  } catch (error) {
-    if (errorCode(error) === 'EEXIST') return false;
-    throw error;
-  } finally {
-    await unlink(draft);
-  }
-}
-
-/**
  * Removes a stale lock, never a live one: takers go one at a time through `<lock>.takeover`, and
  * the lock is removed only if it still reads as the stale text it was judged on. Resolves to
  * false when another taker is at it.
  */
 async function takeOverStale(path: string, stale: string, mine: string): Promise<boolean> {
   const guard = `${path}.takeover`;
-  if (!(await placeWhole(guard, mine))) return false;
+  if (!(await createExclusively(dirname(path), guard, mine))) return false;
   try {
     if ((await readFile(path, 'utf8').catch(() => undefined)) === stale) await unlink(path);
     return true;
@@ -96,8 +81,8 @@ async function takeOverStale(path: string, stale: string, mine: string): Promise
 /**
  * Takes the lock beside `dir` (`<dir>.lock`), so two processes never open one embedded store at
  * once: PGlite itself does not refuse a second opener, and two would corrupt the cluster. The
- * lock is created whole (written aside, then hard-linked into place), so nobody reads it half
- * written. A lock whose process is gone (a crash, a kill -9), or that names no process, is taken
+ * lock is created whole (`createExclusively`: written aside, then hard-linked into place), so
+ * nobody reads it half written. A lock whose process is gone (a crash, a kill -9), or that names no process, is taken
  * over, one taker at a time.
  *
  * LIMITATION: a process that dies in the instant it holds `<lock>.takeover` leaves it behind;
@@ -110,7 +95,7 @@ export async function lockDataDir(dir: string): Promise<DataDirLock> {
   const path = `${dir}.lock`;
   const mine = `${process.pid} ${STARTED_AT} ${randomUUID()}\n`;
   for (let attempt = 0; attempt < ATTEMPTS; attempt += 1) {
-    if (await placeWhole(path, mine)) {
+    if (await createExclusively(dirname(path), path, mine)) {
       let released = false;
       return {
         release: async () => {

@@ -15,13 +15,13 @@ import {
   randomBytes,
   type KeyObject,
 } from 'node:crypto';
-import { constants } from 'node:fs';
-import { link, lstat, mkdir, open, readFile, rename, unlink } from 'node:fs/promises';
+import { lstat, mkdir, readFile, rename, unlink } from 'node:fs/promises';
 import { z } from 'zod';
 
 import { isAzureRuntime } from '../config/app-config.js';
 import { AppError } from '../errors/app-error.js';
 import type { KeyEncryptionKeyProvider, WrappedKey } from './key-encryption-key.js';
+import { createExclusively, syncDirectory, writeOwnerOnlyTemp } from '../fs/owner-only-file.js';
 import { resolveInside } from '../fs/safe-path.js';
 
 /** The key ring's file name inside its directory. */
@@ -148,47 +148,10 @@ async function assertPrivateDirectory(dir: string): Promise<void> {
   }
 }
 
-/** Writes `text` to a new owner-only temp file beside `path`, fsyncs it, and returns its name. */
-async function writeTemp(path: string, text: string): Promise<string> {
-  const temp = `${path}.${randomBytes(6).toString('hex')}.tmp`;
-  const handle = await open(temp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o600);
-  try {
-    // The umask can only narrow the mode; chmod makes it exactly 0600 whatever the umask was.
-    await handle.chmod(0o600);
-    await handle.writeFile(text, 'utf8');
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-  return temp;
-}
-
-async function syncDirectory(dir: string): Promise<void> {
-  const handle = await open(dir, constants.O_RDONLY);
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-}
-
-/** Creates the file only if absent (link fails on an existing name); false when it existed. */
-async function createExclusive(dir: string, path: string, ring: KeyRingFile): Promise<boolean> {
-  const temp = await writeTemp(path, `${JSON.stringify(ring, null, 2)}\n`);
-  try {
-    await link(temp, path);
-    await syncDirectory(dir);
-    return true;
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
-    throw error;
-  } finally {
-    await unlink(temp);
-  }
-}
+const ringText = (ring: KeyRingFile): string => `${JSON.stringify(ring, null, 2)}\n`;
 
 async function replaceAtomically(dir: string, path: string, ring: KeyRingFile): Promise<void> {
-  const temp = await writeTemp(path, `${JSON.stringify(ring, null, 2)}\n`);
+  const temp = await writeOwnerOnlyTemp(path, ringText(ring));
   try {
     await rename(temp, path);
   } catch (error) {
@@ -267,7 +230,7 @@ export async function openLocalKeyRing(
   const now = options.now ?? (() => new Date());
   const path = resolveInside(dir, KEY_RING_FILE);
   await assertPrivateDirectory(dir);
-  if (!(await exists(path))) await createExclusive(dir, path, newRingFile(now()));
+  if (!(await exists(path))) await createExclusively(dir, path, ringText(newRingFile(now())));
   let ring = await readRingFile(path);
   const signing = loadSigningKey(ring);
   let rotation: Promise<unknown> = Promise.resolve();
