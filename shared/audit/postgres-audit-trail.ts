@@ -192,14 +192,17 @@ export function createPostgresAuditTrail(
   };
 
   /**
-   * Inserts linked rows through `eds_audit_append` (migration 0004): it drops to the role, takes
-   * the append lock and inserts in seq order, so the head-link trigger checks every row against
-   * the one before it. Alone it is one autocommit statement; inside `trx` it joins that
-   * transaction.
+   * Inserts linked rows through `eds_audit_append` (migration 0004): it drops to `role` when one
+   * is given, takes the append lock and inserts in seq order, so the head-link trigger checks
+   * every row against the one before it. Alone it is one autocommit statement; inside `trx`,
+   * whose `begin` already dropped to the role, it joins that transaction.
    */
-  const appendRows = (executor: Kysely<AuditTables>, rows: readonly LinkedRow[]) =>
-    sql`SELECT eds_audit_append(${options.role ?? null}::text,
-      ${JSON.stringify(rows)}::jsonb)`.execute(executor);
+  const appendRows = (
+    executor: Kysely<AuditTables>,
+    rows: readonly LinkedRow[],
+    role: string | null,
+  ) =>
+    sql`SELECT eds_audit_append(${role}::text, ${JSON.stringify(rows)}::jsonb)`.execute(executor);
 
   /** Links entries onto `head`: their rows, the new head, and the heads due a checkpoint. */
   const linkEntries = (entries: readonly AuditOutboxEntry[], from: Head) => {
@@ -242,7 +245,7 @@ export function createPostgresAuditTrail(
     if (useKnownHead && !mayBeStored && knownHead !== undefined) {
       const linked = linkEntries(entries, knownHead);
       if (linked.checkpoints.length === 0) {
-        await appendRows(db, linked.rows);
+        await appendRows(db, linked.rows, options.role ?? null);
         return { written: linked.rows.length, head: linked.head };
       }
     }
@@ -266,7 +269,7 @@ export function createPostgresAuditTrail(
         entries.filter((candidate) => !seenIds.has(candidate.id)),
         head,
       );
-      if (linked.rows.length > 0) await appendRows(trx, linked.rows);
+      if (linked.rows.length > 0) await appendRows(trx, linked.rows, null);
       for (const checkpoint of linked.checkpoints) await insertCheckpoint(trx, checkpoint);
       return { written: linked.rows.length, head: linked.head };
     });
