@@ -3,7 +3,12 @@ import { describe, expect, it } from 'vitest';
 import { testPrincipal } from '../db/test-support/test-database.js';
 import { AppError, isAppError } from '../errors/app-error.js';
 import { decodeSearchCursor, encodeSearchCursor } from './search-cursor.js';
-import { errors, hit, useMockedSearchIndex } from './test-support/mocked-search-index.js';
+import {
+  errors,
+  hit,
+  searchBodyOf,
+  useMockedSearchIndex,
+} from './test-support/mocked-search-index.js';
 
 const DC_ANALYST = testPrincipal(['EDS.Analyst'], ['DC']);
 const DC_MD_ANALYST = testPrincipal(['EDS.Analyst'], ['DC', 'MD']);
@@ -86,8 +91,8 @@ describe('Elasticsearch search index: searching', () => {
     await es.index.search(DC_ANALYST, { q: 'highway', resources: ['recipients'], limit: 5 });
 
     expect(es.seen[0]?.path).toBe('/eds-recipients/_search');
-    expect(es.seen[0]?.body.query.bool.should).toHaveLength(1);
-    expect(es.seen[0]?.body._source).toEqual(['resource', 'id', 'division', 'name']);
+    expect(searchBodyOf(es.seen[0]).query.bool.should).toHaveLength(1);
+    expect(searchBodyOf(es.seen[0])._source).toEqual(['resource', 'id', 'division', 'name']);
   });
 
   it('sends no request and reads no key for a caller without divisions', async () => {
@@ -174,8 +179,8 @@ describe('Elasticsearch search index: searching', () => {
     expect(decodeSearchCursor(first.nextCursor ?? undefined)).toBe(2);
 
     await es.index.search(DC_ANALYST, { q: 'highway', limit: 2, cursor: first.nextCursor ?? '' });
-    expect(es.seen[1]?.body.from).toBe(2);
-    expect(es.seen[1]?.body.size).toBe(3);
+    expect(searchBodyOf(es.seen[1]).from).toBe(2);
+    expect(searchBodyOf(es.seen[1]).size).toBe(3);
   });
 
   it('refuses a malformed cursor with VALIDATION_FAILED before any request', async () => {

@@ -1,8 +1,14 @@
 import { createRequire } from 'node:module';
 
-import type { BaseConnection } from '@elastic/elasticsearch' with {
-  'resolution-mode': 'require',
-};
+import type {
+  BaseConnection,
+  ConnectionRequestOptions,
+  ConnectionRequestOptionsAsStream,
+  ConnectionRequestParams,
+  ConnectionRequestResponse,
+  ConnectionRequestResponseAsStream,
+} from '@elastic/elasticsearch' with { 'resolution-mode': 'require' };
+import { z } from 'zod';
 import { afterEach, beforeEach } from 'vitest';
 
 import {
@@ -23,8 +29,7 @@ export const { errors } = require('@elastic/elasticsearch') as typeof import(
   '@elastic/elasticsearch',
   { with: { 'resolution-mode': 'require' } }
 );
-// The mock's CommonJS types are loose: its resolvers and requests are `any`.
-type Resolver = (params: any) => unknown;
+type Resolver = (params: SeenRequest) => unknown;
 export interface ClientMock {
   add(pattern: { method: string | string[]; path: string }, resolver: Resolver): ClientMock;
   clear(pattern: { method: string; path: string }): ClientMock;
@@ -36,7 +41,8 @@ const Mock = require('@elastic/elasticsearch-mock') as new () => ClientMock;
 export interface SeenRequest {
   readonly method: string;
   readonly path: string;
-  readonly body: any;
+  /** As sent: a search or mapping object, or the bulk lines; read it with {@link searchBodyOf}. */
+  readonly body: unknown;
   readonly querystring: Record<string, string>;
 }
 
@@ -50,6 +56,19 @@ export interface MockedSearchIndex {
   readonly index: ElasticsearchSearchIndex;
   /** What `_search` answers from now on (an error instance is returned as the failure). */
   respondToSearch(response: () => unknown): void;
+}
+
+/** The parts of a `_search` body the tests read. */
+const SearchBodySchema = z.looseObject({
+  from: z.number(),
+  size: z.number(),
+  _source: z.array(z.string()),
+  query: z.looseObject({ bool: z.looseObject({ should: z.array(z.unknown()) }) }),
+});
+
+/** The body of a recorded `_search` request; throws when it is not one. */
+export function searchBodyOf(request: SeenRequest | undefined): z.infer<typeof SearchBodySchema> {
+  return SearchBodySchema.parse(request?.body);
 }
 
 /** A search hit as the cluster returns it. */
@@ -96,7 +115,18 @@ export function useMockedSearchIndex(): MockedSearchIndex {
     const Base = mock.getConnection();
     // Records the authorization header each request is sent with.
     class RecordingConnection extends Base {
-      override request(params: any, options: any): any {
+      override request(
+        params: ConnectionRequestParams,
+        options: ConnectionRequestOptions,
+      ): Promise<ConnectionRequestResponse>;
+      override request(
+        params: ConnectionRequestParams,
+        options: ConnectionRequestOptionsAsStream,
+      ): Promise<ConnectionRequestResponseAsStream>;
+      override request(
+        params: ConnectionRequestParams,
+        options: ConnectionRequestOptions | ConnectionRequestOptionsAsStream,
+      ): Promise<ConnectionRequestResponse | ConnectionRequestResponseAsStream> {
         authorizations.push(String(this.headers['authorization']));
         return super.request(params, options);
       }
