@@ -82,8 +82,8 @@ async function takeOverStale(path: string, stale: string, mine: string): Promise
  * Takes the lock beside `dir` (`<dir>.lock`), so two processes never open one embedded store at
  * once: PGlite itself does not refuse a second opener, and two would corrupt the cluster. The
  * lock is created whole (`createExclusively`: written aside, then hard-linked into place), so
- * nobody reads it half written. A lock whose process is gone (a crash, a kill -9), or that names no process, is taken
- * over, one taker at a time.
+ * nobody reads it half written. A lock whose process is gone (a crash, a kill -9), or that names
+ * no process, is taken over, one taker at a time.
  *
  * LIMITATION: a process that dies in the instant it holds `<lock>.takeover` leaves it behind;
  * later openers then refuse until someone removes it.
