@@ -216,6 +216,16 @@ describe('token verifier', () => {
       'claims_shape',
     ],
     ['rejects garbage that is not a JWS', async () => 'not.a.token', 'malformed_header'],
+    [
+      'rejects a valid token re-spelled with base64 padding on its signature',
+      async (f) => `${await f.token({})}==`,
+      'not_compact_jws',
+    ],
+    [
+      'rejects a valid token with a fourth segment',
+      async (f) => `${await f.token({})}.e30`,
+      'not_compact_jws',
+    ],
   ];
 
   it.each(attacks)('%s', async (_title, make, reason) => {

@@ -20,6 +20,12 @@ export const ACCEPTED_ALGORITHMS = ['RS256'] as const;
 
 /** Header parameters that would let a token name its own key: never honoured, always refused. */
 const KEY_BEARING_HEADERS = ['jwk', 'jku', 'x5u', 'x5c'] as const;
+/**
+ * A compact JWS as RFC 7515 writes it: three base64url segments without padding (the signature
+ * may be empty: an unsigned token is then refused for its algorithm). A decoder that tolerates
+ * `=` would let one token be presented under several spellings.
+ */
+const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/;
 
 export interface TokenVerifierOptions {
   readonly issuer: string;
@@ -166,6 +172,7 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
   };
 
   async function verifyUncached(token: string): Promise<CachedPrincipal> {
+    if (!COMPACT_JWS.test(token)) throw rejectToken('not_compact_jws');
     assertSafeHeader(token);
     let payload: unknown;
     try {
