@@ -1,3 +1,5 @@
+import { request as httpRequest } from 'node:http';
+
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import type { HttpResponseInit } from '@azure/functions';
@@ -92,6 +94,26 @@ describe('local HTTP server response writing', () => {
       expect(response.status).toBe(status);
       const correlationId = response.headers.get('x-correlation-id');
       expect(refusals).toEqual([{ method, status, code, correlationId }]);
+    },
+  );
+
+  it.each(['//127.0.0.1/api/answer', 'http://127.0.0.1/api/answer'])(
+    'routes nothing for the request target %s, which is not a path of its own',
+    async (target) => {
+      refusals.length = 0;
+      const status = await new Promise<number | undefined>((resolve, reject) => {
+        const request = httpRequest(
+          { host: '127.0.0.1', port: server.port, path: target, method: 'GET' },
+          (response) => {
+            response.resume();
+            resolve(response.statusCode);
+          },
+        );
+        request.on('error', reject);
+        request.end();
+      });
+      expect(status).toBe(404);
+      expect(refusals).toMatchObject([{ method: 'GET', status: 404, code: 'HTTP_NOT_FOUND' }]);
     },
   );
 

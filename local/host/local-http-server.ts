@@ -153,7 +153,13 @@ export async function startLocalHttpServer(
   };
 
   async function dispatch(request: IncomingMessage, method: string): Promise<HttpResponseInit> {
-    const url = new URL(request.url ?? '/', 'http://localhost');
+    const target = request.url ?? '/';
+    // Origin form only: `//x/api/…` is a path, not host x with path /api/…, and the absolute form
+    // (`http://x/api/…`) is for proxies. Neither names a route here.
+    if (!target.startsWith('/') || target.startsWith('//')) {
+      return refuse(method, new AppError('HTTP_NOT_FOUND', 'not an origin-form target'));
+    }
+    const url = new URL(`http://localhost${target}`);
     const isAdmin = url.pathname.startsWith('/admin/');
     if (!isAdmin && !url.pathname.startsWith('/api/')) {
       return refuse(method, new AppError('HTTP_NOT_FOUND', 'outside /api'));
