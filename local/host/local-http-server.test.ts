@@ -1,4 +1,5 @@
-import { request as httpRequest } from 'node:http';
+import { STATUS_CODES, request as httpRequest } from 'node:http';
+import { connect } from 'node:net';
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -116,6 +117,69 @@ describe('local HTTP server response writing', () => {
       expect(refusals).toMatchObject([{ method: 'GET', status: 404, code: 'HTTP_NOT_FOUND' }]);
     },
   );
+
+  /** Sends raw bytes on a new connection; resolves to all the server wrote before it closed. */
+  const exchange = (bytes: string) =>
+    new Promise<string>((resolve, reject) => {
+      const socket = connect(server.port, '127.0.0.1', () => socket.write(bytes));
+      let received = '';
+      socket.setEncoding('latin1');
+      socket.on('data', (chunk: string) => (received += chunk));
+      socket.on('close', () => resolve(received));
+      socket.on('error', reject);
+    });
+
+  it.each([
+    ['a malformed request line', 'GET /api/answer HTTP/9\r\n\r\n', 400, 'HTTP_MALFORMED_REQUEST'],
+    [
+      'a header without a colon',
+      'GET /api/answer HTTP/1.1\r\nHost\r\n\r\n',
+      400,
+      'HTTP_MALFORMED_REQUEST',
+    ],
+    [
+      'headers over 16 KB',
+      `GET /api/answer HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(17_000)}\r\n\r\n`,
+      431,
+      'HTTP_HEADERS_TOO_LARGE',
+    ],
+  ])(
+    'answers %s refused by the HTTP parser with a problem document, and reports it',
+    async (_title, bytes, status, code) => {
+      refusals.length = 0;
+      const reply = await exchange(bytes);
+      const [head = '', body = ''] = reply.split('\r\n\r\n');
+      expect(head.split('\r\n')[0]).toBe(`HTTP/1.1 ${status} ${STATUS_CODES[status]}`);
+      expect(head).toMatch(/^Content-Type: application\/problem\+json$/m);
+      expect(head).toMatch(/^X-Content-Type-Options: nosniff$/m);
+      expect(head).toMatch(/^Connection: close$/m);
+      const correlationId = /^X-Correlation-Id: (.+)$/m.exec(head)?.[1];
+      expect(JSON.parse(body)).toMatchObject({ status, code, correlationId });
+      expect(body).not.toContain('aaaa');
+      expect(refusals).toEqual([{ method: '(unparsed)', status, code, correlationId }]);
+    },
+  );
+
+  it('closes a kept-alive connection on a later malformed request, and reports it', async () => {
+    refusals.length = 0;
+    const reply = await new Promise<string>((resolve, reject) => {
+      const socket = connect(server.port, '127.0.0.1', () => {
+        socket.write('GET /api/answer?answer=record HTTP/1.1\r\nHost: x\r\n\r\n');
+      });
+      let received = '';
+      socket.setEncoding('latin1');
+      socket.on('data', (chunk: string) => {
+        if (received === '') socket.write('GET /api/answer HTTP/9\r\n\r\n');
+        received += chunk;
+      });
+      socket.on('close', () => resolve(received));
+      socket.on('error', reject);
+    });
+    // Node's own rule: once a response went out on the connection, nothing more is written.
+    expect(reply.match(/^HTTP\/1\.1 /gm)).toHaveLength(1);
+    expect(reply).toMatch(/^HTTP\/1\.1 201 /);
+    expect(refusals).toMatchObject([{ method: '(unparsed)', status: 400 }]);
+  });
 
   it('reports nothing when a function answers', async () => {
     refusals.length = 0;

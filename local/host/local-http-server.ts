@@ -1,6 +1,12 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import {
+  STATUS_CODES,
+  createServer,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
 import { randomUUID } from 'node:crypto';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 
 import type {
   HttpRequest as FunctionsRequest,
@@ -125,6 +131,27 @@ function writeResponse(response: ServerResponse, init: HttpResponseInit): void {
   else response.end();
 }
 
+/** What Node's parser refused, by its error code; anything else it refuses is malformed. */
+const PARSER_REFUSALS: Readonly<Record<string, AppError['code']>> = {
+  HPE_HEADER_OVERFLOW: 'HTTP_HEADERS_TOO_LARGE',
+  ERR_HTTP_REQUEST_TIMEOUT: 'HTTP_REQUEST_TIMEOUT',
+};
+
+/** A whole HTTP/1.1 response, written straight to a socket that is then closed. */
+function rawResponse(init: HttpResponseInit): string {
+  const status = init.status ?? 500;
+  const body = typeof init.body === 'string' ? init.body : '';
+  const lines = [
+    `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}`,
+    ...Object.entries(init.headers as Record<string, string>).map(
+      ([name, value]) => `${name}: ${value}`,
+    ),
+    `Content-Length: ${Buffer.byteLength(body)}`,
+    'Connection: close',
+  ];
+  return `${lines.join('\r\n')}\r\n\r\n${body}`;
+}
+
 /**
  * Serves registered HTTP functions the way the Functions host does: `/api/<route>`, a real
  * `HttpRequest` and `InvocationContext` per call, and the same pipeline the Azure adapter uses.
@@ -225,6 +252,21 @@ export async function startLocalHttpServer(
         for (const name of response.getHeaderNames()) response.removeHeader(name);
         writeResponse(response, refuse(method, new AppError('INTERNAL', 'host failure')));
       });
+  });
+  // Node's parser refused the request (a malformed request line or header, headers over 16 KB, too
+  // slow): answered, as Node would, only on a connection with nothing written yet; always told.
+  server.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) => {
+    if (error.code === 'ECONNRESET') {
+      socket.destroy();
+      return;
+    }
+    const code = PARSER_REFUSALS[error.code ?? ''] ?? 'HTTP_MALFORMED_REQUEST';
+    const init = refuse('(unparsed)', new AppError(code, 'refused by the HTTP parser'));
+    if (socket.writable && socket.bytesWritten === 0) {
+      socket.end(rawResponse(init), () => socket.destroy());
+    } else {
+      socket.destroy();
+    }
   });
   server.headersTimeout = 20_000;
   server.requestTimeout = 60_000;
