@@ -215,10 +215,27 @@ describe('token verifier', () => {
       (f) => f.token({ ver: '1.0' }),
       'claims_shape',
     ],
-    ['rejects garbage that is not a JWS', async () => 'not.a.token', 'malformed_header'],
+    ['rejects garbage that is not a JWS', async () => 'not.a.token', 'not_compact_jws'],
+    [
+      'rejects a JWS-shaped token whose header is not JSON',
+      async () => `${Buffer.from('not json').toString('base64url')}.e30.AAAA`,
+      'malformed_header',
+    ],
     [
       'rejects a valid token re-spelled with base64 padding on its signature',
       async (f) => `${await f.token({})}==`,
+      'not_compact_jws',
+    ],
+    [
+      'rejects a valid token whose signature ends in a non-canonical character',
+      async (f) => {
+        const token = await f.token({});
+        // 2048 bits in 342 characters: the last one carries 4 spare bits, zero when canonical.
+        const last = token.at(-1) ?? 'A';
+        const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+        const respelled = alphabet[alphabet.indexOf(last) ^ 1] ?? last;
+        return `${token.slice(0, -1)}${respelled}`;
+      },
       'not_compact_jws',
     ],
     [

@@ -104,6 +104,15 @@ function rejectToken(reason: string, cause?: unknown): AppError {
   });
 }
 
+/**
+ * Whether a segment is the one spelling of its bytes: the spare low bits of its last character
+ * are zero. Only the signature needs it (the others are signed as written): a decoder ignoring
+ * those bits reads 16 spellings of a 2048-bit RS256 signature as one.
+ */
+function isCanonicalBase64url(segment: string): boolean {
+  return Buffer.from(segment, 'base64url').toString('base64url') === segment;
+}
+
 function assertSafeHeader(token: string): void {
   let header: Record<string, unknown>;
   try {
@@ -172,7 +181,12 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
   };
 
   async function verifyUncached(token: string): Promise<CachedPrincipal> {
-    if (!COMPACT_JWS.test(token)) throw rejectToken('not_compact_jws');
+    if (
+      !COMPACT_JWS.test(token) ||
+      !isCanonicalBase64url(token.slice(token.lastIndexOf('.') + 1))
+    ) {
+      throw rejectToken('not_compact_jws');
+    }
     assertSafeHeader(token);
     let payload: unknown;
     try {
