@@ -1,7 +1,9 @@
+import { randomUUID } from 'node:crypto';
+
 import { z } from 'zod';
 
 import { looksLikeToken } from '../validation/sensitive-text.js';
-import type { AuditEvent } from './audit-event.js';
+import type { AuditEvent, SecurityAuditEvent } from './audit-event.js';
 
 // eslint-disable-next-line no-control-regex -- NUL is exactly what this rule refuses
 const MALFORMED_TEXT = /[\p{Cs}\u0000]/u;
@@ -102,3 +104,34 @@ export const AuditEventSchema = z.discriminatedUnion('type', [
 export type ParsedAuditEvent = z.infer<typeof AuditEventSchema>;
 const parsedIsAuditEvent = (event: ParsedAuditEvent): AuditEvent => event;
 void parsedIsAuditEvent;
+
+const EVENT_TYPES: ReadonlySet<unknown> = new Set(
+  AuditEventSchema.options.map((option) => option.shape.type.value),
+);
+const FIELD_NAMES: ReadonlySet<unknown> = new Set(
+  AuditEventSchema.options.flatMap((option) => Object.keys(option.shape)),
+);
+const SAFE_CORRELATION_ID = /^[A-Za-z0-9-]{1,64}$/;
+
+/**
+ * The event recorded in place of one that failed validation: which type and which field only,
+ * taken from the schema's own vocabulary, so nothing of the refused value is stored.
+ */
+export function rejectionEvent(raw: unknown, path: PropertyKey | undefined): SecurityAuditEvent {
+  const { type, correlationId } = (typeof raw === 'object' && raw !== null ? raw : {}) as {
+    type?: unknown;
+    correlationId?: unknown;
+  };
+  const isSafeId = typeof correlationId === 'string' && SAFE_CORRELATION_ID.test(correlationId);
+  return {
+    type: 'security.event',
+    name: 'audit.event_rejected',
+    actor: 'system',
+    correlationId: isSafeId ? correlationId : randomUUID(),
+    outcome: 'failure',
+    detail: {
+      eventType: EVENT_TYPES.has(type) ? String(type) : 'unknown',
+      field: FIELD_NAMES.has(path) ? String(path) : 'unknown',
+    },
+  };
+}

@@ -6,13 +6,8 @@ import { AUDIT_CHAIN_LINK_SQLSTATE } from '../db/migrations/0002-audit-trail.js'
 import { AUDIT_APPEND_LOCK_KEY } from '../db/migrations/0004-audit-append.js';
 import { AppError } from '../errors/app-error.js';
 import type { Logger } from '../logging/logger.js';
-import type {
-  AuditEvent,
-  AuditTrail,
-  AuditVerification,
-  SecurityAuditEvent,
-} from './audit-event.js';
-import { AuditEventSchema } from './audit-event-schema.js';
+import type { AuditEvent, AuditTrail, AuditVerification } from './audit-event.js';
+import { AuditEventSchema, rejectionEvent } from './audit-event-schema.js';
 import { computeAuditHash, GENESIS_HASH } from './audit-hash.js';
 import {
   signAuditCheckpoint,
@@ -64,37 +59,6 @@ interface LinkedRow {
 
 /** Most events one transaction carries. */
 const MAX_BATCH = 100;
-
-const EVENT_TYPES: ReadonlySet<unknown> = new Set(
-  AuditEventSchema.options.map((option) => option.shape.type.value),
-);
-const FIELD_NAMES: ReadonlySet<unknown> = new Set(
-  AuditEventSchema.options.flatMap((option) => Object.keys(option.shape)),
-);
-const SAFE_CORRELATION_ID = /^[A-Za-z0-9-]{1,64}$/;
-
-/**
- * The event recorded in place of one that failed validation: which type and which field only,
- * taken from the schema's own vocabulary, so nothing of the refused value is stored.
- */
-function rejectionEvent(raw: unknown, path: PropertyKey | undefined): SecurityAuditEvent {
-  const { type, correlationId } = (typeof raw === 'object' && raw !== null ? raw : {}) as {
-    type?: unknown;
-    correlationId?: unknown;
-  };
-  const isSafeId = typeof correlationId === 'string' && SAFE_CORRELATION_ID.test(correlationId);
-  return {
-    type: 'security.event',
-    name: 'audit.event_rejected',
-    actor: 'system',
-    correlationId: isSafeId ? correlationId : randomUUID(),
-    outcome: 'failure',
-    detail: {
-      eventType: EVENT_TYPES.has(type) ? String(type) : 'unknown',
-      field: FIELD_NAMES.has(path) ? String(path) : 'unknown',
-    },
-  };
-}
 
 function errorCodeOf(error: unknown): string {
   const code = (error as { code?: unknown } | null)?.code;
