@@ -79,10 +79,18 @@ function errorCodeOf(error: unknown): string {
  * > A refused event is not silently dropped: a `security.event` named `audit.event_rejected`
  * > (event type and field name only, never the value) is appended in its place.
  *
+ * > [!WARNING]
+ * > A process that finds the event it last wrote changed or gone (someone with DBA rights
+ * > rewrote or cut the tail, hashes recomputed) logs `audit.chain_rewritten` and from then on
+ * > neither extends the stored chain nor signs a checkpoint over it: events go to the outbox
+ * > until it restarts.
+ *
  * LIMITATION: checkpoints are signed every N events, and on demand through `checkpoint()`;
- * nothing here signs on a clock. Events after the last checkpoint can be truncated by someone
- * with DBA rights without the verifier noticing; a timer calling `checkpoint()` and the logged
- * `audit.checkpoint_signed` line (seq and hash, shipped off the host) bound that window.
+ * nothing here signs on a clock. Events after the last checkpoint can be truncated or rewritten
+ * by someone with DBA rights without the verifier noticing; a running writer notices a change
+ * below its own last event (above), but not one made before it first wrote. A timer calling
+ * `checkpoint()` and the logged `audit.checkpoint_signed` line (seq and hash, shipped off the
+ * host) bound that window.
  *
  * @throws AppError INTERNAL from `append` when the event fails validation; AppError
  * AUDIT_UNAVAILABLE when neither the store nor the outbox could take it.
@@ -113,6 +121,30 @@ export function createPostgresAuditTrail(
   // instance appended since; then the head-link trigger refuses the insert (EA002) and the batch
   // is retried once with the head read from the store.
   let knownHead: Head | undefined;
+  // The head this process last wrote (or, replaying the outbox, found already written). Other
+  // instances only ever add rows after it, so when it no longer reads as written, someone rewrote
+  // or cut the chain below it: from then on this process extends nothing and signs nothing
+  // (events wait in the outbox) until it restarts.
+  let ownHead: Head | undefined;
+  let rewritten = false;
+
+  const assertOwnHeadStored = async (trx: Transaction<AuditTables>): Promise<void> => {
+    if (ownHead === undefined) return;
+    const row = await trx
+      .selectFrom('audit_events')
+      .select('hash')
+      .where('seq', '=', sql<string>`${ownHead.seq}::bigint`)
+      .executeTakeFirst();
+    if (row?.hash === ownHead.hash) return;
+    rewritten = true;
+    throw refuseRewrittenChain(row === undefined ? 'event_missing' : 'hash_changed');
+  };
+
+  /** Logs, at every refusal, that the chain was changed below `ownHead`; returns the error. */
+  const refuseRewrittenChain = (reason: string): AppError => {
+    logger.error('audit.chain_rewritten', { resource: `audit_events/${ownHead?.seq}`, reason });
+    return new AppError('AUDIT_UNAVAILABLE', 'Audit chain changed below the last event written');
+  };
 
   const begin = async (trx: Transaction<AuditTables>, useKnownHead = false): Promise<Head> => {
     // One round trip: the role (as SET LOCAL ROLE would) and the cross-instance append lock.
@@ -123,6 +155,7 @@ export function createPostgresAuditTrail(
         pg_advisory_xact_lock(${AUDIT_APPEND_LOCK_KEY}::bigint)`.execute(trx);
     }
     if (useKnownHead && knownHead !== undefined) return knownHead;
+    await assertOwnHeadStored(trx);
     const head = await trx
       .selectFrom('audit_events')
       .select([sql<string>`seq::text`.as('seq'), 'hash'])
@@ -248,6 +281,7 @@ export function createPostgresAuditTrail(
       try {
         const { written, head } = await insertEntriesOnce(entries, mayBeStored, useKnownHead);
         knownHead = head;
+        ownHead = head;
         return written;
       } catch (error) {
         knownHead = undefined;
@@ -263,6 +297,7 @@ export function createPostgresAuditTrail(
   };
 
   const drain = async (): Promise<number> => {
+    if (rewritten) throw refuseRewrittenChain('still_refused');
     const contents = await outbox.read();
     let settled = 0;
     let written = 0;
@@ -286,7 +321,7 @@ export function createPostgresAuditTrail(
 
   const spill = async (
     entries: readonly AuditOutboxEntry[],
-    storeError: unknown,
+    storeError?: unknown,
   ): Promise<void> => {
     try {
       for (const entry of entries) await outbox.append(entry);
@@ -297,10 +332,16 @@ export function createPostgresAuditTrail(
         cause: outboxError,
       });
     }
+    if (storeError === undefined) return;
     logger.error('audit.store_unavailable', { code: errorCodeOf(storeError), store: 'postgres' });
   };
 
   const writeBatch = async (entries: readonly AuditOutboxEntry[]): Promise<void> => {
+    if (rewritten) {
+      // Already logged as audit.chain_rewritten; the timers' drain and checkpoint repeat it.
+      await spill(entries);
+      return;
+    }
     try {
       if (outboxMayHaveEntries) await drain();
       await insertEntries(entries, false);
@@ -339,6 +380,7 @@ export function createPostgresAuditTrail(
     checkpoint: () =>
       serialise(() =>
         db.transaction().execute(async (trx) => {
+          if (rewritten) throw refuseRewrittenChain('still_refused');
           const head = await begin(trx);
           if (head.seq === 0) return;
           const existing = await trx

@@ -1,0 +1,171 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+
+import { AUDIT_OUTBOX_FILE } from './audit-outbox.js';
+import { computeAuditHash } from './audit-hash.js';
+import type { AuditEvent } from './audit-event.js';
+import { createPostgresAuditTrail, type PostgresAuditTrail } from './postgres-audit-trail.js';
+import { startAuditDatabase, type AuditTestDatabase } from './test-support/audit-database.js';
+import {
+  createMemoryLogger,
+  createTestSigningKey,
+  FROZEN_NOW,
+  requestEvent,
+} from './test-support/audit-fixtures.js';
+
+const FORGED_ACTOR = '00000000-0000-4000-8000-000000000000';
+
+let store: AuditTestDatabase;
+let dir: string;
+const key = createTestSigningKey();
+
+beforeAll(async () => {
+  store = await startAuditDatabase();
+});
+
+afterAll(async () => {
+  await store?.stop();
+});
+
+beforeEach(async () => {
+  await store.reset();
+  dir = await mkdtemp(join(tmpdir(), 'eds-audit-rewrite-'));
+  return () => rm(dir, { recursive: true, force: true });
+});
+
+function trailWithLog(): { trail: PostgresAuditTrail; lines: string[] } {
+  const { logger, lines } = createMemoryLogger();
+  const trail = createPostgresAuditTrail(store.db, {
+    signingKey: key.signing,
+    checkpointEvery: 50,
+    logger,
+    outboxDir: join(dir, 'outbox'),
+    now: () => FROZEN_NOW,
+  });
+  return { trail, lines };
+}
+
+async function appendRequests(trail: PostgresAuditTrail, from: number, count: number) {
+  for (let n = from; n < from + count; n += 1) await trail.append(requestEvent(n));
+}
+
+async function storedCounts(): Promise<{ events: number; checkpoints: number }> {
+  const { rows } = await store.owner.query<{ events: string; checkpoints: string }>(
+    `SELECT (SELECT count(*) FROM audit_events) AS events,
+            (SELECT count(*) FROM audit_checkpoints) AS checkpoints`,
+  );
+  return { events: Number(rows[0]?.events), checkpoints: Number(rows[0]?.checkpoints) };
+}
+
+/**
+ * What an attacker with the owner's rights does after the last checkpoint: triggers off for the
+ * session, the actor of every event from `from` on replaced, every hash recomputed, so the
+ * stored chain still links and still verifies.
+ */
+async function forgeTailFrom(from: number): Promise<void> {
+  const client = await store.owner.connect();
+  try {
+    await client.query('BEGIN');
+    await client.query('SET LOCAL session_replication_role = replica');
+    const { rows } = await client.query<{
+      seq: string;
+      occurred_at: Date;
+      event: AuditEvent;
+      prev_hash: string;
+    }>('SELECT seq, occurred_at, event, prev_hash FROM audit_events WHERE seq >= $1 ORDER BY seq', [
+      from,
+    ]);
+    let prevHash = rows[0]?.prev_hash ?? '';
+    for (const row of rows) {
+      const event = { ...row.event, actor: FORGED_ACTOR };
+      const link = { seq: Number(row.seq), occurredAt: row.occurred_at.toISOString(), event };
+      const hash = computeAuditHash({ ...link, prevHash });
+      await client.query(
+        'UPDATE audit_events SET event = $2, prev_hash = $3, hash = $4 WHERE seq = $1',
+        [row.seq, JSON.stringify(event), prevHash, hash],
+      );
+      prevHash = hash;
+    }
+    await client.query('COMMIT');
+  } finally {
+    client.release();
+  }
+}
+
+async function cutTailFrom(from: number): Promise<void> {
+  await store.owner.query(`
+    BEGIN;
+    SET LOCAL session_replication_role = replica;
+    DELETE FROM audit_events WHERE seq >= ${from};
+    COMMIT;
+  `);
+}
+
+function errorEvents(lines: readonly string[]): Record<string, unknown>[] {
+  return lines
+    .map((line) => JSON.parse(line) as Record<string, unknown>)
+    .filter((record) => record['level'] === 'error');
+}
+
+describe('a chain changed below the last event this process wrote', () => {
+  it('is extended by nothing and sealed by no checkpoint once its tail is rewritten', async () => {
+    const { trail, lines } = trailWithLog();
+    await appendRequests(trail, 1, 60);
+    await forgeTailFrom(52);
+    // The forgery links: verification alone cannot tell it from the real tail.
+    expect((await trail.verify()).status).toBe('intact');
+
+    await appendRequests(trail, 61, 3);
+
+    expect(await storedCounts()).toEqual({ events: 60, checkpoints: 1 });
+    const queued = (await readFile(join(dir, 'outbox', AUDIT_OUTBOX_FILE), 'utf8')).trim();
+    expect(queued.split('\n')).toHaveLength(3);
+    expect(errorEvents(lines)).toContainEqual(
+      expect.objectContaining({
+        event: 'audit.chain_rewritten',
+        resource: 'audit_events/60',
+        reason: 'hash_changed',
+      }),
+    );
+    await expect(trail.checkpoint()).rejects.toMatchObject({ code: 'AUDIT_UNAVAILABLE' });
+    await expect(trail.flushOutbox()).rejects.toMatchObject({ code: 'AUDIT_UNAVAILABLE' });
+    expect(await storedCounts()).toEqual({ events: 60, checkpoints: 1 });
+    expect(errorEvents(lines).filter((r) => r['event'] === 'audit.chain_rewritten')).toHaveLength(
+      3,
+    );
+  });
+
+  it('is extended by nothing once events below its last one are deleted', async () => {
+    const { trail, lines } = trailWithLog();
+    await appendRequests(trail, 1, 10);
+    await cutTailFrom(9);
+
+    await trail.append(requestEvent(11));
+
+    expect(await storedCounts()).toEqual({ events: 8, checkpoints: 0 });
+    expect(errorEvents(lines)).toContainEqual(
+      expect.objectContaining({
+        event: 'audit.chain_rewritten',
+        resource: 'audit_events/10',
+        reason: 'event_missing',
+      }),
+    );
+  });
+
+  it('is told apart from another instance extending the chain, which is no alarm', async () => {
+    const first = trailWithLog();
+    const second = trailWithLog();
+    for (let round = 0; round < 5; round += 1) {
+      await appendRequests(first.trail, round * 4, 2);
+      await appendRequests(second.trail, round * 4 + 2, 2);
+    }
+    await first.trail.checkpoint();
+
+    expect(await storedCounts()).toEqual({ events: 20, checkpoints: 1 });
+    expect(errorEvents([...first.lines, ...second.lines])).toEqual([]);
+    expect((await first.trail.verify()).status).toBe('intact');
+  });
+});
