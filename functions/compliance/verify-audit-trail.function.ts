@@ -22,7 +22,9 @@ const AuditVerificationSchema = z
 /**
  * Verifies the whole audit trail: every hash, link, sequence number and signed checkpoint.
  * Compliance and security officers only. The call itself is audited after the verification,
- * so it never verifies its own event.
+ * so it never verifies its own event. A broken trail is an incident, not just an answer: it is
+ * logged at error level (`audit.verification_failed`) and recorded in the trail itself as a
+ * `security.event` of the same name, with the first broken sequence number and the reason.
  */
 defineHttpFunction({
   name: 'compliance-verify-audit',
@@ -33,9 +35,25 @@ defineHttpFunction({
   summary: 'Verify the tamper-evident audit trail',
   query: z.object({}).strict(),
   response: AuditVerificationSchema,
-  handler: async () => {
-    const { audit } = await getServices();
+  handler: async ({ principal, correlationId }) => {
+    const { audit, logger } = await getServices();
     const result = await audit.verify();
+    if (result.status === 'broken') {
+      const { firstBrokenSequence, reason } = result;
+      logger.error('audit.verification_failed', {
+        correlationId,
+        resource: `audit_events/${firstBrokenSequence}`,
+        reason,
+      });
+      await audit.append({
+        type: 'security.event',
+        name: 'audit.verification_failed',
+        actor: principal?.id ?? 'system',
+        correlationId,
+        outcome: 'failure',
+        detail: { firstBrokenSequence, reason },
+      });
+    }
     return { body: result, auditResource: 'audit-trail' };
   },
 });

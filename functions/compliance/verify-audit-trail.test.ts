@@ -41,5 +41,19 @@ describe('GET /api/v1/audit/verify', () => {
     const broken = await t.request('GET', '/api/v1/audit/verify', { token });
     expect(broken.status).toBe(200);
     expect(broken.body).toMatchObject({ status: 'broken', firstBrokenSequence: 3 });
+    const recorded = await t.host.services.db.unsafeWithoutScope((db) =>
+      sql<{ event: Record<string, unknown> }>`
+        SELECT event FROM audit_events
+        WHERE event->>'name' = 'audit.verification_failed' ORDER BY seq
+      `.execute(db),
+    );
+    expect(recorded.rows.map((row) => row.event)).toEqual([
+      expect.objectContaining({
+        type: 'security.event',
+        outcome: 'failure',
+        correlationId: broken.headers.get('x-correlation-id'),
+        detail: { firstBrokenSequence: 3, reason: 'hash_mismatch' },
+      }),
+    ]);
   });
 });
