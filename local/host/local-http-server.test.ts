@@ -118,6 +118,35 @@ describe('local HTTP server response writing', () => {
     },
   );
 
+  it.each([
+    '/api\\answer',
+    '/api/x/..\\answer',
+    '/api/./answer',
+    '/api/%2e/answer',
+    '/x/../api/answer',
+    '/api/x/%2E%2e/answer',
+    '/api/answer/..',
+  ])('refuses the path %s, which a URL parser would rewrite, and reports it', async (path) => {
+    refusals.length = 0;
+    const status = await new Promise<number | undefined>((resolve, reject) => {
+      const request = httpRequest({ host: '127.0.0.1', port: server.port, path }, (response) => {
+        response.resume();
+        resolve(response.statusCode);
+      });
+      request.on('error', reject);
+      request.end();
+    });
+    expect(status).toBe(400);
+    expect(refusals).toMatchObject([{ status: 400, code: 'HTTP_MALFORMED_REQUEST' }]);
+  });
+
+  it('reads dot segments in the path only, not in the query', async () => {
+    refusals.length = 0;
+    const response = await get('record&next=/../x\\y');
+    expect(response.status).toBe(201);
+    expect(refusals).toEqual([]);
+  });
+
   /** Sends raw bytes on a new connection; resolves to all the server wrote before it closed. */
   const exchange = (bytes: string) =>
     new Promise<string>((resolve, reject) => {

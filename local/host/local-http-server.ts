@@ -25,6 +25,13 @@ import { createRouteTable } from './route-table.js';
 /** Headers the platform owns. A client-sent copy is dropped, never passed to a function. */
 const PLATFORM_HEADERS = new Set(['x-forwarded-for', 'x-forwarded-host', 'x-forwarded-proto']);
 
+/**
+ * A path a URL parser would rewrite before routing: a backslash (read as `/`) or a dot segment,
+ * also percent-encoded (`/api/../admin/…`, `/api/%2e/health`). Refused, not normalised, so a
+ * request reaches only the route its path names as sent.
+ */
+const AMBIGUOUS_PATH = /\\|\/(?:\.|%2e){1,2}(?:\/|$)/i;
+
 /** A body larger than this is refused unread, whatever a function allows. */
 const HOST_BODY_CEILING = 16 * 1024 * 1024;
 
@@ -185,6 +192,9 @@ export async function startLocalHttpServer(
     // (`http://x/api/…`) is for proxies. Neither names a route here.
     if (!target.startsWith('/') || target.startsWith('//')) {
       return refuse(method, new AppError('HTTP_NOT_FOUND', 'not an origin-form target'));
+    }
+    if (AMBIGUOUS_PATH.test(target.split('?', 1)[0] ?? '')) {
+      return refuse(method, new AppError('HTTP_MALFORMED_REQUEST', 'dot segment or backslash'));
     }
     const url = new URL(`http://localhost${target}`);
     const isAdmin = url.pathname.startsWith('/admin/');
