@@ -3,6 +3,8 @@ import { z } from 'zod';
 import { sensitiveContentOf } from './sensitive-text.js';
 
 const LONE_SURROGATE = /\p{Cs}/u;
+/** The zero-width non-joiner and joiner, and the variation selectors. */
+const ALLOWED_INVISIBLE = String.raw`\u200C|\u200D|[\uFE00-\uFE0F]|[\u{E0100}-\u{E01EF}]`;
 /**
  * Characters that change how text displays without showing themselves: every format character
  * and default-ignorable code point (zero-width space, soft hyphen, bidirectional marks,
@@ -11,12 +13,15 @@ const LONE_SURROGATE = /\p{Cs}/u;
  * Indic scripts and emoji sequences need, and the variation selectors (emoji presentation, CJK
  * variants).
  */
-/** The zero-width non-joiner and joiner, and the variation selectors. */
-const ALLOWED_INVISIBLE = String.raw`\u200C|\u200D|[\uFE00-\uFE0F]|[\u{E0100}-\u{E01EF}]`;
 const INVISIBLE = new RegExp(
   String.raw`(?!${ALLOWED_INVISIBLE})[\p{Cf}\p{Default_Ignorable_Code_Point}]`,
   'u',
 );
+/**
+ * What shows nothing on its own: white space, the allowed invisible characters and the braille
+ * blank. Text made only of these is blank.
+ */
+const SHOWS_NOTHING = new RegExp(String.raw`\s|${ALLOWED_INVISIBLE}|\u2800`, 'gu');
 /** More combining marks on one character than any script writes: text piled up to hide it. */
 const STACKED_MARKS = /\p{M}{7,}/u;
 const LINE_BREAKS: ReadonlySet<number> = new Set([0x09, 0x0a, 0x0d, 0x2028, 0x2029]);
@@ -64,7 +69,7 @@ export function freeText(max: number, options: FreeTextOptions = {}) {
   const text = base
     .min(options.min ?? 1)
     .max(max)
-    .refine((value) => value.trim().length > 0, 'blank')
+    .refine((value) => value.replace(SHOWS_NOTHING, '').length > 0, 'blank')
     .refine((value) => !hasControlCharacter(value, allowLineBreaks), 'control_character')
     .refine((value) => !LONE_SURROGATE.test(value), 'malformed_text')
     .refine((value) => !INVISIBLE.test(value), 'invisible_character')

@@ -152,6 +152,9 @@ describe('writes on the local host: access, bad input and audit', () => {
       ['a Hangul filler', 'ACME\u3164CORP', 'invisible_character'],
       ['fifty stacked combining marks', `A${'\u0336'.repeat(50)}`, 'stacked_marks'],
       ['a line separator', 'two\u2028lines', 'control_character'],
+      ['only a zero-width joiner', '\u200d', 'blank'],
+      ['only variation selectors and spaces', ' \ufe0f \ufe0f ', 'blank'],
+      ['only braille blanks', '\u2800\u2800', 'blank'],
     ])('refuses a vendor name with %s as 400 naming the rule, writing nothing', async (
       _label,
       name,
