@@ -47,6 +47,16 @@ describe('development issuer', () => {
     expect(app['idtyp']).toBe('app');
   });
 
+  it('advertises only what it serves: its issuer and its keys, no sign-in endpoints', async () => {
+    const dataDir = await mkdtemp(resolveInside(tmpdir(), 'eds-issuer-'));
+    const discovery = (await openDevIssuer({ ...OPTIONS, dataDir, env: {} })).discovery();
+    expect(discovery).toMatchObject({
+      issuer: OPTIONS.issuer,
+      jwks_uri: `${OPTIONS.issuer}/discovery/keys`,
+    });
+    expect(Object.keys(discovery).filter((name) => name.endsWith('_endpoint'))).toEqual([]);
+  });
+
   it('refuses to start when the app runs in Azure', async () => {
     const dataDir = await mkdtemp(resolveInside(tmpdir(), 'eds-issuer-'));
     await expect(

@@ -99,12 +99,11 @@ export async function openDevIssuer(options: DevIssuerOptions): Promise<DevIssue
     issuer: options.issuer,
     audience: options.audience,
     tenantId: options.tenantId,
+    // What a verifier reads: the issuer and its keys. There is no sign-in here (tokens come from
+    // `npm run token`), so no authorization or token endpoint is advertised that would not answer.
     discovery: () => ({
       issuer: options.issuer,
       jwks_uri: jwksUri,
-      authorization_endpoint: `${options.issuer}/authorize`,
-      token_endpoint: `${options.issuer}/token`,
-      response_types_supported: ['code'],
       subject_types_supported: ['pairwise'],
       id_token_signing_alg_values_supported: ['RS256'],
       tenant_region_scope: 'NA',
