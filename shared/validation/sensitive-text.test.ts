@@ -56,6 +56,11 @@ describe('sensitiveContentOf', () => {
     ['combining marks on digits', '5\u03013\u030101969\u034f32'],
     ['percent escapes', '53%2D0196932'],
     ['percent-escaped digits', '%35%33%30%31%39%36%39%33%32'],
+    ['underscores', '123_45_6789'],
+    ['brackets', '(123) 45 6789'],
+    ['HTML character references', '&#49;&#50;&#51;-&#52;&#53;-&#54;&#55;&#56;&#57;'],
+    ['hex character references', '&#x31;&#X32;&#x33;456789'],
+    ['JSON escapes', '\\u0031\\u00323-45-6789'],
   ])('reads a tax id in %s', (_case, text) => {
     expect(sensitiveContentOf(`review of ${text} ok`)).toBe('tax_id_like');
   });
@@ -70,6 +75,13 @@ describe('sensitiveContentOf', () => {
     ['a bearer value after a colon', 'Bearer:abcdefghijklmnop'],
     ['a full-width bearer', '\uff22earer abcdefghijklmnop'],
     ['an opaque API key', 'gho_16C7e42F292c6912E7710c838347Ae178B4a'],
+    ['a storage account key', `AccountKey=${'Ab3+/'.repeat(17)}xyz=`],
+    ['a SAS signature, percent-encoded', 'sv=2024-11-04&sig=AbCdEf0123456789%2Bxyz%3D'],
+    ['a password', 'password: hunter2hunter2'],
+    ['a Slack token', 'xoxb-123456789012-abcdefABCDEF'],
+    ['an AWS access key id', 'AKIAIOSFODNN7EXAMPLE'],
+    ['an sk- API key', 'sk-ant-api03-abcdefghijklmnopqrstuvwxyz'],
+    ['a piece of a JWT, dots replaced', 'eyJhbGciOiJSUzI1NiIs-InR5cCI6IkpXVCJ9'],
   ])('reads a credential in %s', (_case, text) => {
     expect(sensitiveContentOf(`see ${text} here`)).toBe('token_like');
   });
@@ -87,6 +99,11 @@ describe('sensitiveContentOf', () => {
       'Révision du dossier, 東京, \u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645',
     ],
     ['a dotted name', 'per section 2.4.1 of the grant agreement'],
+    ['a password reset', 'password reset requested by the vendor'],
+    ['a key point', 'key: the reviewer asked for the FY2024 ledger'],
+    ['significant figures', 'sig figs rechecked'],
+    ['an underscored date', 'batch_2026_12_04'],
+    ['a skeleton key', 'sk-1 draft'],
   ])('lets %s through', (_case, text) => {
     expect(sensitiveContentOf(text)).toBeUndefined();
   });

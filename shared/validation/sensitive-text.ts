@@ -15,8 +15,11 @@ const TOKEN_PATTERNS: readonly RegExp[] = [
  */
 const OPAQUE_SECRET = /(?=\w*\d)(?=\w*[A-Za-z])\w{32,}/;
 
-/** What may stand between the digits of a written number: spaces, dashes, dots, slashes. */
-const SEPARATOR = String.raw`[\s\p{Pd}\p{Po}\p{Sm}]`;
+/**
+ * What may stand between the digits of a written number: spaces, dashes, dots, slashes,
+ * underscores, brackets.
+ */
+const SEPARATOR = String.raw`[\s\p{Pd}\p{Po}\p{Pc}\p{Ps}\p{Pe}\p{Sm}]`;
 /**
  * Nine digits of any script standing alone, each pair at most two separators apart: an EIN
  * (12-3456789), an SSN or ITIN (123-45-6789) however they are written down.
@@ -27,22 +30,66 @@ const TAX_ID = new RegExp(
   'u',
 );
 
+/** Names under which a connection string, query or config line carries a secret. */
+const SECRET_NAMES = [
+  'account ?key',
+  'shared ?access ?(?:key|signature)',
+  'sig',
+  'password',
+  'passwd',
+  'pwd',
+  'client[_-]?secret',
+  'api[_-]?key',
+  'access[_-]?token',
+];
+/** Provider keys known by their prefix: Slack, GitHub, AWS access key ids, `sk-` API keys. */
+const PROVIDER_KEYS = [
+  'xox[a-z]-[A-Za-z0-9-]{10,}',
+  'gh[pousr]_[A-Za-z0-9]{20,}',
+  'AKIA[0-9A-Z]{16}',
+  'sk-[A-Za-z0-9_-]{20,}',
+];
+/**
+ * Credentials known by their shape: a secret assigned to one of those names (`AccountKey=…`,
+ * `sig=…`, `password: …`), a provider key, and the start of a base64url JSON object (`eyJ`: a
+ * JWT's header or claims cut from the token).
+ */
+const CREDENTIAL_SHAPES: readonly RegExp[] = [
+  new RegExp(String.raw`\b(?:${SECRET_NAMES.join('|')})\s*[=:]\s*[^\s&;]{8,}`, 'i'),
+  new RegExp(String.raw`\b(?:${PROVIDER_KEYS.join('|')})`),
+  /eyJ[A-Za-z0-9_-]{17,}/,
+];
+
 /** Characters that hide between others: format characters, default-ignorables, combining marks. */
 const HIDDEN = /[\p{Cf}\p{Default_Ignorable_Code_Point}\p{M}]/gu;
 const PERCENT_ESCAPE = /%([0-9A-Fa-f]{2})/g;
+/** An HTML character reference in decimal (`&#49;`). */
+const DECIMAL_REFERENCE = /&#(\d{1,7});/g;
+/** An HTML character reference in hex (`&#x31;`), or a JSON or JavaScript escape (`\u0031`). */
+const HEX_ESCAPE = /&#[xX]([0-9A-Fa-f]{1,6});|\\u([0-9A-Fa-f]{4})/g;
+
+/** The character a code point names, or `escape` itself when it names none. */
+function characterOf(code: number, escape: string): string {
+  return code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : escape;
+}
 
 /**
- * The text as the checks read it: percent escapes decoded (twice over, for a doubly encoded
- * one), compatibility forms folded (full-width letters, digits and dots; mathematical, circled
- * and superscript digits), and whatever hides between characters removed, so a disguise of the
- * same characters reads as them.
+ * The text as the checks read it: percent and character escapes decoded (twice over, for a
+ * doubly encoded one), compatibility forms folded (full-width letters, digits and dots;
+ * mathematical, circled and superscript digits), and whatever hides between characters removed,
+ * so a disguise of the same characters reads as them.
  */
 function foldForChecks(text: string): string {
   let folded = text;
   for (let pass = 0; pass < 2; pass += 1) {
-    folded = folded.replace(PERCENT_ESCAPE, (_, hex: string) =>
-      String.fromCharCode(Number.parseInt(hex, 16)),
-    );
+    folded = folded
+      .replace(PERCENT_ESCAPE, (_, hex: string) => String.fromCharCode(Number.parseInt(hex, 16)))
+      .replace(DECIMAL_REFERENCE, (escape: string, digits: string) =>
+        characterOf(Number(digits), escape),
+      )
+      .replace(HEX_ESCAPE, (escape: string, reference?: string, unicode?: string) =>
+        characterOf(Number.parseInt(reference ?? unicode ?? '', 16), escape),
+      );
   }
   return folded.normalize('NFKC').replace(HIDDEN, '');
 }
@@ -56,17 +103,22 @@ export function looksLikeToken(text: string): boolean {
 }
 
 /**
- * Which sensitive value a caller's free text seems to hold, read through its disguises: a
- * credential (`token_like`: a bearer value, a JWT, dotted base64url segments even with spaces
- * around the dots, a 32-character run of letters and digits) or a tax id (`tax_id_like`: nine
- * digits written as an EIN, SSN or ITIN, in any script and with any separators). Errs towards
- * refusing: a date with a time (12/04/2026 9) or a DUNS reads as a tax id too.
+ * Which sensitive value a caller's free text seems to hold, read through its disguises (percent
+ * escapes, HTML and `\u` character escapes, compatibility forms, hidden characters): a credential
+ * (`token_like`: a bearer value, a JWT or a piece of one, dotted base64url segments even with
+ * spaces around the dots, a 32-character run of letters and digits, a secret assigned in a
+ * connection string, a provider key) or a tax id (`tax_id_like`: nine digits written as an EIN,
+ * SSN or ITIN, in any script and with any separators). Errs towards refusing: a date with a time
+ * (12/04/2026 9) or a DUNS reads as a tax id too.
  */
 export function sensitiveContentOf(text: string): 'token_like' | 'tax_id_like' | undefined {
   const folded = foldForChecks(text);
   const undotted = folded.replace(/\s*\.\s*/g, '.');
-  if (looksLikeToken(folded) || looksLikeToken(undotted) || OPAQUE_SECRET.test(folded)) {
-    return 'token_like';
-  }
+  const isCredential =
+    looksLikeToken(folded) ||
+    looksLikeToken(undotted) ||
+    OPAQUE_SECRET.test(folded) ||
+    CREDENTIAL_SHAPES.some((shape) => shape.test(folded));
+  if (isCredential) return 'token_like';
   return TAX_ID.test(folded) ? 'tax_id_like' : undefined;
 }
