@@ -62,8 +62,10 @@ describe('each rule fails its fixture', () => {
       loadProject(repoRoot, fixturePaths('key-vault-hardened')),
       rule ? [rule] : [],
     );
+    const place = `${fixtureFolder}/key-vault-hardened.bicep:2`;
+    const problem = 'properties.enableRbacAuthorization must be true (found false)';
     expect(report?.findings.map(formatFinding)).toContain(
-      `[key-vault-hardened] vault (${fixtureFolder}/key-vault-hardened.bicep:2): properties.enableRbacAuthorization must be true (found false)`,
+      `[key-vault-hardened] vault (${place}): ${problem}`,
     );
   });
 
@@ -74,8 +76,10 @@ describe('each rule fails its fixture', () => {
       rule ? [rule] : [],
     );
     const messages = report?.findings.map((finding) => finding.message) ?? [];
+    const filedId = '12338af0-0e69-4776-bea7-57ae8d297424';
+    const secretsUserId = '4633458b-17de-408a-b874-0445c86b69e6';
     expect(messages).toContain(
-      'id 12338af0-0e69-4776-bea7-57ae8d297424 is not "Key Vault Secrets User" (expected 4633458b-17de-408a-b874-0445c86b69e6)',
+      `id ${filedId} is not "Key Vault Secrets User" (expected ${secretsUserId})`,
     );
     expect(messages.some((message) => message.includes('not named in a table'))).toBe(true);
   });

@@ -71,7 +71,10 @@ export interface RuleReport extends RuleResult {
   readonly rule: Rule;
 }
 
-/** Lists `.bicep` and `*.parameters.json` files under the given folders (posix, relative to root). */
+/**
+ * Lists `.bicep` and `*.parameters.json` files under the given folders
+ * (posix, relative to root).
+ */
 export function listTemplateFiles(rootDir: string, folders: readonly string[]): string[] {
   return folders.flatMap((folder) =>
     readdirSync(resolveInside(rootDir, folder), { recursive: true, encoding: 'utf8' })

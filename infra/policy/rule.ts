@@ -38,7 +38,8 @@ export interface Rule {
 
 /** The one-line message a finding prints: rule, resource, file:line, what is wrong. */
 export function formatFinding(finding: Finding): string {
-  return `[${finding.ruleId}] ${finding.subject} (${finding.file}:${finding.line}): ${finding.message}`;
+  const where = `${finding.file}:${finding.line}`;
+  return `[${finding.ruleId}] ${finding.subject} (${where}): ${finding.message}`;
 }
 
 /** Collects findings for one rule with the rule id filled in. */

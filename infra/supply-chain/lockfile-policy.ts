@@ -61,7 +61,10 @@ function installedPackages(lock: Lockfile): [string, LockedPackage][] {
   );
 }
 
-/** True when an SPDX expression is satisfied by allowed licences (`A OR B` needs one, `AND` all). */
+/**
+ * True when an SPDX expression is satisfied by allowed licences
+ * (`A OR B` needs one, `AND` all).
+ */
 export function isAllowedExpression(expression: string): boolean {
   const trimmed = expression.trim().replace(/^\((.*)\)$/, '$1');
   if (/\sOR\s/.test(trimmed)) {

@@ -5,7 +5,9 @@ import { childrenOf, FindingList, resourceRule, resourcesOfType, type Rule } fro
 
 export const functionAppFlexHardened = resourceRule(
   'function-app-flex-hardened',
-  'Function App runs on Flex Consumption (Node 20) as a user-assigned identity, VNet-integrated with all outbound routed, HTTPS/TLS 1.2 only, no basic publishing credentials',
+  'Function App runs on Flex Consumption (Node 20) as a user-assigned identity, ' +
+    'VNet-integrated with all outbound routed, HTTPS/TLS 1.2 only, ' +
+    'no basic publishing credentials',
   ['Microsoft.Web/sites', 'Microsoft.Web/serverfarms'],
   (file, resource) => {
     const problems: string[] = [];
@@ -86,12 +88,31 @@ export const REQUIRED_APP_SETTINGS: readonly string[] = [
 
 const APP_SETTING_NAME =
   /^(EDS_|AzureWebJobs|APPLICATIONINSIGHTS_|AZURE_CLIENT_ID$|ServiceBusConnection)/;
-const CREDENTIAL_NAME =
-  /(ConnectionString|CONNECTION_STRING|AccountKey|SharedAccessKey|PASSWORD|Password|_KEY$|_SECRET$|ApiKey$|API_KEY$)/;
-const CREDENTIAL_VALUE =
-  /(AccountKey=|SharedAccessKey=|SharedAccessSignature=|Password=|listKeys|listConnectionStrings|listSecrets)/i;
-// The App Insights connection string is an ingestion endpoint plus a resource id; with local
-// auth off it cannot ingest without the Entra token named by APPLICATIONINSIGHTS_AUTHENTICATION_STRING.
+const CREDENTIAL_NAME_MARKERS = [
+  'ConnectionString',
+  'CONNECTION_STRING',
+  'AccountKey',
+  'SharedAccessKey',
+  'PASSWORD',
+  'Password',
+  '_KEY$',
+  '_SECRET$',
+  'ApiKey$',
+  'API_KEY$',
+];
+const CREDENTIAL_NAME = new RegExp(`(${CREDENTIAL_NAME_MARKERS.join('|')})`);
+const CREDENTIAL_VALUE_MARKERS = [
+  'AccountKey=',
+  'SharedAccessKey=',
+  'SharedAccessSignature=',
+  'Password=',
+  'listKeys',
+  'listConnectionStrings',
+  'listSecrets',
+];
+const CREDENTIAL_VALUE = new RegExp(`(${CREDENTIAL_VALUE_MARKERS.join('|')})`, 'i');
+// The App Insights connection string is an ingestion endpoint plus a resource id; with local auth
+// off it cannot ingest without the Entra token named by APPLICATIONINSIGHTS_AUTHENTICATION_STRING.
 const ALLOWED_CREDENTIAL_NAMES: ReadonlySet<string> = new Set([
   'APPLICATIONINSIGHTS_CONNECTION_STRING',
 ]);

@@ -12,7 +12,8 @@ import { childrenOf, FindingList, resourceRule, resourcesOfType, type Rule } fro
 
 export const storageHardened = resourceRule(
   'storage-hardened',
-  'Storage: shared keys off, OAuth by default, TLS 1.2, HTTPS only, no public blob access, network deny',
+  'Storage: shared keys off, OAuth by default, TLS 1.2, HTTPS only, ' +
+    'no public blob access, network deny',
   ['Microsoft.Storage/storageAccounts'],
   (_file, resource) => {
     const problems: string[] = [];
@@ -31,7 +32,8 @@ const MIN_AUDIT_RETENTION_DAYS = 2190;
 export const auditWormContainer: Rule = {
   id: 'audit-worm-container',
   title:
-    'An immutable (WORM) blob container with versioning keeps audit checkpoints for at least six years',
+    'An immutable (WORM) blob container with versioning keeps audit checkpoints ' +
+    'for at least six years',
   check(project) {
     const findings = new FindingList(this.id);
     const accounts = resourcesOfType(project, ['Microsoft.Storage/storageAccounts']);
@@ -73,7 +75,8 @@ function wormProblem(file: BicepFile, account: ResourceDecl): string | undefined
     policy ? prop(policy, 'properties.immutabilityPeriodSinceCreationInDays') : undefined,
   );
   if (days === undefined || days < MIN_AUDIT_RETENTION_DAYS) {
-    return `container ${worm.symbol} needs an immutability policy of at least ${MIN_AUDIT_RETENTION_DAYS} days`;
+    const minimum = `at least ${MIN_AUDIT_RETENTION_DAYS} days`;
+    return `container ${worm.symbol} needs an immutability policy of ${minimum}`;
   }
   return undefined;
 }
@@ -181,7 +184,10 @@ export const sqlEntraOnlyAudited = resourceRule(
   },
 );
 
-/** Server parameters declared anywhere in the file, as `{ name: ..., value: ... }` or configurations. */
+/**
+ * Server parameters declared anywhere in the file,
+ * as `{ name: ..., value: ... }` or configurations.
+ */
 function serverParameters(file: BicepFile): Map<string, string> {
   const values = new Map<string, string>();
   for (const item of objectsInFile(file)) {
@@ -196,7 +202,8 @@ function serverParameters(file: BicepFile): Map<string, string> {
 
 export const postgresEntraOnlyPgaudit = resourceRule(
   'postgres-entra-only-pgaudit',
-  'PostgreSQL: Entra-only auth, require_secure_transport, TLS 1.2 minimum, pgaudit loaded and configured',
+  'PostgreSQL: Entra-only auth, require_secure_transport, TLS 1.2 minimum, ' +
+    'pgaudit loaded and configured',
   ['Microsoft.DBforPostgreSQL/flexibleServers'],
   (file, resource) => {
     const problems: string[] = [];

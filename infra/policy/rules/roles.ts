@@ -113,7 +113,8 @@ export const roleIdMatchesName: Rule = {
 export const leastPrivilegeRoles: Rule = {
   id: 'least-privilege-role-assignment',
   title:
-    'Role assignments grant an allowed data-plane role to a service principal, scoped to one resource',
+    'Role assignments grant an allowed data-plane role to a service principal, ' +
+    'scoped to one resource',
   check(project) {
     const findings = new FindingList(this.id);
     const assignments = resourcesOfType(project, ['Microsoft.Authorization/roleAssignments']);

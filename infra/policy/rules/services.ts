@@ -14,7 +14,8 @@ import { FindingList, resourceRule, resourcesOfType, type Project, type Rule } f
 
 export const serviceBusHardened = resourceRule(
   'service-bus-hardened',
-  'Service Bus: local auth off, no SAS rules, TLS 1.2; queues dead-letter with a bounded delivery count',
+  'Service Bus: local auth off, no SAS rules, TLS 1.2; ' +
+    'queues dead-letter with a bounded delivery count',
   ['Microsoft.ServiceBus/namespaces', 'Microsoft.ServiceBus/namespaces/queues'],
   (file, resource) => {
     const problems: string[] = [];
@@ -43,7 +44,8 @@ export const serviceBusHardened = resourceRule(
 
 export const webPubSubHardened = resourceRule(
   'web-pubsub-hardened',
-  'Web PubSub: local (access key) auth off, Entra auth on, public network limited to client connections',
+  'Web PubSub: local (access key) auth off, Entra auth on, ' +
+    'public network limited to client connections',
   ['Microsoft.SignalRService/webPubSub'],
   (_file, resource) => {
     const problems: string[] = [];
@@ -55,7 +57,8 @@ export const webPubSubHardened = resourceRule(
 
 export const communicationEmailDomain = resourceRule(
   'communication-email-domain',
-  'Communication Services keeps data in the United States and links an email domain with tracking off',
+  'Communication Services keeps data in the United States ' +
+    'and links an email domain with tracking off',
   ['Microsoft.Communication/communicationServices'],
   (file, resource) => {
     const problems: string[] = [];
@@ -79,7 +82,8 @@ export const communicationEmailDomain = resourceRule(
 
 export const openAiHardened = resourceRule(
   'openai-hardened',
-  'Azure OpenAI: local (key) auth off, custom subdomain for Entra, outbound restricted, network deny',
+  'Azure OpenAI: local (key) auth off, custom subdomain for Entra, ' +
+    'outbound restricted, network deny',
   ['Microsoft.CognitiveServices/accounts'],
   (_file, resource) => {
     const problems: string[] = [];
@@ -154,7 +158,8 @@ function jsonModels(value: unknown): { name: string; version: string }[] {
 export const openAiApprovedModels: Rule = {
   id: 'openai-approved-models',
   title:
-    'OpenAI deployments use approved models pinned by name and version, no auto-upgrade, regional SKU',
+    'OpenAI deployments use approved models pinned by name and version, ' +
+    'no auto-upgrade, regional SKU',
   check(project) {
     const findings = new FindingList(this.id);
     const deployments = resourcesOfType(project, [
@@ -189,10 +194,14 @@ export const openAiApprovedModels: Rule = {
   },
 };
 
+const RETENTION_PROBLEM =
+  'properties.retentionInDays must be at least 365 (a literal or a @minValue(365) parameter)';
+
 export const monitoringHardened: Rule = {
   id: 'monitoring-hardened',
   title:
-    'Log Analytics and Application Insights: local auth off, 12 months active retention, private ingestion',
+    'Log Analytics and Application Insights: local auth off, 12 months active retention, ' +
+    'private ingestion',
   check(project) {
     const findings = new FindingList(this.id);
     const workspaces = resourcesOfType(project, ['Microsoft.OperationalInsights/workspaces']);
@@ -201,9 +210,7 @@ export const monitoringHardened: Rule = {
       expectLiteral(resource, 'properties.features.disableLocalAuth', true, problems);
       const retention = lowerBound(file, prop(resource, 'properties.retentionInDays'));
       if (retention === undefined || retention < 365) {
-        problems.push(
-          'properties.retentionInDays must be at least 365 (a literal or a @minValue(365) parameter)',
-        );
+        problems.push(RETENTION_PROBLEM);
       }
       problems.forEach((problem) => findings.addFor(file, resource, problem));
     }

@@ -124,12 +124,26 @@ const SECRET_VALUE_PATTERNS: readonly (readonly [RegExp, string])[] = [
   [/^[A-Za-z0-9+/]{40,}={0,2}$/, 'a long base64 value (key material)'],
 ];
 
-const SECRET_NAME =
-  /(password|passwd|secret|apikey|api_key|accesskey|access_key|connectionstring|sastoken|clientsecret)/i;
+const SECRET_NAME_WORDS = [
+  'password',
+  'passwd',
+  'secret',
+  'apikey',
+  'api_key',
+  'accesskey',
+  'access_key',
+  'connectionstring',
+  'sastoken',
+  'clientsecret',
+];
+const SECRET_NAME = new RegExp(`(${SECRET_NAME_WORDS.join('|')})`, 'i');
 const NAME_OF_SECRET = /(name|names|uri|url|id)$/i;
 const SETTING_VALUE = /^(enabled|disabled|none|true|false|on|off)$/i;
 
-/** A non-empty literal assigned to a secret-sounding name, or a literal shaped like a credential. */
+/**
+ * A non-empty literal assigned to a secret-sounding name,
+ * or a literal shaped like a credential.
+ */
 export function secretProblem(name: string | undefined, value: string): string | undefined {
   for (const [pattern, label] of SECRET_VALUE_PATTERNS) {
     if (pattern.test(value)) {
