@@ -14,6 +14,8 @@ export interface FieldCipher {
    * additional authenticated data, so a ciphertext moved to another row fails to decrypt.
    */
   encrypt(plaintext: string, context: string): Promise<EncryptedField>;
-  /** @throws AppError CRYPTO_KEY_UNAVAILABLE when the key is missing; never returns partial text. */
+  /**
+   * @throws AppError CRYPTO_KEY_UNAVAILABLE when the key is missing; never returns partial text.
+   */
   decrypt(field: EncryptedField, context: string): Promise<string>;
 }

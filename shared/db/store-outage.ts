@@ -6,8 +6,15 @@ export const STORE_RETRY_AFTER_SECONDS = 5;
 const OUTAGE_ERRNO = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND']);
 // SQLSTATE classes 08 (connection exception), 53 (insufficient resources), 57P0x (shutdown).
 const OUTAGE_SQLSTATE = /^(08|53|57P0[1-3])/;
-const OUTAGE_MESSAGE =
-  /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Connection ended|connection is closed|Query read timeout/i;
+const OUTAGE_MESSAGES = [
+  'Connection terminated',
+  'timeout exceeded when trying to connect',
+  'Client has encountered a connection error',
+  'Connection ended',
+  'connection is closed',
+  'Query read timeout',
+];
+const OUTAGE_MESSAGE = new RegExp(OUTAGE_MESSAGES.join('|'), 'i');
 
 function readString(value: unknown, key: string): string | undefined {
   if (typeof value !== 'object' || value === null || !(key in value)) return undefined;

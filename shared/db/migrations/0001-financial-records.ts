@@ -220,7 +220,8 @@ CREATE INDEX account_obligations_period_idx ON account_obligations (fiscal_year,
  */
 async function secureTable(db: Kysely<unknown>, table: string): Promise<void> {
   const name = sql.table(table);
-  const inScope = sql`division = ANY (string_to_array(current_setting('eds.divisions', true), ','))`;
+  const divisions = sql`string_to_array(current_setting('eds.divisions', true), ',')`;
+  const inScope = sql`division = ANY (${divisions})`;
   await sql`ALTER TABLE ${name} ENABLE ROW LEVEL SECURITY`.execute(db);
   await sql`ALTER TABLE ${name} FORCE ROW LEVEL SECURITY`.execute(db);
   await sql`ALTER TABLE ${name} ADD CONSTRAINT ${sql.id(`${table}_division_check`)}

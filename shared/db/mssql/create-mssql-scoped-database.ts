@@ -16,13 +16,15 @@ function divisionSetting(divisions: readonly string[]): string {
 
 // `eds.divisions` is the SESSION_CONTEXT key the security policy's predicate reads (migration
 // 0001). `@read_only = 0` so the clear below can reset it on a pooled connection.
+const SET_DIVISIONS_CONTEXT = sql`EXEC sp_set_session_context @key = N'eds.divisions'`;
+
 function setDivisions(db: Kysely<Database>, value: string) {
-  const statement = sql`EXEC sp_set_session_context @key = N'eds.divisions', @value = ${value}, @read_only = 0`;
+  const statement = sql`${SET_DIVISIONS_CONTEXT}, @value = ${value}, @read_only = 0`;
   return statement.execute(db);
 }
 
 function clearDivisions(db: Kysely<Database>) {
-  const statement = sql`EXEC sp_set_session_context @key = N'eds.divisions', @value = NULL, @read_only = 0`;
+  const statement = sql`${SET_DIVISIONS_CONTEXT}, @value = NULL, @read_only = 0`;
   return statement.execute(db);
 }
 
