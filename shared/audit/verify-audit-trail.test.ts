@@ -90,7 +90,10 @@ async function readRow(seq: number): Promise<Row> {
   return row;
 }
 
-/** Replaces event `seq`, re-hashing it and every later event as an attacker who knows the scheme. */
+/**
+ * Replaces event `seq`, re-hashing it and every later event
+ * as an attacker who knows the scheme.
+ */
 async function rewriteFrom(seq: number, change: (event: AuditEvent) => AuditEvent) {
   let prevHash = (await readRow(seq - 1)).hash;
   for (let n = seq; n <= EVENTS; n += 1) {
@@ -197,7 +200,7 @@ describe('verifyAuditTrail', () => {
     });
   });
 
-  it('detects a forged event put in place of a real one, even with a correct own hash', async () => {
+  it('detects a forged event in place of a real one, even with a correct own hash', async () => {
     const prev = await readRow(119);
     const forged = { ...requestEvent(120), actor: 'someone-else' };
     const occurredAt = FROZEN_NOW.toISOString();
@@ -230,9 +233,8 @@ describe('verifyAuditTrail', () => {
 
   it('detects an altered checkpoint signature', async () => {
     const flipFirst = `CASE WHEN left(signature, 1) = 'A' THEN 'B' ELSE 'A' END`;
-    await asAttacker(
-      `UPDATE audit_checkpoints SET signature = ${flipFirst} || substr(signature, 2) WHERE seq = 100`,
-    );
+    const flipped = `${flipFirst} || substr(signature, 2)`;
+    await asAttacker(`UPDATE audit_checkpoints SET signature = ${flipped} WHERE seq = 100`);
     await expect(verify()).resolves.toMatchObject({
       count: 99,
       firstBrokenSequence: 100,

@@ -64,8 +64,16 @@ describe('token verifier', () => {
   const attacks: [string, (forge: TokenForge) => Promise<string>, string][] = [
     [
       'rejects an unsigned token with alg none',
-      async () =>
-        `${segment({ alg: 'none', typ: 'JWT' })}.${segment({ iss: TEST_ISSUER, aud: TEST_AUDIENCE, tid: TEST_TENANT, exp: NOW + 60 })}.`,
+      async () => {
+        const head = segment({ alg: 'none', typ: 'JWT' });
+        const body = segment({
+          iss: TEST_ISSUER,
+          aud: TEST_AUDIENCE,
+          tid: TEST_TENANT,
+          exp: NOW + 60,
+        });
+        return `${head}.${body}.`;
+      },
       'algorithm_not_allowed',
     ],
     [

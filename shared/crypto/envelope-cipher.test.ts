@@ -94,7 +94,7 @@ describe('createEnvelopeCipher', () => {
     expect(await codeOf(cipher.decrypt(field, 'vendors/bank_account/0f0e5d1c'))).toBe('INTERNAL');
   });
 
-  it('refuses an envelope under a key version the ring lacks, with CRYPTO_KEY_UNAVAILABLE', async () => {
+  it('refuses an envelope under an unknown key version, with CRYPTO_KEY_UNAVAILABLE', async () => {
     const field = tamper(await cipher.encrypt(TAX_ID, CONTEXT), (e) => ({ ...e, kv: 'kek-0042' }));
     expect(await codeOf(cipher.decrypt(field, CONTEXT))).toBe('CRYPTO_KEY_UNAVAILABLE');
   });
@@ -118,7 +118,8 @@ describe('createEnvelopeCipher', () => {
     ['an unknown version', '{"v":2}'],
     [
       'an extra field',
-      '{"v":1,"alg":"A256GCM","kv":"k","wk":"AA","iv":"AAAAAAAAAAAAAAAA","ct":"","tag":"AAAAAAAAAAAAAAAAAAAAAA","x":1}',
+      '{"v":1,"alg":"A256GCM","kv":"k","wk":"AA","iv":"AAAAAAAAAAAAAAAA",' +
+        '"ct":"","tag":"AAAAAAAAAAAAAAAAAAAAAA","x":1}',
     ],
   ])('refuses stored text that is %s, with INTERNAL', async (_case, text) => {
     expect(await codeOf(cipher.decrypt(text as EncryptedField, CONTEXT))).toBe('INTERNAL');

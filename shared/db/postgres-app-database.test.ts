@@ -130,7 +130,7 @@ describe('postgres app database over embedded PGlite', () => {
     await expect(attempt).rejects.toMatchObject({ code: '42501' });
   });
 
-  it('does not leak the role or divisions of a scoped transaction to the next unscoped query', async () => {
+  it('leaks no role or divisions of a scoped transaction to the next unscoped query', async () => {
     await t.db.withScope(testPrincipal(['EDS.Reader'], ['MD']), async () => undefined);
     const state = await t.db.unsafeWithoutScope(async (db) => {
       const result = await sql<{ role: string; divisions: string | null }>`

@@ -29,7 +29,7 @@ describe('rate limits on the local host', () => {
   });
   afterAll(() => t.close());
 
-  it('answers 429 with Retry-After once a principal passes its limit, and spares other principals', async () => {
+  it('answers 429 with Retry-After once a principal passes its limit, sparing others', async () => {
     const noisy = await t.token(['EDS.Reader'], []);
     const quiet = await t.token(['EDS.Reader'], []);
     const statuses: number[] = [];

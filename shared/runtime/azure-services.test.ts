@@ -5,7 +5,7 @@ import { createAzureServices } from './azure-services.js';
 describe('production services', () => {
   afterEach(() => vi.unstubAllEnvs());
 
-  it('fails fast at cold start naming the missing settings, never reaching for a network', async () => {
+  it('fails fast at cold start naming the missing settings, before any network call', async () => {
     vi.stubEnv('WEBSITE_INSTANCE_ID', 'test-instance');
     vi.stubEnv(
       'EDS_ISSUER',

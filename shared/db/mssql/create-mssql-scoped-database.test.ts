@@ -58,13 +58,13 @@ describe('SQL Server row scope through SESSION_CONTEXT', () => {
     ]);
   });
 
-  it('gives a principal with no divisions an empty setting, which the predicate matches to nothing', async () => {
+  it('gives a principal with no divisions an empty setting, which no row matches', async () => {
     const { db, steps } = open();
     await db.withScope(testPrincipal(['EDS.Manager'], []), () => Promise.resolve());
     expect(steps[2]).toEqual({ kind: 'query', sql: SET, parameters: [''] });
   });
 
-  it('sets every division for unsafe work on one pinned connection, without a transaction', async () => {
+  it('sets every division for unsafe work on one pinned connection, no transaction', async () => {
     const { db, steps } = open();
     await db.unsafeWithoutScope((kysely) => sql`SELECT 2`.execute(kysely));
     expect(steps).toEqual([

@@ -77,7 +77,7 @@ describe('token-bound tarn pool', () => {
     expect(created).toHaveLength(1);
   });
 
-  it('destroys a connection whose token is within five minutes of expiry and opens another', async () => {
+  it('destroys and replaces a connection whose token expires within five minutes', async () => {
     const { pool, created, destroyed, bound, held } = await openPool(30 * MINUTE);
     const first = await pool.acquire().promise;
     pool.release(first);

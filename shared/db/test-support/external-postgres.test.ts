@@ -54,7 +54,7 @@ describe.skipIf(adminUrl === undefined)('store tests on a real PostgreSQL server
     return result.rows[0]?.value;
   }
 
-  it('runs on the server, not PGlite, with pgaudit preloaded and logging writes, DDL and roles', async () => {
+  it('runs on the server, not PGlite, with pgaudit preloaded to log write, ddl, role', async () => {
     const version = await t.db.unsafeWithoutScope((db) =>
       sql<{ version: string }>`SELECT version()`.execute(db),
     );
@@ -66,7 +66,7 @@ describe.skipIf(adminUrl === undefined)('store tests on a real PostgreSQL server
     expect(await setting('pgaudit.log')).toBe('write, ddl, role');
   });
 
-  it('holds the application role the migrations expect, without superuser or BYPASSRLS', async () => {
+  it('holds the app role the migrations expect, without superuser or BYPASSRLS', async () => {
     const result = await t.db.unsafeWithoutScope((db) =>
       sql<{ rolsuper: boolean; rolbypassrls: boolean; rolcanlogin: boolean }>`
         SELECT rolsuper, rolbypassrls, rolcanlogin FROM pg_roles
@@ -75,7 +75,7 @@ describe.skipIf(adminUrl === undefined)('store tests on a real PostgreSQL server
     expect(result.rows).toEqual([{ rolsuper: false, rolbypassrls: false, rolcanlogin: false }]);
   });
 
-  it('enforces row scope on the server for eds_app even though the test user is a superuser', async () => {
+  it('scopes rows on the server for eds_app even though the test user is a superuser', async () => {
     await t.db.unsafeWithoutScope((db) =>
       sql`INSERT INTO accounts (division, code, title, agency, subagency) VALUES
         ('DC', 'T-DC', 'Test DC', 'DOT', 'FHWA'), ('MD', 'T-MD', 'Test MD', 'DOT', 'FHWA')`.execute(

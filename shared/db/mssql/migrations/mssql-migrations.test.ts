@@ -70,7 +70,8 @@ describe('SQL Server migrations', () => {
     );
     expect(folded).toContain('RETURNS TABLE WITH SCHEMABINDING AS RETURN SELECT 1 AS allowed');
     expect(folded).toContain(
-      "WHERE @division IN ( SELECT value FROM STRING_SPLIT(CAST(SESSION_CONTEXT(N'eds.divisions') AS nvarchar(400)), N',') )",
+      'WHERE @division IN ( SELECT value FROM STRING_SPLIT(' +
+        "CAST(SESSION_CONTEXT(N'eds.divisions') AS nvarchar(400)), N',') )",
     );
     // CREATE FUNCTION must be the only statement of its batch.
     expect(
@@ -100,7 +101,7 @@ describe('SQL Server migrations', () => {
     }
   });
 
-  it('indexes the persisted search column of every table that has one, each batch re-runnable', () => {
+  it('indexes the persisted search column of every table with one, each batch re-runnable', () => {
     const searchable = FINANCIAL_TABLES.filter((table) => columnsOf(table).get('search') === 'AS');
     expect(searchable).toHaveLength(7);
     for (const table of searchable) {
