@@ -51,7 +51,8 @@ function recordingIndex(): SearchIndex & {
 }
 
 // Text full of SQL, Cosmos SQL, Lucene and Elasticsearch syntax, stored in a vendor's name.
-const METACHARACTER_NAME = `Zyxquartz <b>O'Brien</b> "Paving" {x} title:* \\ % _ -- ; SELECT * FROM c`;
+const METACHARACTER_NAME =
+  `Zyxquartz <b>O'Brien</b> "Paving" {x} ` + `title:* \\ % _ -- ; SELECT * FROM c`;
 
 describe('GET /api/v1/search on the local default', () => {
   let t: TestHost;
@@ -156,7 +157,7 @@ describe('GET /api/v1/search on the local default', () => {
     }
   });
 
-  it('matches and highlights a CONFIDENTIAL field for an analyst but not for a reader clearance', async () => {
+  it('matches and highlights a CONFIDENTIAL field for an analyst, not for a reader', async () => {
     const uei = await t.host.services.db.unsafeWithoutScope(async (db) => {
       const rows = await sql<{ uei: string }>`
         SELECT uei FROM recipients WHERE division = 'DC' AND uei IS NOT NULL LIMIT 1`.execute(db);
@@ -251,7 +252,7 @@ describe('search index queue on the local default', () => {
     expect(index.removed).toEqual([{ resource: 'recipients', id: 2147483000 }]);
   });
 
-  it('handles a queued message on the local Postgres index, where the write is a no-op', async () => {
+  it('handles a queued message on the local Postgres index, whose write is a no-op', async () => {
     await t.host.services.queue.send(
       SEARCH_INDEX_QUEUE,
       { resource: 'awards', ids: [1, 2] },

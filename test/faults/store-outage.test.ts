@@ -70,7 +70,7 @@ describe('a store that goes down', () => {
     expectUnavailable(await getAwards());
   });
 
-  it('keeps the refused request audit event in the outbox and writes it when the store returns', async () => {
+  it('keeps the refused request audit event in the outbox and writes it on recovery', async () => {
     f.proxy.setMode('down');
     const refusedId = expectUnavailable(await getAwards());
     const waiting = await outboxEvents();
@@ -102,7 +102,7 @@ describe('a store that goes down', () => {
     expect(verify.body).toMatchObject({ status: 'intact' });
   });
 
-  it('answers 503 to a request whose store is cut between its statements, then recovers', async () => {
+  it('answers 503 to a request whose store drops between statements, then recovers', async () => {
     const cut = f.proxy.cutWhen(/from "awards"/i);
     const response = await getAwards();
     await cut;
@@ -116,7 +116,7 @@ describe('a store that goes down', () => {
 });
 
 describe('a store that is too slow', () => {
-  it('answers 503 once the connection wait runs out, and audits the request when it returns', async () => {
+  it('answers 503 after the connect timeout and audits the request on recovery', async () => {
     f.proxy.setMode('stall');
     const started = performance.now();
     const response = await getAwards();

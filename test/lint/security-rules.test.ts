@@ -42,7 +42,7 @@ describe('security lint rules', () => {
     expect(result.messages.map((message) => message.ruleId)).toContain(ruleId);
   });
 
-  it('accepts the safe equivalents, including a suppression that names its rule and reason', async () => {
+  it('accepts safe equivalents, including a suppression naming its rule and reason', async () => {
     const result = await lintFixture('clean-module.ts');
     expect(result.messages.map((message) => `${message.ruleId}: ${message.message}`)).toEqual([]);
   });

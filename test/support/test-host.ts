@@ -29,8 +29,11 @@ export interface TestResponse {
   readonly status: number;
   readonly headers: Headers;
   readonly text: string;
-  /** Parsed JSON body, or undefined when the body is empty. */
-  readonly body: any; // eslint-disable-line @typescript-eslint/no-explicit-any -- test double: assertions read arbitrary response shapes
+  /**
+   * Parsed JSON body, or undefined when the body is empty. Typed `any` because assertions read
+   * arbitrary response shapes from it.
+   */
+  readonly body: any; // eslint-disable-line @typescript-eslint/no-explicit-any -- test double
 }
 
 /**

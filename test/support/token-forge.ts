@@ -46,7 +46,8 @@ export async function createTokenForge(now = Math.floor(Date.now() / 1000)): Pro
   const keyObject = createPrivateKey({ key: jwk as JsonWebKey, format: 'jwk' });
   const encode = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
   const signRaw = (claims: Record<string, unknown>, header: Record<string, unknown>) => {
-    const input = `${encode({ alg: 'RS256', typ: 'JWT', kid: jwk.kid, ...header })}.${encode(claims)}`;
+    const protectedHeader = encode({ alg: 'RS256', typ: 'JWT', kid: jwk.kid, ...header });
+    const input = `${protectedHeader}.${encode(claims)}`;
     return `${input}.${signBytes('sha256', Buffer.from(input), keyObject).toString('base64url')}`;
   };
   return {
