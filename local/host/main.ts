@@ -1,3 +1,4 @@
+import { startBanner } from './start-banner.js';
 import { startLocalHost } from './start-local-host.js';
 
 /**
@@ -7,20 +8,7 @@ import { startLocalHost } from './start-local-host.js';
 async function main(): Promise<void> {
   const host = await startLocalHost();
   const { config, services } = host;
-  const seed = services.seedReport === undefined ? 'no seed' : 'finance data ready';
-  const tokenCommand = 'npm run -s token -- --role EDS.Analyst --division DC';
-  const awardsUrl = `${config.baseUrl}/api/v1/awards`;
-  const lines = [
-    '',
-    `EDS local host listening on ${config.baseUrl}/api`,
-    `  issuer:   ${config.issuer}`,
-    `  data:     ${config.dataDir} (${seed})`,
-    `  token:    npm run token -- --role EDS.Analyst --division DC`,
-    `  try:      curl -H "Authorization: Bearer $(${tokenCommand})" ${awardsUrl}`,
-    `  api:      ${config.baseUrl}/api/v1/openapi.json`,
-    '',
-  ];
-  process.stdout.write(lines.join('\n'));
+  process.stdout.write(startBanner(config, services.seedReport !== undefined, process.env));
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
