@@ -2,13 +2,13 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 
 import { AUDIT_OUTBOX_FILE } from './audit-outbox.js';
 import { computeAuditHash } from './audit-hash.js';
 import type { AuditEvent } from './audit-event.js';
 import { createPostgresAuditTrail, type PostgresAuditTrail } from './postgres-audit-trail.js';
-import { startAuditDatabase, type AuditTestDatabase } from './test-support/audit-database.js';
+import { useAuditDatabase } from './test-support/audit-database.js';
 import {
   createMemoryLogger,
   createTestSigningKey,
@@ -18,20 +18,11 @@ import {
 
 const FORGED_ACTOR = '00000000-0000-4000-8000-000000000000';
 
-let store: AuditTestDatabase;
-let dir: string;
+const store = useAuditDatabase();
 const key = createTestSigningKey();
-
-beforeAll(async () => {
-  store = await startAuditDatabase();
-});
-
-afterAll(async () => {
-  await store?.stop();
-});
+let dir: string;
 
 beforeEach(async () => {
-  await store.reset();
   dir = await mkdtemp(join(tmpdir(), 'eds-audit-rewrite-'));
   return () => rm(dir, { recursive: true, force: true });
 });

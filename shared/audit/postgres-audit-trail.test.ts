@@ -2,13 +2,13 @@ import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 
 import { AppError } from '../errors/app-error.js';
 import type { AuditEvent } from './audit-event.js';
 import { AUDIT_OUTBOX_FILE } from './audit-outbox.js';
 import { createPostgresAuditTrail, type PostgresAuditTrail } from './postgres-audit-trail.js';
-import { startAuditDatabase, type AuditTestDatabase } from './test-support/audit-database.js';
+import { useAuditDatabase } from './test-support/audit-database.js';
 import {
   createMemoryLogger,
   createTestSigningKey,
@@ -21,20 +21,11 @@ const JWT =
   'eyJhbGciOiJSUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4ifQ.' +
   'c2lnbmF0dXJlLWJ5dGVzLWdvLWhlcmUtYW5kLW1vcmU';
 
-let store: AuditTestDatabase;
+const store = useAuditDatabase();
 let dir: string;
 const key = createTestSigningKey();
 
-beforeAll(async () => {
-  store = await startAuditDatabase();
-});
-
-afterAll(async () => {
-  await store?.stop();
-});
-
 beforeEach(async () => {
-  await store.reset();
   dir = await mkdtemp(join(tmpdir(), 'eds-audit-'));
   return () => rm(dir, { recursive: true, force: true });
 });

@@ -3,13 +3,13 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 
 import { signAuditCheckpoint } from './audit-checkpoint.js';
 import type { AuditEvent } from './audit-event.js';
 import { computeAuditHash } from './audit-hash.js';
 import { createPostgresAuditTrail } from './postgres-audit-trail.js';
-import { startAuditDatabase, type AuditTestDatabase } from './test-support/audit-database.js';
+import { useAuditDatabase } from './test-support/audit-database.js';
 import {
   createMemoryLogger,
   createTestSigningKey,
@@ -21,7 +21,7 @@ import { verifyAuditTrail } from './verify-audit-trail.js';
 const EVENTS = 200;
 const EVERY = 50;
 const key = createTestSigningKey();
-let store: AuditTestDatabase;
+const store = useAuditDatabase();
 
 interface Row {
   readonly seq: number;
@@ -31,16 +31,7 @@ interface Row {
   readonly hash: string;
 }
 
-beforeAll(async () => {
-  store = await startAuditDatabase();
-});
-
-afterAll(async () => {
-  await store?.stop();
-});
-
 beforeEach(async () => {
-  await store.reset();
   const outboxDir = await mkdtemp(join(tmpdir(), 'eds-audit-verify-'));
   const trail = createPostgresAuditTrail(store.db, {
     signingKey: key.signing,

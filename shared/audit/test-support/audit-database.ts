@@ -1,5 +1,6 @@
 import { Kysely, Migrator, PostgresDialect } from 'kysely';
 import pg from 'pg';
+import { afterAll, beforeAll, beforeEach } from 'vitest';
 
 import { startEmbeddedPostgres, type EmbeddedPostgres } from '../../../local/embedded-postgres.js';
 import * as auditTables from '../../db/migrations/0002-audit-trail.js';
@@ -90,5 +91,39 @@ export async function startAuditDatabase(): Promise<AuditTestDatabase> {
       await owner.end();
       await server.stop();
     },
+  };
+}
+
+/**
+ * One audit database for the calling test file, started before its tests, emptied before each
+ * and stopped after them. The returned object reads the started database, so it may be captured
+ * at the file's top level.
+ */
+export function useAuditDatabase(): AuditTestDatabase {
+  let started: AuditTestDatabase | undefined;
+  const current = (): AuditTestDatabase => {
+    if (started === undefined) throw new Error('The audit database starts in beforeAll');
+    return started;
+  };
+  beforeAll(async () => {
+    started = await startAuditDatabase();
+  });
+  afterAll(async () => {
+    await started?.stop();
+  });
+  beforeEach(() => current().reset());
+  return {
+    get server() {
+      return current().server;
+    },
+    get owner() {
+      return current().owner;
+    },
+    get db() {
+      return current().db;
+    },
+    connect: (url) => current().connect(url),
+    reset: () => current().reset(),
+    stop: () => current().stop(),
   };
 }
