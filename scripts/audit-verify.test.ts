@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { startEmbeddedPostgres } from '../local/embedded-postgres.js';
 import type { AuditTables } from '../shared/audit/audit-tables.js';
+import { CHAIN_REWRITTEN_FILE } from '../shared/audit/chain-guard.js';
 import { createPostgresAuditTrail } from '../shared/audit/postgres-audit-trail.js';
 import { applyAuditMigrations } from '../shared/audit/test-support/audit-database.js';
 import {
@@ -83,6 +84,24 @@ describe('audit-verify CLI', () => {
       expect(out).toEqual([expect.stringMatching(/open in process \d+; stop that first$/)]);
     });
     await expect(run()).resolves.toEqual({ code: 0, out: ['intact (12 events)'] });
+  });
+
+  it('exits 1 on a linked trail when the host recorded its own head rewritten', async () => {
+    const outboxDir = join(dataDir, 'audit-outbox');
+    const marker = { seq: 12, hash: 'a'.repeat(64), reason: 'hash_changed', detectedAt: 'then' };
+    await mkdir(outboxDir, { recursive: true });
+    await writeFile(join(outboxDir, CHAIN_REWRITTEN_FILE), JSON.stringify(marker));
+    try {
+      await expect(run()).resolves.toEqual({
+        code: AUDIT_VERIFY_EXIT.broken,
+        out: [
+          'broken at seq 12: head_rewritten ' +
+            '(the host found the event it stored there changed on then)',
+        ],
+      });
+    } finally {
+      await rm(join(outboxDir, CHAIN_REWRITTEN_FILE));
+    }
   });
 
   it('prints the first broken link and exits 1 after a DBA edits an event', async () => {

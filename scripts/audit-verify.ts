@@ -8,6 +8,7 @@ import pg from 'pg';
 import { DataDirInUseError } from '../local/data-dir-lock.js';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from '../local/embedded-postgres.js';
 import type { AuditTables } from '../shared/audit/audit-tables.js';
+import { readChainRewrite } from '../shared/audit/chain-guard.js';
 import { verifyAuditTrail } from '../shared/audit/verify-audit-trail.js';
 import { loadConfig } from '../shared/config/app-config.js';
 import { KEY_RING_FILE, openLocalKeyRing } from '../shared/crypto/local-key-ring.js';
@@ -78,9 +79,18 @@ export async function runAuditVerify(
       { keyId, publicKey },
       every === undefined ? {} : { checkpointEvery: every },
     );
+    const rewrite = await readChainRewrite(resolveInside(config.dataDir, 'audit-outbox'));
     if (result.status === 'intact') {
-      write(`intact (${result.count} events)`);
-      return AUDIT_VERIFY_EXIT.intact;
+      if (rewrite === undefined) {
+        write(`intact (${result.count} events)`);
+        return AUDIT_VERIFY_EXIT.intact;
+      }
+      // It links, but not through the head the host stored: rewritten after it, hashes redone.
+      write(
+        `broken at seq ${rewrite.seq}: head_rewritten (the host found the event it stored there ` +
+          `${rewrite.reason === 'event_missing' ? 'gone' : 'changed'} on ${rewrite.detectedAt})`,
+      );
+      return AUDIT_VERIFY_EXIT.broken;
     }
     write(
       `broken at seq ${result.firstBrokenSequence}: ${result.reason} ` +

@@ -14,7 +14,13 @@ const AuditVerificationSchema = z
       status: z.literal('broken'),
       count: z.number().int(),
       firstBrokenSequence: z.number().int(),
-      reason: z.enum(['hash_mismatch', 'link_mismatch', 'sequence_gap', 'checkpoint_mismatch']),
+      reason: z.enum([
+        'hash_mismatch',
+        'link_mismatch',
+        'sequence_gap',
+        'checkpoint_mismatch',
+        'head_rewritten',
+      ]),
     }),
   ])
   .meta({ id: 'AuditVerification' });

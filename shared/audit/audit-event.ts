@@ -70,9 +70,17 @@ export type AuditVerification =
   | {
       readonly status: 'broken';
       readonly count: number;
-      /** Sequence number of the first event whose link does not hold. */
+      /**
+       * Sequence number of the first event whose link does not hold; for `head_rewritten`, the
+       * head a running writer stored, which no longer reads as stored (changed at or before it).
+       */
       readonly firstBrokenSequence: number;
-      readonly reason: 'hash_mismatch' | 'link_mismatch' | 'sequence_gap' | 'checkpoint_mismatch';
+      readonly reason:
+        | 'hash_mismatch'
+        | 'link_mismatch'
+        | 'sequence_gap'
+        | 'checkpoint_mismatch'
+        | 'head_rewritten';
     };
 
 /** The audit trail as the pipeline and operations see it. */

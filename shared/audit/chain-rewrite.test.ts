@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 
 import { AUDIT_OUTBOX_FILE } from './audit-outbox.js';
+import { CHAIN_REWRITTEN_FILE } from './chain-guard.js';
 import { computeAuditHash } from './audit-hash.js';
 import type { AuditEvent } from './audit-event.js';
 import { createPostgresAuditTrail, type PostgresAuditTrail } from './postgres-audit-trail.js';
@@ -86,6 +87,24 @@ async function forgeTailFrom(from: number): Promise<void> {
   }
 }
 
+/** Puts saved rows back as they were, as a restore from backup would. */
+async function restoreRows(rows: readonly Record<string, unknown>[]): Promise<void> {
+  const client = await store.owner.connect();
+  try {
+    await client.query('BEGIN');
+    await client.query('SET LOCAL session_replication_role = replica');
+    for (const row of rows) {
+      await client.query(
+        'UPDATE audit_events SET event = $2, prev_hash = $3, hash = $4 WHERE seq = $1',
+        [row['seq'], JSON.stringify(row['event']), row['prev_hash'], row['hash']],
+      );
+    }
+    await client.query('COMMIT');
+  } finally {
+    client.release();
+  }
+}
+
 async function cutTailFrom(from: number): Promise<void> {
   await store.owner.query(`
     BEGIN;
@@ -124,9 +143,58 @@ describe('a chain changed below the last event this process wrote', () => {
     await expect(trail.checkpoint()).rejects.toMatchObject({ code: 'AUDIT_UNAVAILABLE' });
     await expect(trail.flushOutbox()).rejects.toMatchObject({ code: 'AUDIT_UNAVAILABLE' });
     expect(await storedCounts()).toEqual({ events: 60, checkpoints: 1 });
-    expect(errorEvents(lines).filter((r) => r['event'] === 'audit.chain_rewritten')).toHaveLength(
-      3,
+    // Every refused write, checkpoint and drain raises it again: three appends, then two.
+    const alarms = errorEvents(lines).filter((r) => r['event'] === 'audit.chain_rewritten');
+    expect(alarms).toHaveLength(5);
+    expect(await trail.verify()).toEqual({
+      status: 'broken',
+      count: 60,
+      firstBrokenSequence: 60,
+      reason: 'head_rewritten',
+    });
+  });
+
+  it('keeps refusing after a restart, and resumes once the stored tail is restored', async () => {
+    const first = trailWithLog();
+    await appendRequests(first.trail, 1, 20);
+    const saved = await store.owner.query('SELECT * FROM audit_events WHERE seq >= 15');
+    await forgeTailFrom(15);
+    await first.trail.append(requestEvent(21));
+
+    const restarted = trailWithLog();
+    await restarted.trail.append(requestEvent(22));
+    expect(await storedCounts()).toEqual({ events: 20, checkpoints: 0 });
+    expect(await restarted.trail.verify()).toMatchObject({ reason: 'head_rewritten' });
+
+    await restoreRows(saved.rows);
+    await restarted.trail.append(requestEvent(23));
+    expect(await storedCounts()).toEqual({ events: 23, checkpoints: 0 });
+    expect(await restarted.trail.verify()).toEqual({
+      status: 'intact',
+      count: 23,
+      lastSequence: 23,
+    });
+    await expect(readFile(join(dir, 'outbox', CHAIN_REWRITTEN_FILE))).rejects.toThrow(/ENOENT/);
+    expect(restarted.lines.map((line) => JSON.parse(line).event)).toContain('audit.chain_restored');
+  });
+
+  it('notices a rewrite even with the head-link trigger switched off, and stops there', async () => {
+    const { trail, lines } = trailWithLog();
+    await appendRequests(trail, 1, 10);
+    await store.owner.query('ALTER TABLE audit_events DISABLE TRIGGER audit_events_extend_head');
+    try {
+      await forgeTailFrom(8);
+      await appendRequests(trail, 11, 3);
+    } finally {
+      await store.owner.query('ALTER TABLE audit_events ENABLE TRIGGER audit_events_extend_head');
+    }
+    // The first append went in unchecked by the store, and breaks the link the forgery made.
+    expect(await storedCounts()).toEqual({ events: 11, checkpoints: 0 });
+    expect(await trail.verify()).toMatchObject({ status: 'broken', firstBrokenSequence: 11 });
+    expect(errorEvents(lines)).toContainEqual(
+      expect.objectContaining({ event: 'audit.chain_rewritten', resource: 'audit_events/10' }),
     );
+    await expect(trail.checkpoint()).rejects.toMatchObject({ code: 'AUDIT_UNAVAILABLE' });
   });
 
   it('is extended by nothing once events below its last one are deleted', async () => {

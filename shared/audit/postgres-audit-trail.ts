@@ -15,6 +15,7 @@ import {
   type AuditVerifyingKey,
 } from './audit-checkpoint.js';
 import { createAuditOutbox, type AuditOutboxEntry } from './audit-outbox.js';
+import { createChainGuard } from './chain-guard.js';
 import { createGroupCommit } from './group-commit.js';
 import type { AuditTables } from './audit-tables.js';
 import { verifyAuditTrail } from './verify-audit-trail.js';
@@ -80,10 +81,11 @@ function errorCodeOf(error: unknown): string {
  * > (event type and field name only, never the value) is appended in its place.
  *
  * > [!WARNING]
- * > A process that finds the event it last wrote changed or gone (someone with DBA rights
- * > rewrote or cut the tail, hashes recomputed) logs `audit.chain_rewritten` and from then on
- * > neither extends the stored chain nor signs a checkpoint over it: events go to the outbox
- * > until it restarts.
+ * > A writer that finds the event it last stored changed or gone (someone with DBA rights
+ * > rewrote or cut the tail, hashes recomputed) logs `audit.chain_rewritten`, records it beside
+ * > the outbox (so a restart keeps it) and from then on neither extends the stored chain nor
+ * > signs a checkpoint over it, and `verify` reports `head_rewritten`: events go to the outbox
+ * > until the stored event reads as written again (see `chain-guard.ts`).
  *
  * LIMITATION: checkpoints are signed every N events, and on demand through `checkpoint()`;
  * nothing here signs on a clock. Events after the last checkpoint can be truncated or rewritten
@@ -121,30 +123,8 @@ export function createPostgresAuditTrail(
   // instance appended since; then the head-link trigger refuses the insert (EA002) and the batch
   // is retried once with the head read from the store.
   let knownHead: Head | undefined;
-  // The head this process last wrote (or, replaying the outbox, found already written). Other
-  // instances only ever add rows after it, so when it no longer reads as written, someone rewrote
-  // or cut the chain below it: from then on this process extends nothing and signs nothing
-  // (events wait in the outbox) until it restarts.
-  let ownHead: Head | undefined;
-  let rewritten = false;
-
-  const assertOwnHeadStored = async (trx: Transaction<AuditTables>): Promise<void> => {
-    if (ownHead === undefined) return;
-    const row = await trx
-      .selectFrom('audit_events')
-      .select('hash')
-      .where('seq', '=', sql<string>`${ownHead.seq}::bigint`)
-      .executeTakeFirst();
-    if (row?.hash === ownHead.hash) return;
-    rewritten = true;
-    throw refuseRewrittenChain(row === undefined ? 'event_missing' : 'hash_changed');
-  };
-
-  /** Logs, at every refusal, that the chain was changed below `ownHead`; returns the error. */
-  const refuseRewrittenChain = (reason: string): AppError => {
-    logger.error('audit.chain_rewritten', { resource: `audit_events/${ownHead?.seq}`, reason });
-    return new AppError('AUDIT_UNAVAILABLE', 'Audit chain changed below the last event written');
-  };
+  // Refuses to extend or sign a chain changed below the head this writer stored (see chain-guard).
+  const guard = createChainGuard({ outboxDir: options.outboxDir, logger, now });
 
   const begin = async (trx: Transaction<AuditTables>, useKnownHead = false): Promise<Head> => {
     // One round trip: the role (as SET LOCAL ROLE would) and the cross-instance append lock.
@@ -154,8 +134,8 @@ export function createPostgresAuditTrail(
       await sql`SELECT set_config('role', ${options.role}, true),
         pg_advisory_xact_lock(${AUDIT_APPEND_LOCK_KEY}::bigint)`.execute(trx);
     }
+    await guard.assertIntact(trx);
     if (useKnownHead && knownHead !== undefined) return knownHead;
-    await assertOwnHeadStored(trx);
     const head = await trx
       .selectFrom('audit_events')
       .select([sql<string>`seq::text`.as('seq'), 'hash'])
@@ -192,14 +172,22 @@ export function createPostgresAuditTrail(
    * Inserts linked rows through `eds_audit_append` (migration 0004): it drops to `role` when one
    * is given, takes the append lock and inserts in seq order, so the head-link trigger checks
    * every row against the one before it. Alone it is one autocommit statement; inside `trx`,
-   * whose `begin` already dropped to the role, it joins that transaction.
+   * whose `begin` already dropped to the role, it joins that transaction. The same statement
+   * returns the stored hash at this writer's own head (see `chain-guard.ts`): with the head-link
+   * trigger switched off, a rewrite below that head would otherwise pass unnoticed.
    */
-  const appendRows = (
+  const appendRows = async (
     executor: Kysely<AuditTables>,
     rows: readonly LinkedRow[],
     role: string | null,
-  ) =>
-    sql`SELECT eds_audit_append(${role}::text, ${JSON.stringify(rows)}::jsonb)`.execute(executor);
+  ): Promise<string | undefined> => {
+    const ownSeq = guard.ownHead()?.seq ?? 0;
+    const result = await sql<{ own_hash: string | null }>`
+      SELECT eds_audit_append(${role}::text, ${JSON.stringify(rows)}::jsonb),
+             (SELECT hash FROM audit_events WHERE seq = ${ownSeq}::bigint) AS own_hash
+    `.execute(executor);
+    return result.rows[0]?.own_hash ?? undefined;
+  };
 
   /** Links entries onto `head`: their rows, the new head, and the heads due a checkpoint. */
   const linkEntries = (entries: readonly AuditOutboxEntry[], from: Head) => {
@@ -242,7 +230,7 @@ export function createPostgresAuditTrail(
     if (useKnownHead && !mayBeStored && knownHead !== undefined) {
       const linked = linkEntries(entries, knownHead);
       if (linked.checkpoints.length === 0) {
-        await appendRows(db, linked.rows, options.role ?? null);
+        await guard.expectStored(await appendRows(db, linked.rows, options.role ?? null));
         return { written: linked.rows.length, head: linked.head };
       }
     }
@@ -281,7 +269,7 @@ export function createPostgresAuditTrail(
       try {
         const { written, head } = await insertEntriesOnce(entries, mayBeStored, useKnownHead);
         knownHead = head;
-        ownHead = head;
+        guard.wrote(head);
         return written;
       } catch (error) {
         knownHead = undefined;
@@ -297,7 +285,8 @@ export function createPostgresAuditTrail(
   };
 
   const drain = async (): Promise<number> => {
-    if (rewritten) throw refuseRewrittenChain('still_refused');
+    await guard.ready();
+    await guard.recheck(db);
     const contents = await outbox.read();
     let settled = 0;
     let written = 0;
@@ -337,16 +326,13 @@ export function createPostgresAuditTrail(
   };
 
   const writeBatch = async (entries: readonly AuditOutboxEntry[]): Promise<void> => {
-    if (rewritten) {
-      // Already logged as audit.chain_rewritten; the timers' drain and checkpoint repeat it.
-      await spill(entries);
-      return;
-    }
     try {
-      if (outboxMayHaveEntries) await drain();
+      await guard.ready();
+      if (outboxMayHaveEntries || guard.rewrite() !== undefined) await drain();
       await insertEntries(entries, false);
     } catch (storeError) {
-      await spill(entries, storeError);
+      // A standing rewrite was logged as audit.chain_rewritten; the store itself is up.
+      await spill(entries, guard.rewrite() === undefined ? storeError : undefined);
     }
   };
 
@@ -372,15 +358,28 @@ export function createPostgresAuditTrail(
       throw new AppError('INTERNAL', 'Audit event failed validation and was not written');
     },
 
-    verify: (): Promise<AuditVerification> =>
-      verifyAuditTrail(db, verifyingKeys, { checkpointEvery }),
+    async verify(): Promise<AuditVerification> {
+      await guard.ready();
+      const result = await verifyAuditTrail(db, verifyingKeys, { checkpointEvery });
+      const rewrite = guard.rewrite();
+      if (rewrite === undefined || result.status === 'broken') return result;
+      // The stored chain links, but not through the head this writer stored: rewritten after it.
+      const { count } = result;
+      return {
+        status: 'broken',
+        count,
+        firstBrokenSequence: rewrite.seq,
+        reason: 'head_rewritten',
+      };
+    },
 
     flushOutbox: () => serialise(drain),
 
     checkpoint: () =>
       serialise(() =>
         db.transaction().execute(async (trx) => {
-          if (rewritten) throw refuseRewrittenChain('still_refused');
+          await guard.ready();
+          await guard.recheck(trx);
           const head = await begin(trx);
           if (head.seq === 0) return;
           const existing = await trx

@@ -1,0 +1,133 @@
+import { mkdir, readFile, rename, unlink } from 'node:fs/promises';
+
+import { sql, type Kysely } from 'kysely';
+import { z } from 'zod';
+
+import { AppError } from '../errors/app-error.js';
+import { resolveInside } from '../fs/safe-path.js';
+import { syncDirectory, writeOwnerOnlyTemp } from '../fs/owner-only-file.js';
+import type { Logger } from '../logging/logger.js';
+import type { AuditTables } from './audit-tables.js';
+
+/** The last link a writer stored: its sequence number and hash. */
+export interface ChainHead {
+  readonly seq: number;
+  readonly hash: string;
+}
+
+/** File, in the outbox directory, recording that the chain changed below this writer's head. */
+export const CHAIN_REWRITTEN_FILE = 'chain-rewritten.json';
+
+const MarkerSchema = z.object({
+  seq: z.number().int().positive(),
+  hash: z.string().regex(/^[0-9a-f]{64}$/),
+  reason: z.enum(['hash_changed', 'event_missing']),
+  detectedAt: z.string(),
+});
+
+/** A recorded rewrite: the head this writer had stored, and what it found there instead. */
+export type ChainRewrite = z.infer<typeof MarkerSchema>;
+
+/** Reads the rewrite an earlier run recorded in `outboxDir`, if any. */
+export async function readChainRewrite(outboxDir: string): Promise<ChainRewrite | undefined> {
+  let text: string;
+  try {
+    text = await readFile(resolveInside(outboxDir, CHAIN_REWRITTEN_FILE), 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
+  return MarkerSchema.parse(JSON.parse(text));
+}
+
+/**
+ * Guards one writer against a chain changed below it. Other writers only ever add links after
+ * the head this one stored, so when that head no longer reads as stored, someone with the
+ * owner's rights rewrote or cut the chain (hashes recomputed, so it still verifies). Then the
+ * writer logs `audit.chain_rewritten` and records it in the outbox directory, so the state
+ * survives a restart; it extends nothing and signs nothing until the stored head reads as it
+ * wrote it again (the trail restored), which `recheck` notices.
+ */
+export function createChainGuard(options: { outboxDir: string; logger: Logger; now: () => Date }) {
+  const { outboxDir, logger } = options;
+  const markerPath = resolveInside(outboxDir, CHAIN_REWRITTEN_FILE);
+  let ownHead: ChainHead | undefined;
+  let rewrite: ChainRewrite | undefined;
+  const loaded = readChainRewrite(outboxDir).then((recorded) => {
+    rewrite = recorded;
+    if (recorded !== undefined) ownHead = { seq: recorded.seq, hash: recorded.hash };
+  });
+
+  const storedHashAt = async (db: Kysely<AuditTables>, seq: number) => {
+    const row = await db
+      .selectFrom('audit_events')
+      .select('hash')
+      .where('seq', '=', sql<string>`${seq}::bigint`)
+      .executeTakeFirst();
+    return row?.hash;
+  };
+
+  /** The error every refused write or checkpoint gets; logged each time, for the alert. */
+  const refusal = (): AppError => {
+    logger.error('audit.chain_rewritten', {
+      resource: `audit_events/${rewrite?.seq}`,
+      reason: rewrite?.reason ?? 'hash_changed',
+    });
+    return new AppError('AUDIT_UNAVAILABLE', 'Audit chain changed below the last event written');
+  };
+
+  const record = async (head: ChainHead, storedHash: string | undefined): Promise<AppError> => {
+    rewrite = {
+      ...head,
+      reason: storedHash === undefined ? 'event_missing' : 'hash_changed',
+      detectedAt: options.now().toISOString(),
+    };
+    await mkdir(outboxDir, { recursive: true, mode: 0o700 });
+    const temp = await writeOwnerOnlyTemp(markerPath, JSON.stringify(rewrite));
+    await rename(temp, markerPath);
+    await syncDirectory(outboxDir);
+    return refusal();
+  };
+
+  return {
+    /** Resolves once a rewrite recorded by an earlier run is loaded. */
+    ready: (): Promise<void> => loaded,
+    /** The rewrite found, while it stands. */
+    rewrite: (): ChainRewrite | undefined => rewrite,
+    /** The head to check the store against: the last one this writer stored. */
+    ownHead: (): ChainHead | undefined => ownHead,
+    wrote(head: ChainHead): void {
+      if (rewrite === undefined) ownHead = head;
+    },
+    /** Throws (and records the rewrite) unless `storedHash` is what this writer stored. */
+    async expectStored(storedHash: string | undefined): Promise<void> {
+      if (rewrite !== undefined) throw refusal();
+      if (ownHead === undefined || storedHash === ownHead.hash) return;
+      throw await record(ownHead, storedHash);
+    },
+    /** Reads the stored hash at this writer's head; see `expectStored`. */
+    async assertIntact(db: Kysely<AuditTables>): Promise<void> {
+      if (rewrite !== undefined) throw refusal();
+      if (ownHead === undefined) return;
+      const head = ownHead;
+      const stored = await storedHashAt(db, head.seq);
+      if (stored !== head.hash) throw await record(head, stored);
+    },
+    /**
+     * While a rewrite stands: true once the store holds this writer's head as written again
+     * (the rewrite is then cleared and logged as `audit.chain_restored`); otherwise throws.
+     */
+    async recheck(db: Kysely<AuditTables>): Promise<void> {
+      if (rewrite === undefined) return;
+      if ((await storedHashAt(db, rewrite.seq)) !== rewrite.hash) throw refusal();
+      logger.warn('audit.chain_restored', { resource: `audit_events/${rewrite.seq}` });
+      rewrite = undefined;
+      await unlink(markerPath);
+      await syncDirectory(outboxDir);
+    },
+    /** Names the rewrite, if one stands, as a failed verification. */
+    refusal,
+  };
+}
+
+export type ChainGuard = ReturnType<typeof createChainGuard>;
