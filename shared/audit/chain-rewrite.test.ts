@@ -178,7 +178,7 @@ describe('a chain changed below the last event this process wrote', () => {
     expect(restarted.lines.map((line) => JSON.parse(line).event)).toContain('audit.chain_restored');
   });
 
-  it('notices a rewrite even with the head-link trigger switched off, and stops there', async () => {
+  it('notices a rewrite with the head-link trigger switched off, and stops there', async () => {
     const { trail, lines } = trailWithLog();
     await appendRequests(trail, 1, 10);
     await store.owner.query('ALTER TABLE audit_events DISABLE TRIGGER audit_events_extend_head');
