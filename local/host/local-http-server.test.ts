@@ -216,3 +216,24 @@ describe('local HTTP server response writing', () => {
     expect(refusals).toEqual([]);
   });
 });
+
+describe('local HTTP server shutdown', () => {
+  it('cuts a client still sending its body once the grace period is over', async () => {
+    const server = await startLocalHttpServer({
+      host: '127.0.0.1',
+      port: 0,
+      definitions: [{ ...definition, methods: ['POST'] }],
+      createHandler: () => () => Promise.resolve({ status: 204 }),
+      closeGraceMs: 200,
+    });
+    const socket = connect(server.port, '127.0.0.1');
+    const closed = new Promise<void>((resolve) => socket.on('close', () => resolve()));
+    socket.on('error', () => undefined);
+    socket.write('POST /api/answer HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const started = performance.now();
+    await server.close();
+    expect(performance.now() - started).toBeLessThan(5_000);
+    await closed;
+  });
+});

@@ -45,6 +45,8 @@ export interface LocalHttpServerOptions {
   readonly maxBodyBytes?: number;
   /** How a definition becomes a handler; the request pipeline unless the benchmark says else. */
   readonly createHandler?: (definition: HttpFunctionDefinition) => HostHandler;
+  /** How long `close()` waits for requests in flight before it cuts their connections. */
+  readonly closeGraceMs?: number;
   /**
    * Told of every answer the host gives itself, without a function: no route (404), a method the
    * route lacks (405), a malformed path (400), a body over the ceiling (413), a host failure.
@@ -292,6 +294,9 @@ export async function startLocalHttpServer(
       new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeIdleConnections();
+        // Node stops its request timeouts once closing: a client that never finishes sending (or
+        // reading) would hold the stop for ever. After the grace period its connection is cut.
+        setTimeout(() => server.closeAllConnections(), options.closeGraceMs ?? 10_000).unref();
       }),
   };
 }
