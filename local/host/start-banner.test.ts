@@ -25,4 +25,12 @@ describe('start banner', () => {
     expect(banner).toContain(`$(${command}`);
     expect(banner).toContain('(no seed)');
   });
+
+  it('carries the tenant, audience and issuer too, which the token must name', () => {
+    const env = { EDS_AUDIENCE: 'api://eds-custom', EDS_TENANT_ID: 'x', EDS_ISSUER: 'http://i' };
+    const banner = startBanner(CONFIG, true, env);
+    expect(banner).toContain(
+      'token:    EDS_TENANT_ID=x EDS_AUDIENCE=api://eds-custom EDS_ISSUER=http://i npm run',
+    );
+  });
 });

@@ -2,9 +2,17 @@ import type { AppConfig } from '../../shared/config/app-config.js';
 
 /**
  * Settings the token CLI must share with the host: it signs with the key under the data
- * directory and names the issuer on the host's port.
+ * directory, and names the issuer (on the host's address and port, for its tenant) and the
+ * audience.
  */
-const SHARED_SETTINGS = ['EDS_PORT', 'EDS_DATA_DIR'] as const;
+const SHARED_SETTINGS = [
+  'EDS_PORT',
+  'EDS_DATA_DIR',
+  'EDS_TENANT_ID',
+  'EDS_AUDIENCE',
+  'EDS_ISSUER',
+  'EDS_PUBLIC_BASE_URL',
+] as const;
 
 /** A value as one shell word: bare when plain, single-quoted otherwise. */
 function shellWord(value: string): string {
