@@ -217,6 +217,33 @@ describe('local HTTP server response writing', () => {
   });
 });
 
+describe('local HTTP server request bodies', () => {
+  it('reports a malformed chunked body once, as the parser refused it', async () => {
+    const refusals: HostRefusal[] = [];
+    const server = await startLocalHttpServer({
+      host: '127.0.0.1',
+      port: 0,
+      definitions: [{ ...definition, methods: ['POST'] }],
+      createHandler: () => () => Promise.resolve({ status: 204 }),
+      onRefused: (refusal) => refusals.push(refusal),
+    });
+    try {
+      const socket = connect(server.port, '127.0.0.1');
+      let reply = '';
+      socket.setEncoding('latin1');
+      socket.on('data', (chunk: string) => (reply += chunk));
+      const closed = new Promise((resolve) => socket.on('close', resolve));
+      socket.write('POST /api/answer HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n');
+      socket.write('zz\r\n');
+      await closed;
+      expect(reply).toMatch(/^HTTP\/1\.1 400 /);
+      expect(refusals).toMatchObject([{ method: '(unparsed)', status: 400 }]);
+    } finally {
+      await server.close();
+    }
+  });
+});
+
 describe('local HTTP server shutdown', () => {
   it('cuts a client still sending its body once the grace period is over', async () => {
     const server = await startLocalHttpServer({

@@ -76,11 +76,16 @@ export interface LocalHttpServer {
 
 /**
  * Reads at most `limit` bytes of a body. A declared length over the limit is refused before a
- * byte is read; a body that grows past it stops being buffered at once.
+ * body byte is read; a body that grows past it stops being buffered at once. `broken` when the
+ * body never arrives whole: the parser refused it (answered and reported in `clientError`), the
+ * client left, or it was too slow.
  */
-function readBody(request: IncomingMessage, limit: number): Promise<Buffer | 'too_large'> {
+function readBody(
+  request: IncomingMessage,
+  limit: number,
+): Promise<Buffer | 'too_large' | 'broken'> {
   if (Number(request.headers['content-length'] ?? 0) > limit) return Promise.resolve('too_large');
-  return new Promise((resolve, reject) => {
+  return new Promise((resolve) => {
     const chunks: Buffer[] = [];
     let size = 0;
     request.on('data', (chunk: Buffer) => {
@@ -94,7 +99,7 @@ function readBody(request: IncomingMessage, limit: number): Promise<Buffer | 'to
       chunks.push(chunk);
     });
     request.on('end', () => resolve(Buffer.concat(chunks)));
-    request.on('error', reject);
+    request.on('error', () => resolve('broken'));
   });
 }
 
@@ -188,7 +193,10 @@ export async function startLocalHttpServer(
     return init;
   };
 
-  async function dispatch(request: IncomingMessage, method: string): Promise<HttpResponseInit> {
+  async function dispatch(
+    request: IncomingMessage,
+    method: string,
+  ): Promise<HttpResponseInit | undefined> {
     const target = request.url ?? '/';
     // Origin form only: `//x/api/…` is a path, not host x with path /api/…, and the absolute form
     // (`http://x/api/…`) is for proxies. Neither names a route here.
@@ -226,6 +234,8 @@ export async function startLocalHttpServer(
     );
     const body =
       method === 'GET' || method === 'HEAD' ? Buffer.alloc(0) : await readBody(request, limit);
+    // Nothing more to answer on that connection, nor to report twice.
+    if (body === 'broken') return undefined;
     if (body === 'too_large') {
       const refused = refuse(method, new AppError('HTTP_BODY_TOO_LARGE', 'body over limit'));
       // The rest of the body is not read: the connection closes after the answer.
@@ -258,7 +268,7 @@ export async function startLocalHttpServer(
   const server = createServer((request, response) => {
     const method = (request.method ?? 'GET').toUpperCase();
     dispatch(request, method)
-      .then((init) => writeResponse(response, init))
+      .then((init) => (init === undefined ? response.destroy() : writeResponse(response, init)))
       .catch(() => {
         // Whatever headers the failed answer had set go with it.
         for (const name of response.getHeaderNames()) response.removeHeader(name);
