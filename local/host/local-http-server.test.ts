@@ -189,6 +189,18 @@ describe('local HTTP server response writing', () => {
     },
   );
 
+  it.each([
+    ['an HTTP/1.1 request without Host', 'GET /api/answer HTTP/1.1\r\n\r\n', 'GET', 400],
+    ['a CONNECT', 'CONNECT 127.0.0.1:1 HTTP/1.1\r\nHost: 127.0.0.1:1\r\n\r\n', 'CONNECT', 405],
+  ])('answers %s with a problem document, and reports it', async (_l, bytes, method, status) => {
+    refusals.length = 0;
+    const reply = await exchange(bytes);
+    expect(reply).toMatch(new RegExp(`^HTTP/1\\.1 ${status} `));
+    expect(reply).toMatch(/^Content-Type: application\/problem\+json/im);
+    expect(reply).toMatch(/^X-Content-Type-Options: nosniff/im);
+    expect(refusals).toMatchObject([{ method, status }]);
+  });
+
   it('closes a kept-alive connection on a later malformed request, and reports it', async () => {
     refusals.length = 0;
     const reply = await new Promise<string>((resolve, reject) => {

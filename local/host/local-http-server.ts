@@ -203,6 +203,9 @@ export async function startLocalHttpServer(
     if (!target.startsWith('/') || target.startsWith('//')) {
       return refuse(method, new AppError('HTTP_NOT_FOUND', 'not an origin-form target'));
     }
+    if (request.httpVersion === '1.1' && request.headers.host === undefined) {
+      return refuse(method, new AppError('HTTP_MALFORMED_REQUEST', 'no Host header'));
+    }
     if (AMBIGUOUS_PATH.test(target.split('?', 1)[0] ?? '')) {
       return refuse(method, new AppError('HTTP_MALFORMED_REQUEST', 'dot segment or backslash'));
     }
@@ -265,7 +268,8 @@ export async function startLocalHttpServer(
     return handlerFor(definition)(httpRequest, context);
   }
 
-  const server = createServer((request, response) => {
+  // The Host check is the host's own, so a request without one gets a problem document too.
+  const server = createServer({ requireHostHeader: false }, (request, response) => {
     const method = (request.method ?? 'GET').toUpperCase();
     dispatch(request, method)
       .then((init) => (init === undefined ? response.destroy() : writeResponse(response, init)))
@@ -289,6 +293,12 @@ export async function startLocalHttpServer(
     } else {
       socket.destroy();
     }
+  });
+  // CONNECT asks for a tunnel, which no route offers: 405 and reported (Node closes it silently).
+  server.on('connect', (request: IncomingMessage, socket: Socket) => {
+    const init = refuse('CONNECT', new AppError('HTTP_METHOD_NOT_ALLOWED', 'no tunnels'));
+    socket.on('error', () => undefined);
+    socket.end(rawResponse(init), () => socket.destroy());
   });
   server.headersTimeout = 20_000;
   server.requestTimeout = 60_000;
