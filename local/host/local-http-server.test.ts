@@ -201,6 +201,15 @@ describe('local HTTP server response writing', () => {
     expect(refusals).toMatchObject([{ method, status }]);
   });
 
+  it('answers a request pipelined before a malformed one, then closes', async () => {
+    refusals.length = 0;
+    const good = 'GET /api/answer?answer=record HTTP/1.1\r\nHost: x\r\n\r\n';
+    const reply = await exchange(`${good}G@T / HTTP/1.1\r\n\r\n`);
+    expect(reply.match(/^HTTP\/1\.1 /gm)).toHaveLength(1);
+    expect(reply).toMatch(/^HTTP\/1\.1 201 /);
+    expect(refusals).toMatchObject([{ method: '(unparsed)', status: 400 }]);
+  });
+
   it('closes a kept-alive connection on a later malformed request, and reports it', async () => {
     refusals.length = 0;
     const reply = await new Promise<string>((resolve, reject) => {

@@ -269,8 +269,17 @@ export async function startLocalHttpServer(
   }
 
   // The Host check is the host's own, so a request without one gets a problem document too.
+  // The request each connection is answering, and the connections to close once it is answered.
+  const answering = new WeakMap<Socket, IncomingMessage>();
+  const closeAfterAnswer = new WeakSet<Socket>();
   const server = createServer({ requireHostHeader: false }, (request, response) => {
     const method = (request.method ?? 'GET').toUpperCase();
+    const { socket } = request;
+    answering.set(socket, request);
+    response.on('close', () => {
+      answering.delete(socket);
+      if (closeAfterAnswer.has(socket)) socket.destroy();
+    });
     dispatch(request, method)
       .then((init) => (init === undefined ? response.destroy() : writeResponse(response, init)))
       .catch(() => {
@@ -288,7 +297,11 @@ export async function startLocalHttpServer(
     }
     const code = PARSER_REFUSALS[error.code ?? ''] ?? 'HTTP_MALFORMED_REQUEST';
     const init = refuse('(unparsed)', new AppError(code, 'refused by the HTTP parser'));
-    if (socket.writable && socket.bytesWritten === 0) {
+    if (answering.get(socket)?.complete === true) {
+      // The bad request was pipelined after one received whole and still being answered: that
+      // answer goes out first, then the connection closes.
+      closeAfterAnswer.add(socket);
+    } else if (socket.writable && socket.bytesWritten === 0) {
       socket.end(rawResponse(init), () => socket.destroy());
     } else {
       socket.destroy();
