@@ -61,6 +61,15 @@ describe('sensitiveContentOf', () => {
     ['HTML character references', '&#49;&#50;&#51;-&#52;&#53;-&#54;&#55;&#56;&#57;'],
     ['hex character references', '&#x31;&#X32;&#x33;456789'],
     ['JSON escapes', '\\u0031\\u00323-45-6789'],
+    ['spaced dashes', '12 - 3456789'],
+    ['a pipe', '12 | 3456789'],
+    ['a caret', '12^3456789'],
+    ['a tatweel', '12\u06403456789'],
+    ['dingbat digits', '\u2776\u2777-\u2778\u2779\u277a\u277b\u277c\u277d\u277e'],
+    ['references without semicolons', '&#49&#50-3456789'],
+    ['hex escapes', '\\x31\\x32-3456789'],
+    ['braced escapes', '\\u{31}\\u{32}-3456789'],
+    ['triple percent encoding', '%2525312-3456789'],
   ])('reads a tax id in %s', (_case, text) => {
     expect(sensitiveContentOf(`review of ${text} ok`)).toBe('tax_id_like');
   });
@@ -82,6 +91,14 @@ describe('sensitiveContentOf', () => {
     ['an AWS access key id', 'AKIAIOSFODNN7EXAMPLE'],
     ['an sk- API key', 'sk-ant-api03-abcdefghijklmnopqrstuvwxyz'],
     ['a piece of a JWT, dots replaced', 'eyJhbGciOiJSUzI1NiIs-InR5cCI6IkpXVCJ9'],
+    ['an AWS secret key', 'aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY'],
+    ['Basic credentials', 'Authorization: Basic dXNlcjpTdXAzclMzY3JldCEyMDI0'],
+    ['a password given in words', 'the password is Sup3rS3cret2024'],
+    ['a quoted password', 'password = "Sup3rS3cret2024"'],
+    ['a client secret', 'client secret: Abc123def456ghi'],
+    ['a temporary AWS key id', 'ASIAIOSFODNN7EXAMPLE'],
+    ['a Google API key', `AIza${'Sy0_x-'.repeat(5)}12345`],
+    ['a GitLab token', 'glpat-abcdefghij1234567890'],
   ])('reads a credential in %s', (_case, text) => {
     expect(sensitiveContentOf(`see ${text} here`)).toBe('token_like');
   });
@@ -104,6 +121,10 @@ describe('sensitiveContentOf', () => {
     ['significant figures', 'sig figs rechecked'],
     ['an underscored date', 'batch_2026_12_04'],
     ['a skeleton key', 'sk-1 draft'],
+    ['a password reset with a dash', 'Password: reset-requested by the DC division office'],
+    ['an approval', 'Sig: approved-by-division-administrator for audit'],
+    ['a rotation review', 'API-key: rotation-schedule review for vendor portal'],
+    ['a basic review', 'basic review of the FY2024 ledger'],
   ])('lets %s through', (_case, text) => {
     expect(sensitiveContentOf(text)).toBeUndefined();
   });

@@ -16,46 +16,56 @@ const TOKEN_PATTERNS: readonly RegExp[] = [
 const OPAQUE_SECRET = /(?=\w*\d)(?=\w*[A-Za-z])\w{32,}/;
 
 /**
- * What may stand between the digits of a written number: spaces, dashes, dots, slashes,
- * underscores, brackets.
+ * What may stand between the digits of a written number: spaces, punctuation (dashes, dots,
+ * slashes, underscores, brackets), symbols and modifier letters (a tatweel).
  */
-const SEPARATOR = String.raw`[\s\p{Pd}\p{Po}\p{Pc}\p{Ps}\p{Pe}\p{Sm}]`;
+const SEPARATOR = String.raw`[\s\p{P}\p{S}\p{Lm}]`;
+/** A digit of any script, or a digit-like number (a dingbat ❶) that has no plain form. */
+const DIGIT = String.raw`[\p{Nd}\p{No}]`;
 /**
- * Nine digits of any script standing alone, each pair at most two separators apart: an EIN
- * (12-3456789), an SSN or ITIN (123-45-6789) however they are written down.
+ * Nine digits standing alone, each pair at most three separators apart: an EIN (12-3456789,
+ * 12 - 3456789), an SSN or ITIN (123-45-6789) however they are written down.
  */
-const DIGIT_AFTER = String.raw`${SEPARATOR}{0,2}\p{Nd}`;
+const DIGIT_AFTER = String.raw`${SEPARATOR}{0,3}${DIGIT}`;
 const TAX_ID = new RegExp(
-  String.raw`(?<!\p{Nd}${SEPARATOR}{0,2})\p{Nd}(?:${DIGIT_AFTER}){8}(?!${DIGIT_AFTER})`,
+  String.raw`(?<!${DIGIT}${SEPARATOR}{0,3})${DIGIT}(?:${DIGIT_AFTER}){8}(?!${DIGIT_AFTER})`,
   'u',
 );
 
-/** Names under which a connection string, query or config line carries a secret. */
+/** Names under which a connection string, query, header or config line carries a secret. */
 const SECRET_NAMES = [
   'account ?key',
   'shared ?access ?(?:key|signature)',
+  '(?:aws[_-]?)?secret(?:[_-]?access[_-]?key)?',
+  'client[ _-]?secret',
   'sig',
-  'password',
-  'passwd',
+  'pass(?:word|wd)?',
   'pwd',
-  'client[_-]?secret',
   'api[_-]?key',
-  'access[_-]?token',
+  '(?:access[_-]?)?token',
 ];
-/** Provider keys known by their prefix: Slack, GitHub, AWS access key ids, `sk-` API keys. */
+/** A secret's value: eight or more characters with both a letter and a digit, as keys have. */
+const SECRET_VALUE = String.raw`(?=[^\s&;"']*\d)(?=[^\s&;"']*[A-Za-z])[^\s&;"']{8,}`;
+/** Provider keys known by their prefix: Slack, GitHub, GitLab, AWS, Google, `sk-` API keys. */
 const PROVIDER_KEYS = [
   'xox[a-z]-[A-Za-z0-9-]{10,}',
   'gh[pousr]_[A-Za-z0-9]{20,}',
-  'AKIA[0-9A-Z]{16}',
+  'glpat-[A-Za-z0-9_-]{20,}',
+  '(?:AKIA|ASIA)[0-9A-Z]{16}',
+  'AIza[0-9A-Za-z_-]{35}',
   'sk-[A-Za-z0-9_-]{20,}',
 ];
 /**
  * Credentials known by their shape: a secret assigned to one of those names (`AccountKey=…`,
- * `sig=…`, `password: …`), a provider key, and the start of a base64url JSON object (`eyJ`: a
- * JWT's header or claims cut from the token).
+ * `sig=…`, `password: …`, `password is …`), HTTP Basic credentials, a provider key, and the
+ * start of a base64url JSON object (`eyJ`: a JWT's header or claims cut from the token).
  */
 const CREDENTIAL_SHAPES: readonly RegExp[] = [
-  new RegExp(String.raw`\b(?:${SECRET_NAMES.join('|')})\s*[=:]\s*[^\s&;]{8,}`, 'i'),
+  new RegExp(
+    String.raw`\b(?:${SECRET_NAMES.join('|')})\s*(?:[=:]|\bis\b)\s*["']?${SECRET_VALUE}`,
+    'i',
+  ),
+  new RegExp(String.raw`\bbasic\s+${SECRET_VALUE}`, 'i'),
   new RegExp(String.raw`\b(?:${PROVIDER_KEYS.join('|')})`),
   /eyJ[A-Za-z0-9_-]{17,}/,
 ];
@@ -63,10 +73,17 @@ const CREDENTIAL_SHAPES: readonly RegExp[] = [
 /** Characters that hide between others: format characters, default-ignorables, combining marks. */
 const HIDDEN = /[\p{Cf}\p{Default_Ignorable_Code_Point}\p{M}]/gu;
 const PERCENT_ESCAPE = /%([0-9A-Fa-f]{2})/g;
-/** An HTML character reference in decimal (`&#49;`). */
-const DECIMAL_REFERENCE = /&#(\d{1,7});/g;
-/** An HTML character reference in hex (`&#x31;`), or a JSON or JavaScript escape (`\u0031`). */
-const HEX_ESCAPE = /&#[xX]([0-9A-Fa-f]{1,6});|\\u([0-9A-Fa-f]{4})/g;
+/**
+ * Character escapes and the radix of their digits: HTML references (`&#49;`, `&#x31;`, the `;`
+ * optional as browsers read them), JSON and JavaScript escapes (`\u0031`, `\u{31}`, `\x31`).
+ */
+const CHARACTER_ESCAPES: readonly (readonly [RegExp, number])[] = [
+  [/&#(\d{1,7});?/g, 10],
+  [/&#[xX]([0-9A-Fa-f]{1,6});?/g, 16],
+  [/\\u\{([0-9A-Fa-f]{1,6})\}/g, 16],
+  [/\\u([0-9A-Fa-f]{4})/g, 16],
+  [/\\x([0-9A-Fa-f]{2})/g, 16],
+];
 
 /** The character a code point names, or `escape` itself when it names none. */
 function characterOf(code: number, escape: string): string {
@@ -74,22 +91,22 @@ function characterOf(code: number, escape: string): string {
 }
 
 /**
- * The text as the checks read it: percent and character escapes decoded (twice over, for a
- * doubly encoded one), compatibility forms folded (full-width letters, digits and dots;
+ * The text as the checks read it: percent and character escapes decoded (three times over, for
+ * a text encoded more than once), compatibility forms folded (full-width letters, digits and dots;
  * mathematical, circled and superscript digits), and whatever hides between characters removed,
  * so a disguise of the same characters reads as them.
  */
 function foldForChecks(text: string): string {
   let folded = text;
-  for (let pass = 0; pass < 2; pass += 1) {
-    folded = folded
-      .replace(PERCENT_ESCAPE, (_, hex: string) => String.fromCharCode(Number.parseInt(hex, 16)))
-      .replace(DECIMAL_REFERENCE, (escape: string, digits: string) =>
-        characterOf(Number(digits), escape),
-      )
-      .replace(HEX_ESCAPE, (escape: string, reference?: string, unicode?: string) =>
-        characterOf(Number.parseInt(reference ?? unicode ?? '', 16), escape),
+  for (let pass = 0; pass < 3; pass += 1) {
+    folded = folded.replace(PERCENT_ESCAPE, (_, hex: string) =>
+      String.fromCharCode(Number.parseInt(hex, 16)),
+    );
+    for (const [pattern, radix] of CHARACTER_ESCAPES) {
+      folded = folded.replace(pattern, (escape: string, digits: string) =>
+        characterOf(Number.parseInt(digits, radix), escape),
       );
+    }
   }
   return folded.normalize('NFKC').replace(HIDDEN, '');
 }
