@@ -18,10 +18,10 @@ const INVISIBLE = new RegExp(
   'u',
 );
 /**
- * What shows nothing on its own: white space, the allowed invisible characters and the braille
- * blank. Text made only of these is blank.
+ * What shows nothing on its own: white space, the allowed invisible characters, the braille
+ * blank, and combining marks with no character to sit on. Text made only of these is blank.
  */
-const SHOWS_NOTHING = new RegExp(String.raw`\s|${ALLOWED_INVISIBLE}|\u2800`, 'gu');
+const SHOWS_NOTHING = new RegExp(String.raw`\s|${ALLOWED_INVISIBLE}|\u2800|\p{M}`, 'gu');
 /** More combining marks on one character than any script writes: text piled up to hide it. */
 const STACKED_MARKS = /\p{M}{7,}/u;
 const LINE_BREAKS: ReadonlySet<number> = new Set([0x09, 0x0a, 0x0d, 0x2028, 0x2029]);

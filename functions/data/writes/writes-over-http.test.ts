@@ -155,6 +155,7 @@ describe('writes on the local host: access, bad input and audit', () => {
       ['only a zero-width joiner', '\u200d', 'blank'],
       ['only variation selectors and spaces', ' \ufe0f \ufe0f ', 'blank'],
       ['only braille blanks', '\u2800\u2800', 'blank'],
+      ['only combining marks', '\u0301\u0301 \u0301\u0301', 'blank'],
     ])('refuses a vendor name with %s as 400 naming the rule, writing nothing', async (
       _label,
       name,
