@@ -99,13 +99,7 @@ export function createChainGuard(options: { outboxDir: string; logger: Logger; n
     wrote(head: ChainHead): void {
       if (rewrite === undefined) ownHead = head;
     },
-    /** Throws (and records the rewrite) unless `storedHash` is what this writer stored. */
-    async expectStored(storedHash: string | undefined): Promise<void> {
-      if (rewrite !== undefined) throw refusal();
-      if (ownHead === undefined || storedHash === ownHead.hash) return;
-      throw await record(ownHead, storedHash);
-    },
-    /** Reads the stored hash at this writer's head; see `expectStored`. */
+    /** Throws (and records the rewrite) unless the store holds this writer's head as stored. */
     async assertIntact(db: Kysely<AuditTables>): Promise<void> {
       if (rewrite !== undefined) throw refusal();
       if (ownHead === undefined) return;
@@ -124,6 +118,38 @@ export function createChainGuard(options: { outboxDir: string; logger: Logger; n
       rewrite = undefined;
       await unlink(markerPath);
       await syncDirectory(outboxDir);
+    },
+    /**
+     * Throws unless every link from the last signed checkpoint up to `head` holds: run before
+     * signing, so a row let in with the head-link trigger switched off (its `prev_hash` not the
+     * hash before it) is never sealed by a signature.
+     */
+    async assertLinkedUpTo(db: Kysely<AuditTables>, head: ChainHead): Promise<void> {
+      const signed = await db
+        .selectFrom('audit_checkpoints')
+        .select(sql<string | null>`max(seq)::text`.as('seq'))
+        .executeTakeFirst();
+      const from = Math.max(Number(signed?.seq ?? 0), 1);
+      const rows = await db
+        .selectFrom('audit_events')
+        .select([sql<string>`seq::text`.as('seq'), 'prev_hash', 'hash'])
+        .where('seq', '>=', sql<string>`${from}::bigint`)
+        .where('seq', '<=', sql<string>`${head.seq}::bigint`)
+        .orderBy('audit_events.seq')
+        .execute();
+      const broken = rows.find((row, index) => {
+        const before = rows[index - 1];
+        return (
+          Number(row.seq) !== from + index ||
+          (before !== undefined && row.prev_hash !== before.hash)
+        );
+      });
+      if (broken === undefined && rows.at(-1)?.hash === head.hash) return;
+      logger.error('audit.chain_rewritten', {
+        resource: `audit_events/${broken?.seq ?? head.seq}`,
+        reason: 'link_broken',
+      });
+      throw new AppError('AUDIT_UNAVAILABLE', 'Audit chain does not link up to the head to sign');
     },
     /** Names the rewrite, if one stands, as a failed verification. */
     refusal,

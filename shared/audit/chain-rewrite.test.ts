@@ -178,7 +178,7 @@ describe('a chain changed below the last event this process wrote', () => {
     expect(restarted.lines.map((line) => JSON.parse(line).event)).toContain('audit.chain_restored');
   });
 
-  it('notices a rewrite with the head-link trigger switched off, and stops there', async () => {
+  it('refuses to sign over a rewrite made with the head-link trigger switched off', async () => {
     const { trail, lines } = trailWithLog();
     await appendRequests(trail, 1, 10);
     await store.owner.query('ALTER TABLE audit_events DISABLE TRIGGER audit_events_extend_head');
@@ -188,13 +188,18 @@ describe('a chain changed below the last event this process wrote', () => {
     } finally {
       await store.owner.query('ALTER TABLE audit_events ENABLE TRIGGER audit_events_extend_head');
     }
-    // The first append went in unchecked by the store, and breaks the link the forgery made.
-    expect(await storedCounts()).toEqual({ events: 11, checkpoints: 0 });
+    // Unchecked by the store, the appends went in: the first breaks the link the forgery made.
+    expect(await storedCounts()).toEqual({ events: 13, checkpoints: 0 });
     expect(await trail.verify()).toMatchObject({ status: 'broken', firstBrokenSequence: 11 });
-    expect(errorEvents(lines)).toContainEqual(
-      expect.objectContaining({ event: 'audit.chain_rewritten', resource: 'audit_events/10' }),
-    );
     await expect(trail.checkpoint()).rejects.toMatchObject({ code: 'AUDIT_UNAVAILABLE' });
+    expect(errorEvents(lines)).toContainEqual(
+      expect.objectContaining({
+        event: 'audit.chain_rewritten',
+        resource: 'audit_events/11',
+        reason: 'link_broken',
+      }),
+    );
+    expect(await storedCounts()).toEqual({ events: 13, checkpoints: 0 });
   });
 
   it('is extended by nothing once events below its last one are deleted', async () => {

@@ -85,7 +85,8 @@ function errorCodeOf(error: unknown): string {
  * > rewrote or cut the tail, hashes recomputed) logs `audit.chain_rewritten`, records it beside
  * > the outbox (so a restart keeps it) and from then on neither extends the stored chain nor
  * > signs a checkpoint over it, and `verify` reports `head_rewritten`: events go to the outbox
- * > until the stored event reads as written again (see `chain-guard.ts`).
+ * > until the stored event reads as written again (see `chain-guard.ts`). No checkpoint is
+ * > signed over a broken link either (a row let in with the head-link trigger switched off).
  *
  * LIMITATION: checkpoints are signed every N events, and on demand through `checkpoint()`;
  * nothing here signs on a clock. Events after the last checkpoint can be truncated or rewritten
@@ -149,6 +150,7 @@ export function createPostgresAuditTrail(
   };
 
   const insertCheckpoint = async (trx: Transaction<AuditTables>, head: Head): Promise<void> => {
+    await guard.assertLinkedUpTo(trx, head);
     const checkpoint = signAuditCheckpoint(signingKey, head.seq, head.hash, now());
     await trx
       .insertInto('audit_checkpoints')
@@ -172,22 +174,14 @@ export function createPostgresAuditTrail(
    * Inserts linked rows through `eds_audit_append` (migration 0004): it drops to `role` when one
    * is given, takes the append lock and inserts in seq order, so the head-link trigger checks
    * every row against the one before it. Alone it is one autocommit statement; inside `trx`,
-   * whose `begin` already dropped to the role, it joins that transaction. The same statement
-   * returns the stored hash at this writer's own head (see `chain-guard.ts`): with the head-link
-   * trigger switched off, a rewrite below that head would otherwise pass unnoticed.
+   * whose `begin` already dropped to the role, it joins that transaction.
    */
-  const appendRows = async (
+  const appendRows = (
     executor: Kysely<AuditTables>,
     rows: readonly LinkedRow[],
     role: string | null,
-  ): Promise<string | undefined> => {
-    const ownSeq = guard.ownHead()?.seq ?? 0;
-    const result = await sql<{ own_hash: string | null }>`
-      SELECT eds_audit_append(${role}::text, ${JSON.stringify(rows)}::jsonb),
-             (SELECT hash FROM audit_events WHERE seq = ${ownSeq}::bigint) AS own_hash
-    `.execute(executor);
-    return result.rows[0]?.own_hash ?? undefined;
-  };
+  ) =>
+    sql`SELECT eds_audit_append(${role}::text, ${JSON.stringify(rows)}::jsonb)`.execute(executor);
 
   /** Links entries onto `head`: their rows, the new head, and the heads due a checkpoint. */
   const linkEntries = (entries: readonly AuditOutboxEntry[], from: Head) => {
@@ -230,7 +224,10 @@ export function createPostgresAuditTrail(
     if (useKnownHead && !mayBeStored && knownHead !== undefined) {
       const linked = linkEntries(entries, knownHead);
       if (linked.checkpoints.length === 0) {
-        await guard.expectStored(await appendRows(db, linked.rows, options.role ?? null));
+        // No head check here: with the head-link trigger on, a rewrite below this writer's head
+        // fails this insert (EA002) and the retry's `begin` checks; with it off, the insert
+        // breaks the forged link visibly and the next checkpoint's `begin` refuses to sign.
+        await appendRows(db, linked.rows, options.role ?? null);
         return { written: linked.rows.length, head: linked.head };
       }
     }
