@@ -53,10 +53,19 @@ export function createChainGuard(options: { outboxDir: string; logger: Logger; n
   const markerPath = resolveInside(outboxDir, CHAIN_REWRITTEN_FILE);
   let ownHead: ChainHead | undefined;
   let rewrite: ChainRewrite | undefined;
-  const loaded = readChainRewrite(outboxDir).then((recorded) => {
-    rewrite = recorded;
-    if (recorded !== undefined) ownHead = { seq: recorded.seq, hash: recorded.hash };
-  });
+  // Settled here, so an unreadable record fails each `ready()` instead of the process.
+  let loadFailure: Error | undefined;
+  const loaded = readChainRewrite(outboxDir).then(
+    (recorded) => {
+      rewrite = recorded;
+      if (recorded !== undefined) ownHead = { seq: recorded.seq, hash: recorded.hash };
+    },
+    (error: unknown) => {
+      loadFailure = new AppError('AUDIT_UNAVAILABLE', 'Audit rewrite record unreadable', {
+        cause: error,
+      });
+    },
+  );
 
   const storedHashAt = async (db: Kysely<AuditTables>, seq: number) => {
     const row = await db
@@ -90,8 +99,14 @@ export function createChainGuard(options: { outboxDir: string; logger: Logger; n
   };
 
   return {
-    /** Resolves once a rewrite recorded by an earlier run is loaded. */
-    ready: (): Promise<void> => loaded,
+    /**
+     * Resolves once a rewrite recorded by an earlier run is loaded; rejects, at every call, when
+     * that record cannot be read: nothing is extended over a chain whose state is unknown.
+     */
+    async ready(): Promise<void> {
+      await loaded;
+      if (loadFailure !== undefined) throw loadFailure;
+    },
     /** The rewrite found, while it stands. */
     rewrite: (): ChainRewrite | undefined => rewrite,
     /** The head to check the store against: the last one this writer stored. */

@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -217,6 +217,15 @@ describe('a chain changed below the last event this process wrote', () => {
         reason: 'event_missing',
       }),
     );
+  });
+
+  it('extends nothing, and stays up, when the rewrite record is unreadable', async () => {
+    await mkdir(join(dir, 'outbox'), { recursive: true });
+    await writeFile(join(dir, 'outbox', CHAIN_REWRITTEN_FILE), '{"seq": "not a record"');
+    const { trail } = trailWithLog();
+    await trail.append(requestEvent(1));
+    expect(await storedCounts()).toEqual({ events: 0, checkpoints: 0 });
+    await expect(trail.checkpoint()).rejects.toMatchObject({ code: 'AUDIT_UNAVAILABLE' });
   });
 
   it('is told apart from another instance extending the chain, which is no alarm', async () => {
