@@ -109,8 +109,7 @@ export function createChainGuard(options: { outboxDir: string; logger: Logger; n
     },
     /** The rewrite found, while it stands. */
     rewrite: (): ChainRewrite | undefined => rewrite,
-    /** The head to check the store against: the last one this writer stored. */
-    ownHead: (): ChainHead | undefined => ownHead,
+    /** Notes the head this writer just stored: the one later checks compare the store with. */
     wrote(head: ChainHead): void {
       if (rewrite === undefined) ownHead = head;
     },
@@ -123,8 +122,8 @@ export function createChainGuard(options: { outboxDir: string; logger: Logger; n
       if (stored !== head.hash) throw await record(head, stored);
     },
     /**
-     * While a rewrite stands: true once the store holds this writer's head as written again
-     * (the rewrite is then cleared and logged as `audit.chain_restored`); otherwise throws.
+     * While a rewrite stands: clears it once the store holds this writer's head as written again
+     * (logged as `audit.chain_restored`, the record removed); otherwise throws the refusal.
      */
     async recheck(db: Kysely<AuditTables>): Promise<void> {
       if (rewrite === undefined) return;
@@ -166,9 +165,5 @@ export function createChainGuard(options: { outboxDir: string; logger: Logger; n
       });
       throw new AppError('AUDIT_UNAVAILABLE', 'Audit chain does not link up to the head to sign');
     },
-    /** Names the rewrite, if one stands, as a failed verification. */
-    refusal,
   };
 }
-
-export type ChainGuard = ReturnType<typeof createChainGuard>;
