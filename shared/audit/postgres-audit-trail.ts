@@ -15,7 +15,7 @@ import {
   type AuditVerifyingKey,
 } from './audit-checkpoint.js';
 import { createAuditOutbox, type AuditOutboxEntry } from './audit-outbox.js';
-import { createChainGuard } from './chain-guard.js';
+import { createChainGuard, type ChainHead } from './chain-guard.js';
 import { createGroupCommit } from './group-commit.js';
 import type { AuditTables } from './audit-tables.js';
 import { verifyAuditTrail } from './verify-audit-trail.js';
@@ -42,10 +42,8 @@ export interface PostgresAuditTrail extends AuditTrail {
   checkpoint(): Promise<void>;
 }
 
-interface Head {
-  readonly seq: number;
-  readonly hash: string;
-}
+/** The chain's last link: its sequence number and hash. */
+type Head = ChainHead;
 
 /** One `audit_events` row before it is written. */
 interface LinkedRow {
