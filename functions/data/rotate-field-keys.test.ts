@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readEnvelopeKeyVersion } from '../../shared/crypto/envelope-cipher.js';
 import type { EncryptedField } from '../../shared/crypto/field-cipher.js';
 import { openLocalKeyRing } from '../../shared/crypto/local-key-ring.js';
+import { fieldsOf, pageOf } from '../../test/support/response-body.js';
 import { startTestHost, type TestHost } from '../../test/support/test-host.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -35,13 +36,13 @@ async function rotationEvents(): Promise<Record<string, unknown>[]> {
 async function unmaskFirstDcRecipient(): Promise<{ id: number; ein: string }> {
   const token = await t.token(['EDS.PiiReader', 'EDS.Reader'], ['DC']);
   const list = await t.request('GET', '/api/v1/recipients?limit=1', { token });
-  const id = Number(list.body.items[0].id);
+  const id = Number(pageOf(list).items[0]?.['id']);
   const unmask = await t.request('POST', `/api/v1/recipients/${id}/unmask`, {
     token,
     json: UNMASK_REASON,
   });
   expect(unmask.status).toBe(200);
-  return { id, ein: String(unmask.body.ein) };
+  return { id, ein: String(fieldsOf(unmask)['ein']) };
 }
 
 beforeAll(async () => {

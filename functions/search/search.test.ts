@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
 
 import { testPrincipal } from '../../shared/db/test-support/test-database.js';
 import { createPostgresSearchIndex } from '../../shared/search/postgres-search-index.js';
@@ -8,6 +9,7 @@ import type {
   SearchDocumentRef,
   SearchIndex,
 } from '../../shared/search/search-index.js';
+import { problemOf } from '../../test/support/response-body.js';
 import { startTestHost, type TestHost } from '../../test/support/test-host.js';
 import { ACCOUNT_FIELDS } from '../data/resources/accounts-resource.js';
 import { AWARD_FIELDS } from '../data/resources/awards-resource.js';
@@ -20,13 +22,15 @@ import { SEARCH_INDEX_QUEUE } from './index-records-message.js';
 import { indexRecords } from './operations/index-records.js';
 import { SEARCH_RESOURCES } from './search-resources.js';
 
-interface Hit {
-  resource: string;
-  id: number;
-  division: string;
-  title: string | null;
-  highlights: { field: string; fragments: string[] }[];
-}
+const Hit = z.looseObject({
+  resource: z.string(),
+  id: z.number(),
+  division: z.string(),
+  title: z.string().nullable(),
+  highlights: z.array(z.object({ field: z.string(), fragments: z.array(z.string()) })),
+});
+type Hit = z.infer<typeof Hit>;
+const SearchPage = z.looseObject({ hits: z.array(Hit), nextCursor: z.string().nullable() });
 
 /** A search index that records what it is asked to write. Test double. */
 function recordingIndex(): SearchIndex & {
@@ -83,7 +87,7 @@ describe('GET /api/v1/search on the local default', () => {
   async function hitsOf(token: string, q: string, extra = ''): Promise<Hit[]> {
     const response = await search(token, `q=${encodeURIComponent(q)}&limit=50${extra}`);
     expect(response.status).toBe(200);
-    return response.body.hits as Hit[];
+    return SearchPage.parse(response.body).hits;
   }
 
   it('returns only DC hits to a DC analyst for a word found in several divisions', async () => {
@@ -105,7 +109,7 @@ describe('GET /api/v1/search on the local default', () => {
     const token = await t.token([role], ['DC']);
     const response = await search(token, 'q=highway');
     expect(response.status).toBe(status);
-    if (status === 403) expect(response.body.code).toBe('AUTH_FORBIDDEN');
+    if (status === 403) expect(problemOf(response).code).toBe('AUTH_FORBIDDEN');
   });
 
   it('answers a caller without a token with 401', async () => {
@@ -149,7 +153,7 @@ describe('GET /api/v1/search on the local default', () => {
       const response = await search(dcAnalyst, `q=${q}&limit=50&resources=recipients`);
       expect(response.status).toBe(200);
       expect(response.text).not.toMatch(/"ein|ein_|\*{5}\d{4}/i);
-      for (const hit of response.body.hits as Hit[]) {
+      for (const hit of SearchPage.parse(response.body).hits) {
         const resource = SEARCH_RESOURCES.find((entry) => entry.name === hit.resource);
         const names: string[] = resource?.fields.map((field) => field.name) ?? [];
         expect(hit.highlights.every((h) => names.includes(h.field))).toBe(true);
@@ -187,15 +191,16 @@ describe('GET /api/v1/search on the local default', () => {
 
   it('pages with the cursor without repeating a hit', async () => {
     const first = await search(everywhereAnalyst, 'q=highway&limit=3');
-    expect(first.body.hits).toHaveLength(3);
-    expect(first.body.nextCursor).toEqual(expect.any(String));
+    const firstPage = SearchPage.parse(first.body);
+    expect(firstPage.hits).toHaveLength(3);
+    expect(firstPage.nextCursor).toEqual(expect.any(String));
     const second = await search(
       everywhereAnalyst,
-      `q=highway&limit=3&cursor=${first.body.nextCursor as string}`,
+      `q=highway&limit=3&cursor=${firstPage.nextCursor ?? ''}`,
     );
     const key = (hit: Hit) => `${hit.resource}/${hit.id}`;
-    const seen = new Set((first.body.hits as Hit[]).map(key));
-    expect((second.body.hits as Hit[]).some((hit) => seen.has(key(hit)))).toBe(false);
+    const seen = new Set(firstPage.hits.map(key));
+    expect(SearchPage.parse(second.body).hits.some((hit) => seen.has(key(hit)))).toBe(false);
   });
 
   it.each([
@@ -212,9 +217,9 @@ describe('GET /api/v1/search on the local default', () => {
     const response = await search(dcAnalyst, query);
     expect(response.status).toBe(400);
     expect(response.headers.get('content-type')).toContain('application/problem+json');
-    expect(response.body.code).toBe('VALIDATION_FAILED');
+    expect(problemOf(response).code).toBe('VALIDATION_FAILED');
     if (path !== '') {
-      const paths: string[] = response.body.errors.map((issue: { path: string }) => issue.path);
+      const paths = problemOf(response).errors?.map((issue) => issue.path) ?? [];
       expect(paths.some((name) => name === path || name.startsWith(`${path}.`))).toBe(true);
     }
     expect(response.text).not.toContain('aaaaaaaaaa');

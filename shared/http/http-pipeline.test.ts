@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 
+import { fieldsOf, problemOf } from '../../test/support/response-body.js';
 import { startTestHost, type TestHost } from '../../test/support/test-host.js';
 import { defineHttpFunction } from './define-http-function.js';
 
@@ -91,7 +92,7 @@ describe('request pipeline on the local host', () => {
     expect(response.status).toBe(404);
     expect(response.headers.get('content-type')).toBe('application/problem+json');
     expect(response.headers.get('x-content-type-options')).toBe('nosniff');
-    expect(response.body.code).toBe('HTTP_NOT_FOUND');
+    expect(problemOf(response).code).toBe('HTTP_NOT_FOUND');
   });
 
   it('rejects a call without a token with 401 and a Bearer challenge', async () => {
@@ -99,7 +100,7 @@ describe('request pipeline on the local host', () => {
     expect(response.status).toBe(401);
     expect(response.headers.get('www-authenticate')).toMatch(/^Bearer/);
     expect(response.body).toMatchObject({ status: 401, code: 'AUTH_TOKEN_MISSING' });
-    expect(response.body.correlationId).toBe(response.headers.get('x-correlation-id'));
+    expect(problemOf(response).correlationId).toBe(response.headers.get('x-correlation-id'));
   });
 
   it('rejects a tampered token with 401 invalid_token and no reason text', async () => {
@@ -111,7 +112,7 @@ describe('request pipeline on the local host', () => {
     const response = await t.request('GET', `/api/v1/test/query/${ID}`, { token });
     expect(response.status).toBe(401);
     expect(response.headers.get('www-authenticate')).toContain('error="invalid_token"');
-    expect(response.body.detail).toBeUndefined();
+    expect(problemOf(response).detail).toBeUndefined();
     expect(response.text).not.toMatch(/signature|expired|jws/i);
   });
 
@@ -158,7 +159,7 @@ describe('request pipeline on the local host', () => {
       json: { note: 'x', amount: 1 },
     });
     expect(response.status).toBe(403);
-    expect(response.body.code).toBe('AUTH_FORBIDDEN');
+    expect(problemOf(response).code).toBe('AUTH_FORBIDDEN');
   });
 
   it('refuses an app-only token without an app role with 403', async () => {
@@ -279,7 +280,7 @@ describe('request pipeline on the local host', () => {
       });
       expect(response.status).toBe(status);
       expect(response.headers.get('content-type')).toBe('application/problem+json');
-      expect(response.body.code).toBe(code);
+      expect(problemOf(response).code).toBe(code);
       expect(response.text).not.toContain('true');
       expect(response.text).not.toContain('xxxxx');
     },
@@ -291,7 +292,7 @@ describe('request pipeline on the local host', () => {
       json: { note: 'SECRET-VALUE-42', amount: 'lots' },
     });
     expect(response.status).toBe(400);
-    expect(response.body.errors).toContainEqual({
+    expect(problemOf(response).errors).toContainEqual({
       location: 'body',
       path: 'amount',
       rule: 'invalid_type',
@@ -303,10 +304,10 @@ describe('request pipeline on the local host', () => {
   it('validates route parameters and query strings and rejects repeated parameters', async () => {
     const ok = await t.request('GET', `/api/v1/test/query/${ID}?limit=5`, { token: reader });
     expect(ok.status).toBe(200);
-    expect(ok.body.query).toEqual({ limit: 5 });
+    expect(fieldsOf(ok)['query']).toEqual({ limit: 5 });
     const badId = await t.request('GET', "/api/v1/test/query/1' OR '1'='1", { token: reader });
     expect(badId.status).toBe(400);
-    expect(badId.body.errors[0]).toMatchObject({ location: 'params', path: 'id' });
+    expect(problemOf(badId).errors?.[0]).toMatchObject({ location: 'params', path: 'id' });
     const repeated = await t.request('GET', `/api/v1/test/query/${ID}?limit=1&limit=200`, {
       token: reader,
     });
@@ -315,13 +316,16 @@ describe('request pipeline on the local host', () => {
       token: reader,
     });
     expect(unknown.status).toBe(400);
-    expect(unknown.body.errors[0]).toMatchObject({ location: 'query', rule: 'unrecognized_key' });
+    expect(problemOf(unknown).errors?.[0]).toMatchObject({
+      location: 'query',
+      rule: 'unrecognized_key',
+    });
   });
 
   it('turns an unexpected error into a bare 500 carrying only the correlation id', async () => {
     const response = await t.request('GET', '/api/v1/test/explode', { token: reader });
     expect(response.status).toBe(500);
-    expect(Object.keys(response.body).sort()).toEqual([
+    expect(Object.keys(fieldsOf(response)).sort()).toEqual([
       'code',
       'correlationId',
       'status',

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
+import { problemOf } from '../../test/support/response-body.js';
 import { startTestHost, type TestHost } from '../../test/support/test-host.js';
 import { defineHttpFunction } from './define-http-function.js';
 import { createRateLimiter } from './rate-limiter.js';
@@ -40,7 +41,7 @@ describe('rate limits on the local host', () => {
     const limited = await t.request('GET', '/api/v1/test/ping', { token: noisy });
     expect(limited.status).toBe(429);
     expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
-    expect(limited.body.code).toBe('HTTP_RATE_LIMITED');
+    expect(problemOf(limited).code).toBe('HTTP_RATE_LIMITED');
     expect((await t.request('GET', '/api/v1/test/ping', { token: quiet })).status).not.toBe(429);
   });
 

@@ -1,21 +1,25 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
 
 import { listHttpFunctions } from '../../shared/registry/function-registry.js';
 import { startTestHost, type TestHost } from '../support/test-host.js';
 
 describe('GET /api/v1/openapi.json', () => {
   let t: TestHost;
-  let document: {
-    openapi: string;
-    paths: Record<
-      string,
-      Record<string, { operationId: string; 'x-eds-permission': string; security: unknown[] }>
-    >;
-  };
+  const Operation = z.looseObject({
+    operationId: z.string(),
+    'x-eds-permission': z.string(),
+    security: z.array(z.unknown()),
+  });
+  const OpenApiDocument = z.looseObject({
+    openapi: z.string(),
+    paths: z.record(z.string(), z.record(z.string(), Operation)),
+  });
+  let document: z.infer<typeof OpenApiDocument>;
 
   beforeAll(async () => {
     t = await startTestHost({ skipSeed: true });
-    document = (await t.request('GET', '/api/v1/openapi.json')).body;
+    document = OpenApiDocument.parse((await t.request('GET', '/api/v1/openapi.json')).body);
   });
   afterAll(() => t.close());
 

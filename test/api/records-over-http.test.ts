@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
+import { fieldsOf, pageOf, problemOf } from '../support/response-body.js';
 import { startTestHost, type TestHost } from '../support/test-host.js';
 
 describe('financial records over HTTP', () => {
@@ -35,8 +36,9 @@ describe('financial records over HTTP', () => {
         token: dcAnalyst,
       });
       expect(response.status).toBe(200);
-      for (const item of response.body.items) divisions.add(item.division);
-      cursor = response.body.nextCursor;
+      const page = pageOf(response);
+      for (const item of page.items) divisions.add(String(item['division']));
+      cursor = page.nextCursor;
       pages += 1;
     } while (cursor !== null && pages < 50);
     expect([...divisions]).toEqual(['DC']);
@@ -46,7 +48,7 @@ describe('financial records over HTTP', () => {
     expect(Number.isInteger(mdAwardId)).toBe(true);
     const byId = await t.request('GET', `/api/v1/awards/${mdAwardId}`, { token: dcAnalyst });
     expect(byId.status).toBe(404);
-    expect(byId.body.code).toBe('DATA_NOT_FOUND');
+    expect(problemOf(byId).code).toBe('DATA_NOT_FOUND');
     const byFilter = await t.request('GET', '/api/v1/awards?division=MD', { token: dcAnalyst });
     expect(byFilter.status).toBe(200);
     expect(byFilter.body).toMatchObject({ items: [], total: 0 });
@@ -60,7 +62,7 @@ describe('financial records over HTTP', () => {
     const analyst = await t.request('GET', `/api/v1/recipients/${dcRecipientId}`, {
       token: dcAnalyst,
     });
-    expect(analyst.body.ein).toMatch(/^\*+\d{4}$/);
+    expect(fieldsOf(analyst)['ein']).toMatch(/^\*+\d{4}$/);
     const reader = await t.request('GET', `/api/v1/recipients/${dcRecipientId}`, {
       token: await t.token(['EDS.Reader'], ['DC']),
     });
@@ -77,7 +79,7 @@ describe('financial records over HTTP', () => {
       json: { fields: ['ein'], reason: 'Reconciling the Single Audit submission' },
     });
     expect(unmasked.status).toBe(200);
-    expect(unmasked.body.ein).toMatch(/^\d{9}$/);
+    expect(fieldsOf(unmasked)['ein']).toMatch(/^\d{9}$/);
     const events = await t.host.services.db.unsafeWithoutScope((db) =>
       sql<{
         event: Record<string, unknown>;
@@ -88,7 +90,7 @@ describe('financial records over HTTP', () => {
       reason: 'Reconciling the Single Audit submission',
       fields: ['ein'],
     });
-    expect(JSON.stringify(events.rows)).not.toContain(unmasked.body.ein);
+    expect(JSON.stringify(events.rows)).not.toContain(fieldsOf(unmasked)['ein']);
     const outOfScope = await t.request('POST', `/api/v1/recipients/${dcRecipientId}/unmask`, {
       token: await t.token(['EDS.PiiReader'], ['MD']),
       json: { fields: ['ein'], reason: 'Reconciling the Single Audit submission' },
@@ -114,7 +116,7 @@ describe('financial records over HTTP', () => {
     ]) {
       const response = await t.request('GET', path, { token: reader });
       expect(response.status, path).toBe(403);
-      expect(response.body.code).toBe('AUTH_FORBIDDEN');
+      expect(problemOf(response).code).toBe('AUTH_FORBIDDEN');
     }
     expect(
       (await t.request('GET', '/api/v1/expenditures?hasFindings=true', { token: dcAnalyst }))
@@ -170,7 +172,7 @@ describe('financial records over HTTP', () => {
         json: { fields: ['ein'], reason },
       });
       expect(response.status).toBe(400);
-      expect(response.body.errors).toEqual([{ location: 'body', path: 'reason', rule }]);
+      expect(problemOf(response).errors).toEqual([{ location: 'body', path: 'reason', rule }]);
       expect(response.text).not.toContain(reason.slice(-12));
       expect((await unmaskEvents()).rows.length).toBe(before);
     },

@@ -29,11 +29,8 @@ export interface TestResponse {
   readonly status: number;
   readonly headers: Headers;
   readonly text: string;
-  /**
-   * Parsed JSON body, or undefined when the body is empty. Typed `any` because assertions read
-   * arbitrary response shapes from it.
-   */
-  readonly body: any; // eslint-disable-line @typescript-eslint/no-explicit-any -- test double
+  /** Parsed JSON body, or undefined when empty; read it through `response-body.ts`. */
+  readonly body: unknown;
 }
 
 /**

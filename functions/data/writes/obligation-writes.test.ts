@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 
+import { idOf, problemOf } from '../../../test/support/response-body.js';
 import { SQL_TEXT, useWriteHost } from './test-support/write-host.js';
 
 describe('obligation writes on the local host', () => {
@@ -11,7 +12,7 @@ describe('obligation writes on the local host', () => {
     it('creates an obligation: 201, ETag, Location and the contract’s division', async () => {
       const response = await post('/api/v1/obligations', obligationBody());
       expect(response.status).toBe(201);
-      const id = response.body.id as number;
+      const id = idOf(response);
       expect(id).toBeGreaterThanOrEqual(1_000_000_000);
       expect(response.headers.get('etag')).toBe(`"${id}-1"`);
       expect(response.headers.get('location')).toBe(`/api/v1/contract-transactions/${id}`);
@@ -30,7 +31,7 @@ describe('obligation writes on the local host', () => {
 
     it('updates an obligation with the right If-Match, bumping the ETag', async () => {
       const created = await post('/api/v1/obligations', obligationBody());
-      const id = created.body.id as number;
+      const id = idOf(created);
       const response = await patch(
         `/api/v1/obligations/${id}`,
         { federalActionObligation: '-2500', actionDate: '2027-03-31' },
@@ -51,7 +52,7 @@ describe('obligation writes on the local host', () => {
 
     it('refuses a stale If-Match with 412 and leaves the row and the relay untouched', async () => {
       const created = await post('/api/v1/obligations', obligationBody());
-      const id = created.body.id as number;
+      const id = idOf(created);
       const stale = created.headers.get('etag') ?? '';
       const first = await patch(
         `/api/v1/obligations/${id}`,
@@ -69,7 +70,7 @@ describe('obligation writes on the local host', () => {
         },
       );
       expect(second.status).toBe(412);
-      expect(second.body.code).toBe('DATA_PRECONDITION_FAILED');
+      expect(problemOf(second).code).toBe('DATA_PRECONDITION_FAILED');
       expect(second.headers.get('content-type')).toBe('application/problem+json');
       const [row] = await owner<{ description: string; row_version: number }>(
         sql`SELECT description, row_version FROM contract_transactions WHERE id = ${id}`,
@@ -81,11 +82,11 @@ describe('obligation writes on the local host', () => {
 
     it('refuses an update without If-Match, or with *, as 428', async () => {
       const created = await post('/api/v1/obligations', obligationBody());
-      const path = `/api/v1/obligations/${created.body.id}`;
+      const path = `/api/v1/obligations/${idOf(created)}`;
       for (const headers of [{}, { 'if-match': '*' }]) {
         const response = await patch(path, { description: 'no precondition' }, headers);
         expect(response.status).toBe(428);
-        expect(response.body.code).toBe('DATA_PRECONDITION_REQUIRED');
+        expect(problemOf(response).code).toBe('DATA_PRECONDITION_REQUIRED');
       }
     });
 
@@ -94,7 +95,7 @@ describe('obligation writes on the local host', () => {
       ['the tag of another record', (id: number) => `"${id + 1}-1"`],
     ])('treats %s in If-Match as a mismatch (412)', async (_label, tagOf) => {
       const created = await post('/api/v1/obligations', obligationBody());
-      const id = created.body.id as number;
+      const id = idOf(created);
       const response = await patch(
         `/api/v1/obligations/${id}`,
         { description: 'x' },
@@ -107,7 +108,7 @@ describe('obligation writes on the local host', () => {
 
     it('accepts a list of tags in If-Match when one names the current version', async () => {
       const created = await post('/api/v1/obligations', obligationBody());
-      const id = created.body.id as number;
+      const id = idOf(created);
       const response = await patch(
         `/api/v1/obligations/${id}`,
         { description: 'listed' },
@@ -127,7 +128,7 @@ describe('obligation writes on the local host', () => {
         },
       );
       expect(response.status).toBe(400);
-      expect(response.body.errors).toEqual([
+      expect(problemOf(response).errors).toEqual([
         { location: 'header', path: 'if-match', rule: 'invalid_format' },
       ]);
     });
@@ -142,7 +143,7 @@ describe('obligation writes on the local host', () => {
         obligationBody({ contractId: w.vaContractId }),
       );
       expect(response.status).toBe(404);
-      expect(response.body.code).toBe('DATA_NOT_FOUND');
+      expect(problemOf(response).code).toBe('DATA_NOT_FOUND');
       const [after] = await owner<{ count: number }>(
         sql`SELECT count(*)::int AS count FROM contract_transactions
           WHERE contract_id = ${w.vaContractId}`,
@@ -173,7 +174,7 @@ describe('obligation writes on the local host', () => {
     it('refuses a division in the body: the division is always the contract’s', async () => {
       const response = await post('/api/v1/obligations', obligationBody({ division: 'VA' }));
       expect(response.status).toBe(400);
-      expect(response.body.errors).toContainEqual({
+      expect(problemOf(response).errors).toContainEqual({
         location: 'body',
         path: 'division',
         rule: 'unrecognized_key',
@@ -186,7 +187,7 @@ describe('obligation writes on the local host', () => {
       expect(response.status).toBe(201);
       const [row] = await owner<{ modification_number: string; description: string }>(
         sql`SELECT modification_number, description FROM contract_transactions
-          WHERE id = ${response.body.id}`,
+          WHERE id = ${idOf(response)}`,
       );
       expect(row).toEqual({ modification_number: "P'; --", description: SQL_TEXT });
     });

@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 
+import { fieldsOf, idOf, problemOf } from '../../../test/support/response-body.js';
 import { SQL_TEXT, useWriteHost } from './test-support/write-host.js';
 
 describe('vendor writes and idempotency keys on the local host', () => {
@@ -12,13 +13,13 @@ describe('vendor writes and idempotency keys on the local host', () => {
       const body = vendorBody({ name: SQL_TEXT, countyName: "Prince George's; --" });
       const response = await post('/api/v1/vendors', body);
       expect(response.status).toBe(201);
-      const id = response.body.id as number;
+      const id = idOf(response);
       expect(response.headers.get('etag')).toBe(`"${id}-1"`);
       expect(response.headers.get('location')).toBe(`/api/v1/vendors/${id}`);
       expect(response.body).toMatchObject({ division: 'DC', name: SQL_TEXT, duns: body.duns });
       const read = await w.t.request('GET', `/api/v1/vendors/${id}`, { token: w.manager });
-      expect(read.body.name).toBe(SQL_TEXT);
-      expect(read.body.countyName).toBe("Prince George's; --");
+      expect(fieldsOf(read)['name']).toBe(SQL_TEXT);
+      expect(fieldsOf(read)['countyName']).toBe("Prince George's; --");
       const [count] = await owner<{ count: number }>(sql`SELECT count(*)::int AS count FROM vendors
         WHERE name = ${SQL_TEXT}`);
       expect(count?.count).toBe(1);
@@ -28,7 +29,7 @@ describe('vendor writes and idempotency keys on the local host', () => {
       const body = vendorBody({ state: 'MD' });
       const response = await post('/api/v1/vendors', body);
       expect(response.status).toBe(403);
-      expect(response.body.code).toBe('AUTH_FORBIDDEN');
+      expect(problemOf(response).code).toBe('AUTH_FORBIDDEN');
       const rows = await owner(sql`SELECT id FROM vendors WHERE duns = ${body.duns}`);
       expect(rows).toEqual([]);
     });
@@ -38,12 +39,12 @@ describe('vendor writes and idempotency keys on the local host', () => {
       expect((await post('/api/v1/vendors', body)).status).toBe(201);
       const again = await post('/api/v1/vendors', { ...body, name: 'Another name' });
       expect(again.status).toBe(409);
-      expect(again.body.code).toBe('DATA_CONFLICT');
+      expect(problemOf(again).code).toBe('DATA_CONFLICT');
     });
 
     it('updates a vendor, then refuses the stale tag as 412 with the row unchanged', async () => {
       const created = await post('/api/v1/vendors', vendorBody());
-      const id = created.body.id as number;
+      const id = idOf(created);
       const etag = created.headers.get('etag') ?? '';
       const updated = await patch(
         `/api/v1/vendors/${id}`,
@@ -73,7 +74,7 @@ describe('vendor writes and idempotency keys on the local host', () => {
       const created = await post('/api/v1/vendors', vendorBody());
       const headers = { 'if-match': created.headers.get('etag') ?? '' };
       for (const body of [{ duns: nextDuns() }, { state: 'DC' }]) {
-        const response = await patch(`/api/v1/vendors/${created.body.id}`, body, headers);
+        const response = await patch(`/api/v1/vendors/${idOf(created)}`, body, headers);
         expect(response.status).toBe(400);
       }
     });
@@ -105,7 +106,7 @@ describe('vendor writes and idempotency keys on the local host', () => {
         Array.from({ length: 5 }, () => post('/api/v1/vendors', body, { 'idempotency-key': key })),
       );
       expect(responses.map((response) => response.status)).toEqual([201, 201, 201, 201, 201]);
-      expect(new Set(responses.map((response) => response.body.id)).size).toBe(1);
+      expect(new Set(responses.map((response) => idOf(response))).size).toBe(1);
       const rows = await owner(sql`SELECT id FROM vendors WHERE duns = ${body.duns}`);
       expect(rows).toHaveLength(1);
     });
@@ -117,7 +118,7 @@ describe('vendor writes and idempotency keys on the local host', () => {
       const other = vendorBody();
       const second = await post('/api/v1/vendors', other, { 'idempotency-key': key });
       expect(second.status).toBe(422);
-      expect(second.body.code).toBe('DATA_IDEMPOTENCY_MISMATCH');
+      expect(problemOf(second).code).toBe('DATA_IDEMPOTENCY_MISMATCH');
       expect(await owner(sql`SELECT id FROM vendors WHERE duns = ${other.duns}`)).toEqual([]);
     });
 
@@ -133,7 +134,7 @@ describe('vendor writes and idempotency keys on the local host', () => {
         headers: { 'idempotency-key': key },
       });
       expect([mine.status, theirs.status]).toEqual([201, 201]);
-      expect(theirs.body.id).not.toBe(mine.body.id);
+      expect(idOf(theirs)).not.toBe(idOf(mine));
     });
 
     it('replays a retried update instead of failing it as stale', async () => {
@@ -142,7 +143,7 @@ describe('vendor writes and idempotency keys on the local host', () => {
         'if-match': created.headers.get('etag') ?? '',
         'idempotency-key': `update-${nextDuns()}`,
       };
-      const path = `/api/v1/vendors/${created.body.id}`;
+      const path = `/api/v1/vendors/${idOf(created)}`;
       const first = await patch(path, { name: 'Once' }, headers);
       const retry = await patch(path, { name: 'Once' }, headers);
       expect([first.status, retry.status]).toEqual([200, 200]);
@@ -167,7 +168,7 @@ describe('vendor writes and idempotency keys on the local host', () => {
     ])('refuses an Idempotency-Key %s as 400', async (_label, key) => {
       const response = await post('/api/v1/vendors', vendorBody(), { 'idempotency-key': key });
       expect(response.status).toBe(400);
-      expect(response.body.errors).toEqual([
+      expect(problemOf(response).errors).toEqual([
         { location: 'header', path: 'idempotency-key', rule: 'invalid_format' },
       ]);
     });

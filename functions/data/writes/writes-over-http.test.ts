@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 
 import { ROLES, type Role } from '../../../shared/auth/roles.js';
+import { codeOf, fieldsOf, idOf, problemOf } from '../../../test/support/response-body.js';
 import { useWriteHost } from './test-support/write-host.js';
 
 describe('writes on the local host: access, bad input and audit', () => {
@@ -19,14 +20,14 @@ describe('writes on the local host: access, bad input and audit', () => {
         ['POST', '/api/v1/obligations', () => obligationBody(), undefined],
         [
           'PATCH',
-          `/api/v1/obligations/${obligation.body.id}`,
+          `/api/v1/obligations/${idOf(obligation)}`,
           () => ({ description: 'x' }),
           obligation.headers.get('etag'),
         ],
         ['POST', '/api/v1/vendors', () => vendorBody(), undefined],
         [
           'PATCH',
-          `/api/v1/vendors/${vendor.body.id}`,
+          `/api/v1/vendors/${idOf(vendor)}`,
           () => ({ name: 'x' }),
           vendor.headers.get('etag'),
         ],
@@ -44,9 +45,9 @@ describe('writes on the local host: access, bad input and audit', () => {
           const headers: Record<string, string> =
             etag === undefined ? {} : { 'if-match': etag ?? '' };
           const response = await w.t.request(method, path, { token, json: body(), headers });
-          outcomes.push(`${role} ${method} ${path} ${response.status} ${response.body?.code}`);
+          outcomes.push(`${role} ${method} ${path} ${response.status} ${codeOf(response)}`);
           expect(response.status).toBe(403);
-          expect(response.body.code).toBe('AUTH_FORBIDDEN');
+          expect(problemOf(response).code).toBe('AUTH_FORBIDDEN');
         }
       }
       const after = await owner<{ v: number; o: number }>(sql`SELECT
@@ -120,8 +121,8 @@ describe('writes on the local host: access, bad input and audit', () => {
         const response = await post('/api/v1/obligations', obligationBody(patchBody));
         expect(response.status).toBe(400);
         expect(response.headers.get('content-type')).toBe('application/problem+json');
-        expect(response.body.code).toBe('VALIDATION_FAILED');
-        expect(response.body.errors.map((issue: { path: string }) => issue.path)).toContain(path);
+        expect(problemOf(response).code).toBe('VALIDATION_FAILED');
+        expect(problemOf(response).errors?.map((issue) => issue.path)).toContain(path);
         expect(response.text).not.toContain('xxxxxxxx');
         const [after] = await owner<{ count: number }>(
           sql`SELECT count(*)::int AS count FROM contract_transactions`,
@@ -139,7 +140,7 @@ describe('writes on the local host: access, bad input and audit', () => {
     ])('refuses a vendor with %s as 400 naming the field', async (_l, patchBody, path) => {
       const response = await post('/api/v1/vendors', vendorBody(patchBody));
       expect(response.status).toBe(400);
-      expect(response.body.errors.map((issue: { path: string }) => issue.path)).toContain(path);
+      expect(problemOf(response).errors?.map((issue) => issue.path)).toContain(path);
     });
 
     it.each([
@@ -166,7 +167,7 @@ describe('writes on the local host: access, bad input and audit', () => {
       );
       const response = await post('/api/v1/vendors', vendorBody({ name }));
       expect(response.status).toBe(400);
-      expect(response.body.errors).toEqual([{ location: 'body', path: 'name', rule }]);
+      expect(problemOf(response).errors).toEqual([{ location: 'body', path: 'name', rule }]);
       const [after] = await owner<{ count: number }>(
         sql`SELECT count(*)::int AS count FROM vendors`,
       );
@@ -179,7 +180,7 @@ describe('writes on the local host: access, bad input and audit', () => {
       const name = `Café Ñandú 東京 ${persian} Paving 👩\u200D💻 ❤\uFE0F`;
       const response = await post('/api/v1/vendors', vendorBody({ name }));
       expect(response.status).toBe(201);
-      expect(response.body.name).toBe(name);
+      expect(fieldsOf(response)['name']).toBe(name);
     });
 
     it.each([
@@ -213,13 +214,13 @@ describe('writes on the local host: access, bad input and audit', () => {
         vendorBody({ name: 'Audit Probe Contractors' }),
       );
       const updated = await patch(
-        `/api/v1/vendors/${created.body.id}`,
+        `/api/v1/vendors/${idOf(created)}`,
         { zip5: '20002' },
         {
           'if-match': created.headers.get('etag') ?? '',
         },
       );
-      const resource = `vendors/${created.body.id}`;
+      const resource = `vendors/${idOf(created)}`;
       const [create] = await changeEvents(created.headers.get('x-correlation-id') ?? '');
       const updates = await changeEvents(updated.headers.get('x-correlation-id') ?? '');
       expect(create).toMatchObject({ action: 'create', resource, outcome: 'success' });
