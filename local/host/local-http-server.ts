@@ -198,8 +198,8 @@ export async function startLocalHttpServer(
     method: string,
   ): Promise<HttpResponseInit | undefined> {
     const target = request.url ?? '/';
-    // Origin form only: `//x/api/…` is a path, not host x with path /api/…, and the absolute form
-    // (`http://x/api/…`) is for proxies. Neither names a route here.
+    // Origin form only: `//x/api/` is a path, not host x with path /api/, and the absolute form
+    // (`http://x/api/`) is for proxies. Neither names a route here.
     if (!target.startsWith('/') || target.startsWith('//')) {
       return refuse(method, new AppError('HTTP_NOT_FOUND', 'not an origin-form target'));
     }

@@ -8,7 +8,7 @@ import {
 import { describe, expect, it } from 'vitest';
 
 import { mssqlDialectFeatures } from '../../../shared/db/mssql/mssql-dialect-features.js';
-import { createRecordingMssqlDialect } from '../../../shared/db/mssql/test-support/recording-mssql-dialect.js';
+import * as recording from '../../../shared/db/mssql/test-support/recording-mssql-dialect.js';
 import { postgresDialectFeatures } from '../../../shared/db/postgres-dialect-features.js';
 import type { Database } from '../../../shared/db/schema.js';
 import type { DataResource, ListQueryBase } from '../data-resource.js';
@@ -28,7 +28,7 @@ import { EXPECTED_TSQL } from './fixtures/record-queries-tsql.js';
 
 type AnyResource = DataResource<{ id: number }, ListQueryBase>;
 
-const mssql = new Kysely<Database>({ dialect: createRecordingMssqlDialect().dialect });
+const mssql = new Kysely<Database>({ dialect: recording.createRecordingMssqlDialect().dialect });
 const postgres = new Kysely<Database>({
   dialect: {
     createAdapter: () => new PostgresAdapter(),
