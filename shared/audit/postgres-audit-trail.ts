@@ -322,7 +322,8 @@ export function createPostgresAuditTrail(
 
   const writeBatch = async (entries: readonly AuditOutboxEntry[]): Promise<void> => {
     try {
-      await guard.ready();
+      // The first batch always drains (the outbox may hold a previous run's entries), and the
+      // drain loads the guard's record first; a standing rewrite keeps every batch draining.
       if (outboxMayHaveEntries || guard.rewrite() !== undefined) await drain();
       await insertEntries(entries, false);
     } catch (storeError) {
