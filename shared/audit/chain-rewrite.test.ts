@@ -8,12 +8,11 @@ import { AUDIT_OUTBOX_FILE } from './audit-outbox.js';
 import { CHAIN_REWRITTEN_FILE } from './chain-guard.js';
 import { computeAuditHash } from './audit-hash.js';
 import type { AuditEvent } from './audit-event.js';
-import { createPostgresAuditTrail, type PostgresAuditTrail } from './postgres-audit-trail.js';
+import type { PostgresAuditTrail } from './postgres-audit-trail.js';
 import { useAuditDatabase } from './test-support/audit-database.js';
 import {
-  createMemoryLogger,
   createTestSigningKey,
-  FROZEN_NOW,
+  createTestTrail,
   requestEvent,
 } from './test-support/audit-fixtures.js';
 
@@ -29,15 +28,7 @@ beforeEach(async () => {
 });
 
 function trailWithLog(): { trail: PostgresAuditTrail; lines: string[] } {
-  const { logger, lines } = createMemoryLogger();
-  const trail = createPostgresAuditTrail(store.db, {
-    signingKey: key.signing,
-    checkpointEvery: 50,
-    logger,
-    outboxDir: join(dir, 'outbox'),
-    now: () => FROZEN_NOW,
-  });
-  return { trail, lines };
+  return createTestTrail(store.db, { signingKey: key.signing, outboxDir: join(dir, 'outbox') });
 }
 
 async function appendRequests(trail: PostgresAuditTrail, from: number, count: number) {

@@ -7,11 +7,11 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { AppError } from '../errors/app-error.js';
 import type { AuditEvent } from './audit-event.js';
 import { AUDIT_OUTBOX_FILE } from './audit-outbox.js';
-import { createPostgresAuditTrail, type PostgresAuditTrail } from './postgres-audit-trail.js';
+import type { PostgresAuditTrail } from './postgres-audit-trail.js';
 import { useAuditDatabase } from './test-support/audit-database.js';
 import {
-  createMemoryLogger,
   createTestSigningKey,
+  createTestTrail,
   FROZEN_NOW,
   requestEvent,
 } from './test-support/audit-fixtures.js';
@@ -34,14 +34,8 @@ function trailOn(
   db = store.db,
   overrides: { outboxDir?: string; role?: string } = {},
 ): PostgresAuditTrail {
-  return createPostgresAuditTrail(db, {
-    signingKey: key.signing,
-    checkpointEvery: 50,
-    logger: createMemoryLogger().logger,
-    outboxDir: overrides.outboxDir ?? join(dir, 'outbox'),
-    now: () => FROZEN_NOW,
-    ...(overrides.role === undefined ? {} : { role: overrides.role }),
-  });
+  const { outboxDir = join(dir, 'outbox'), ...rest } = overrides;
+  return createTestTrail(db, { signingKey: key.signing, outboxDir, ...rest }).trail;
 }
 
 async function correlationIdsInOrder(): Promise<string[]> {
@@ -82,13 +76,9 @@ describe('createPostgresAuditTrail', () => {
   });
 
   it('uses the application role on the one-statement path: no INSERT grant, no row', async () => {
-    const { logger, lines } = createMemoryLogger();
-    const trail = createPostgresAuditTrail(store.db, {
+    const { trail, lines } = createTestTrail(store.db, {
       signingKey: key.signing,
-      checkpointEvery: 50,
-      logger,
       outboxDir: join(dir, 'outbox'),
-      now: () => FROZEN_NOW,
       role: 'eds_app',
     });
     // The first append reads the head in a transaction; the second takes the one-statement path.
@@ -265,14 +255,11 @@ describe('outbox while the store is down', () => {
   it('writes to an owner-only outbox and drains it in order on the next append', async () => {
     const proxy = await startToggleProxy(store.server.url);
     try {
-      const { logger, lines } = createMemoryLogger();
       const outboxDir = join(dir, 'outbox');
-      const trail = createPostgresAuditTrail(store.connect(proxy.url), {
+      const { trail, lines } = createTestTrail(store.connect(proxy.url), {
         signingKey: key.signing,
-        checkpointEvery: 3,
-        logger,
         outboxDir,
-        now: () => FROZEN_NOW,
+        checkpointEvery: 3,
       });
       await trail.append(requestEvent(1));
       proxy.setDown(true);

@@ -8,11 +8,10 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { signAuditCheckpoint } from './audit-checkpoint.js';
 import type { AuditEvent } from './audit-event.js';
 import { computeAuditHash } from './audit-hash.js';
-import { createPostgresAuditTrail } from './postgres-audit-trail.js';
 import { useAuditDatabase } from './test-support/audit-database.js';
 import {
-  createMemoryLogger,
   createTestSigningKey,
+  createTestTrail,
   FROZEN_NOW,
   requestEvent,
 } from './test-support/audit-fixtures.js';
@@ -33,12 +32,10 @@ interface Row {
 
 beforeEach(async () => {
   const outboxDir = await mkdtemp(join(tmpdir(), 'eds-audit-verify-'));
-  const trail = createPostgresAuditTrail(store.db, {
+  const { trail } = createTestTrail(store.db, {
     signingKey: key.signing,
-    checkpointEvery: EVERY,
-    logger: createMemoryLogger().logger,
     outboxDir,
-    now: () => FROZEN_NOW,
+    checkpointEvery: EVERY,
   });
   for (let n = 1; n <= EVENTS; n += 1) await trail.append(requestEvent(n));
   return () => rm(outboxDir, { recursive: true, force: true });

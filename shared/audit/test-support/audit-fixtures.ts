@@ -1,8 +1,16 @@
 import { generateKeyPairSync } from 'node:crypto';
 
+import type { Kysely } from 'kysely';
+
 import { createLogger, type Logger } from '../../logging/logger.js';
 import type { AuditSigningKeyRef, AuditVerifyingKey } from '../audit-checkpoint.js';
 import type { RequestAuditEvent } from '../audit-event.js';
+import type { AuditTables } from '../audit-tables.js';
+import {
+  createPostgresAuditTrail,
+  type PostgresAuditTrail,
+  type PostgresAuditTrailOptions,
+} from '../postgres-audit-trail.js';
 
 export const FROZEN_NOW = new Date('2026-12-04T12:00:00.000Z');
 
@@ -19,6 +27,25 @@ export function createTestSigningKey(keyId = 'test-audit-key'): {
 export function createMemoryLogger(): { readonly logger: Logger; readonly lines: string[] } {
   const lines: string[] = [];
   return { logger: createLogger('debug', (line) => lines.push(line)), lines };
+}
+
+/**
+ * A Postgres audit trail as the tests use it: checkpoints every 50 events unless told otherwise,
+ * the frozen clock, and a memory logger whose lines come back beside it.
+ */
+export function createTestTrail(
+  db: Kysely<AuditTables>,
+  options: Pick<PostgresAuditTrailOptions, 'signingKey' | 'outboxDir'> &
+    Partial<Pick<PostgresAuditTrailOptions, 'checkpointEvery' | 'role'>>,
+): { readonly trail: PostgresAuditTrail; readonly lines: string[] } {
+  const { logger, lines } = createMemoryLogger();
+  const trail = createPostgresAuditTrail(db, {
+    checkpointEvery: 50,
+    logger,
+    now: () => FROZEN_NOW,
+    ...options,
+  });
+  return { trail, lines };
 }
 
 /** The n-th request event of a test run; `correlationId` carries `n` so order can be checked. */
