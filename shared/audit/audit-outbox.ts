@@ -5,11 +5,11 @@
  */
 import { constants } from 'node:fs';
 import { mkdir, open, readFile, rename, unlink } from 'node:fs/promises';
-import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 
 import type { AuditEvent } from './audit-event.js';
 import { AuditEventSchema } from './audit-event-schema.js';
+import { syncDirectory, writeOwnerOnlyTemp } from '../fs/owner-only-file.js';
 import { resolveInside } from '../fs/safe-path.js';
 
 /** The outbox's file name inside its directory. */
@@ -51,15 +51,6 @@ export interface AuditOutbox {
    * Rewrites atomically; removes the file when nothing is left.
    */
   settle(contents: AuditOutboxContents, count: number): Promise<void>;
-}
-
-async function syncDirectory(dir: string): Promise<void> {
-  const handle = await open(dir, constants.O_RDONLY);
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
 }
 
 async function appendLines(path: string, lines: readonly string[]): Promise<void> {
@@ -150,9 +141,8 @@ export function createAuditOutbox(dir: string): AuditOutbox {
           if (error.code !== 'ENOENT') throw error;
         });
       } else {
-        const temp = `${path}.${randomBytes(6).toString('hex')}.tmp`;
-        await appendLines(temp, remaining.map(toLine));
-        await rename(temp, path);
+        const text = remaining.map((entry) => `${toLine(entry)}\n`).join('');
+        await rename(await writeOwnerOnlyTemp(path, text), path);
       }
       await syncDirectory(dir);
     },
