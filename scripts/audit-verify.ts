@@ -8,7 +8,7 @@ import pg from 'pg';
 import { DataDirInUseError } from '../local/data-dir-lock.js';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from '../local/embedded-postgres.js';
 import type { AuditTables } from '../shared/audit/audit-tables.js';
-import { readChainRewrite } from '../shared/audit/chain-guard.js';
+import { readChainRewrite, withChainRewrite } from '../shared/audit/chain-guard.js';
 import { verifyAuditTrail } from '../shared/audit/verify-audit-trail.js';
 import { loadConfig } from '../shared/config/app-config.js';
 import { KEY_RING_FILE, openLocalKeyRing } from '../shared/crypto/local-key-ring.js';
@@ -80,22 +80,22 @@ export async function runAuditVerify(
       every === undefined ? {} : { checkpointEvery: every },
     );
     const rewrite = await readChainRewrite(resolveInside(config.dataDir, 'audit-outbox'));
-    if (result.status === 'intact') {
-      if (rewrite === undefined) {
-        write(`intact (${result.count} events)`);
-        return AUDIT_VERIFY_EXIT.intact;
-      }
-      // It links, but not through the head the host stored: rewritten after it, hashes redone.
+    const verdict = withChainRewrite(result, rewrite);
+    if (verdict.status === 'intact') {
+      write(`intact (${verdict.count} events)`);
+      return AUDIT_VERIFY_EXIT.intact;
+    }
+    if (verdict.reason === 'head_rewritten' && rewrite !== undefined) {
       write(
         `broken at seq ${rewrite.seq}: head_rewritten (the host found the event it stored there ` +
           `${rewrite.reason === 'event_missing' ? 'gone' : 'changed'} on ${rewrite.detectedAt})`,
       );
-      return AUDIT_VERIFY_EXIT.broken;
+    } else {
+      write(
+        `broken at seq ${verdict.firstBrokenSequence}: ${verdict.reason} ` +
+          `(${verdict.count} events verified before it)`,
+      );
     }
-    write(
-      `broken at seq ${result.firstBrokenSequence}: ${result.reason} ` +
-        `(${result.count} events verified before it)`,
-    );
     return AUDIT_VERIFY_EXIT.broken;
   } catch (error) {
     // Only the lock's own message is shown: a store error could carry stored text.

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 
+import { AUDIT_BREAK_REASONS } from '../../shared/audit/audit-event.js';
 import { defineHttpFunction } from '../../shared/http/define-http-function.js';
 import { getServices } from '../../shared/runtime/services.js';
 
@@ -14,13 +15,7 @@ const AuditVerificationSchema = z
       status: z.literal('broken'),
       count: z.number().int(),
       firstBrokenSequence: z.number().int(),
-      reason: z.enum([
-        'hash_mismatch',
-        'link_mismatch',
-        'sequence_gap',
-        'checkpoint_mismatch',
-        'head_rewritten',
-      ]),
+      reason: z.enum(AUDIT_BREAK_REASONS),
     }),
   ])
   .meta({ id: 'AuditVerification' });

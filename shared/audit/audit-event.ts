@@ -31,7 +31,10 @@ export interface DenialAuditEvent extends AuditEventBase {
   readonly type: 'auth.denied';
   readonly function: string;
   readonly permission: string;
-  /** Machine reason: token_invalid, permission_missing, out_of_scope, rate_limited. */
+  /**
+   * Machine reason, from the pipeline's `DENIAL_REASON`: token_missing, token_invalid,
+   * permission_missing, rate_limited or origin_denied.
+   */
   readonly reason: string;
 }
 
@@ -65,6 +68,16 @@ export type AuditEvent =
   | DataChangeAuditEvent
   | SecurityAuditEvent;
 
+/** What a broken verification names as the first check that failed (its `reason`). */
+export const AUDIT_BREAK_REASONS = [
+  'hash_mismatch',
+  'link_mismatch',
+  'sequence_gap',
+  'checkpoint_mismatch',
+  'head_rewritten',
+] as const;
+export type AuditBreakReason = (typeof AUDIT_BREAK_REASONS)[number];
+
 export type AuditVerification =
   | { readonly status: 'intact'; readonly count: number; readonly lastSequence: number }
   | {
@@ -75,12 +88,7 @@ export type AuditVerification =
        * head a running writer stored, which no longer reads as stored (changed at or before it).
        */
       readonly firstBrokenSequence: number;
-      readonly reason:
-        | 'hash_mismatch'
-        | 'link_mismatch'
-        | 'sequence_gap'
-        | 'checkpoint_mismatch'
-        | 'head_rewritten';
+      readonly reason: AuditBreakReason;
     };
 
 /** The audit trail as the pipeline and operations see it. */

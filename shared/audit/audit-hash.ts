@@ -27,3 +27,15 @@ export function computeAuditHash(link: AuditLink): string {
   const { seq, occurredAt, prevHash, event } = link;
   return hash('sha256', canonicalJson({ seq, occurredAt, prevHash, event }), 'hex');
 }
+
+/**
+ * How a stored event fails to follow the one before it, or `undefined` when it follows: the next
+ * sequence number, with the hash of the event before it as its `prevHash`.
+ */
+export function linkBreakOf(
+  before: { readonly seq: number; readonly hash: string },
+  event: { readonly seq: number; readonly prevHash: string },
+): 'sequence_gap' | 'link_mismatch' | undefined {
+  if (event.seq !== before.seq + 1) return 'sequence_gap';
+  return event.prevHash === before.hash ? undefined : 'link_mismatch';
+}

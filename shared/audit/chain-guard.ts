@@ -7,6 +7,8 @@ import { AppError } from '../errors/app-error.js';
 import { resolveInside } from '../fs/safe-path.js';
 import { syncDirectory, writeOwnerOnlyTemp } from '../fs/owner-only-file.js';
 import type { Logger } from '../logging/logger.js';
+import type { AuditVerification } from './audit-event.js';
+import { linkBreakOf } from './audit-hash.js';
 import type { AuditTables } from './audit-tables.js';
 
 /** The last link a writer stored: its sequence number and hash. */
@@ -38,6 +40,20 @@ export async function readChainRewrite(outboxDir: string): Promise<ChainRewrite 
     throw error;
   }
   return MarkerSchema.parse(JSON.parse(text));
+}
+
+/**
+ * A verification as a writer that recorded `rewrite` must report it: a stored chain that links
+ * but no longer passes through the head this writer stored was rewritten after it (hashes
+ * recomputed), so it is broken there, at that head.
+ */
+export function withChainRewrite(
+  result: AuditVerification,
+  rewrite: ChainRewrite | undefined,
+): AuditVerification {
+  if (rewrite === undefined || result.status === 'broken') return result;
+  const { count } = result;
+  return { status: 'broken', count, firstBrokenSequence: rewrite.seq, reason: 'head_rewritten' };
 }
 
 /**
@@ -151,12 +167,13 @@ export function createChainGuard(options: { outboxDir: string; logger: Logger; n
         .where('seq', '<=', sql<string>`${head.seq}::bigint`)
         .orderBy('audit_events.seq')
         .execute();
+      // The first row is the checkpointed event (or sequence 1); each later one must follow it.
       const broken = rows.find((row, index) => {
+        const seq = Number(row.seq);
         const before = rows[index - 1];
-        return (
-          Number(row.seq) !== from + index ||
-          (before !== undefined && row.prev_hash !== before.hash)
-        );
+        if (before === undefined) return seq !== from;
+        const link = { seq, prevHash: row.prev_hash };
+        return linkBreakOf({ seq: Number(before.seq), hash: before.hash }, link) !== undefined;
       });
       if (broken === undefined && rows.at(-1)?.hash === head.hash) return;
       logger.error('audit.chain_rewritten', {

@@ -15,7 +15,7 @@ import {
   type AuditVerifyingKey,
 } from './audit-checkpoint.js';
 import { createAuditOutbox, type AuditOutboxEntry } from './audit-outbox.js';
-import { createChainGuard, type ChainHead } from './chain-guard.js';
+import { createChainGuard, withChainRewrite, type ChainHead } from './chain-guard.js';
 import { createGroupCommit } from './group-commit.js';
 import type { AuditTables } from './audit-tables.js';
 import { verifyAuditTrail } from './verify-audit-trail.js';
@@ -41,9 +41,6 @@ export interface PostgresAuditTrail extends AuditTrail {
   /** Signs the current head now if it has no checkpoint yet (for a time-based schedule). */
   checkpoint(): Promise<void>;
 }
-
-/** The chain's last link: its sequence number and hash. */
-type Head = ChainHead;
 
 /** One `audit_events` row before it is written. */
 interface LinkedRow {
@@ -121,11 +118,11 @@ export function createPostgresAuditTrail(
   // The head this process last wrote. Appends are serialised here, so it is exact unless another
   // instance appended since; then the head-link trigger refuses the insert (EA002) and the batch
   // is retried once with the head read from the store.
-  let knownHead: Head | undefined;
+  let knownHead: ChainHead | undefined;
   // Refuses to extend or sign a chain changed below the head this writer stored (see chain-guard).
   const guard = createChainGuard({ outboxDir: options.outboxDir, logger, now });
 
-  const begin = async (trx: Transaction<AuditTables>, useKnownHead = false): Promise<Head> => {
+  const begin = async (trx: Transaction<AuditTables>, useKnownHead = false): Promise<ChainHead> => {
     // One round trip: the role (as SET LOCAL ROLE would) and the cross-instance append lock.
     if (options.role === undefined) {
       await sql`SELECT pg_advisory_xact_lock(${AUDIT_APPEND_LOCK_KEY}::bigint)`.execute(trx);
@@ -147,7 +144,10 @@ export function createPostgresAuditTrail(
       : { seq: Number(head.seq), hash: head.hash };
   };
 
-  const insertCheckpoint = async (trx: Transaction<AuditTables>, head: Head): Promise<void> => {
+  const insertCheckpoint = async (
+    trx: Transaction<AuditTables>,
+    head: ChainHead,
+  ): Promise<void> => {
     await guard.assertLinkedUpTo(trx, head);
     const checkpoint = signAuditCheckpoint(signingKey, head.seq, head.hash, now());
     await trx
@@ -182,10 +182,10 @@ export function createPostgresAuditTrail(
     sql`SELECT eds_audit_append(${role}::text, ${JSON.stringify(rows)}::jsonb)`.execute(executor);
 
   /** Links entries onto `head`: their rows, the new head, and the heads due a checkpoint. */
-  const linkEntries = (entries: readonly AuditOutboxEntry[], from: Head) => {
+  const linkEntries = (entries: readonly AuditOutboxEntry[], from: ChainHead) => {
     let head = from;
     const rows: LinkedRow[] = [];
-    const checkpoints: Head[] = [];
+    const checkpoints: ChainHead[] = [];
     for (const entry of entries) {
       const seq = head.seq + 1;
       const link = { seq, occurredAt: entry.occurredAt, prevHash: head.hash, event: entry.event };
@@ -218,13 +218,14 @@ export function createPostgresAuditTrail(
     entries: readonly AuditOutboxEntry[],
     mayBeStored: boolean,
     useKnownHead: boolean,
-  ): Promise<{ written: number; head: Head }> => {
+  ): Promise<{ written: number; head: ChainHead }> => {
     if (useKnownHead && !mayBeStored && knownHead !== undefined) {
       const linked = linkEntries(entries, knownHead);
       if (linked.checkpoints.length === 0) {
         // No head check here: with the head-link trigger on, a rewrite below this writer's head
         // fails this insert (EA002) and the retry's `begin` checks; with it off, the insert
-        // breaks the forged link visibly and the next checkpoint's `begin` refuses to sign.
+        // breaks the forged link visibly and the next checkpoint refuses to sign over it
+        // (`insertCheckpoint` asks the guard's `assertLinkedUpTo` first).
         await appendRows(db, linked.rows, options.role ?? null);
         return { written: linked.rows.length, head: linked.head };
       }
@@ -357,16 +358,7 @@ export function createPostgresAuditTrail(
     async verify(): Promise<AuditVerification> {
       await guard.ready();
       const result = await verifyAuditTrail(db, verifyingKeys, { checkpointEvery });
-      const rewrite = guard.rewrite();
-      if (rewrite === undefined || result.status === 'broken') return result;
-      // The stored chain links, but not through the head this writer stored: rewritten after it.
-      const { count } = result;
-      return {
-        status: 'broken',
-        count,
-        firstBrokenSequence: rewrite.seq,
-        reason: 'head_rewritten',
-      };
+      return withChainRewrite(result, guard.rewrite());
     },
 
     flushOutbox: () => serialise(drain),

@@ -1,7 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 
 import type { AuditEvent, AuditVerification } from './audit-event.js';
-import { computeAuditHash, GENESIS_HASH } from './audit-hash.js';
+import { computeAuditHash, GENESIS_HASH, linkBreakOf } from './audit-hash.js';
 import { isAuditCheckpointAuthentic, type AuditVerifyingKey } from './audit-checkpoint.js';
 import type { AuditTables } from './audit-tables.js';
 
@@ -138,8 +138,11 @@ export async function verifyAuditTrail(
     const bySeq = new Map(checkpoints.map((checkpoint) => [Number(checkpoint.seq), checkpoint]));
     for (const row of rows) {
       const seq = Number(row.seq);
-      if (seq !== expected) return broken(expected, 'sequence_gap');
-      if (row.prevHash !== prevHash) return broken(seq, 'link_mismatch');
+      const linkBreak = linkBreakOf({ seq: expected - 1, hash: prevHash }, { ...row, seq });
+      // A gap is reported at the sequence that is missing, a bad link at the event itself.
+      if (linkBreak !== undefined) {
+        return broken(linkBreak === 'sequence_gap' ? expected : seq, linkBreak);
+      }
       if (hashOf(row, seq) !== row.hash) return broken(seq, 'hash_mismatch');
       const checkpoint = bySeq.get(seq);
       const isRequired = every !== undefined && seq % every === 0;
