@@ -4,6 +4,11 @@ import { join } from 'node:path';
 
 import { beforeEach, describe, expect, it } from 'vitest';
 
+import {
+  AUDIT_APPEND_ONLY_SQLSTATE,
+  AUDIT_CHAIN_LINK_SQLSTATE,
+  AUDIT_CHECKPOINT_SQLSTATE,
+} from '../db/migrations/0002-audit-trail.js';
 import { AppError } from '../errors/app-error.js';
 import type { AuditEvent } from './audit-event.js';
 import { AUDIT_OUTBOX_FILE } from './audit-outbox.js';
@@ -209,15 +214,15 @@ describe('append-only storage', () => {
     ['DELETE FROM audit_checkpoints'],
     ['TRUNCATE audit_checkpoints'],
   ])('blocks even the owner by trigger: %s', async (statement) => {
-    expect(await sqlStateOf(statement)).toBe('EA001');
+    expect(await sqlStateOf(statement)).toBe(AUDIT_APPEND_ONLY_SQLSTATE);
   });
 
   it('refuses an insert that does not extend the head, even from the owner', async () => {
     const insert = (seq: number, prev: string): string =>
       `INSERT INTO audit_events (seq, event_id, occurred_at, type, event, prev_hash, hash)
        VALUES (${seq}, gen_random_uuid(), now(), 'x', '{}', '${prev}', '${'a'.repeat(64)}')`;
-    expect(await sqlStateOf(insert(52, '0'.repeat(64)))).toBe('EA002');
-    expect(await sqlStateOf(insert(51, 'b'.repeat(64)))).toBe('EA002');
+    expect(await sqlStateOf(insert(52, '0'.repeat(64)))).toBe(AUDIT_CHAIN_LINK_SQLSTATE);
+    expect(await sqlStateOf(insert(51, 'b'.repeat(64)))).toBe(AUDIT_CHAIN_LINK_SQLSTATE);
   });
 
   it.each([
@@ -247,7 +252,7 @@ describe('append-only storage', () => {
   it('refuses a checkpoint whose hash is not its event hash', async () => {
     const statement = `INSERT INTO audit_checkpoints (seq, hash, signed_at, signature, key_id)
       VALUES (10, '${'c'.repeat(64)}', now(), 'sig', 'k')`;
-    expect(await sqlStateOf(statement)).toBe('EA003');
+    expect(await sqlStateOf(statement)).toBe(AUDIT_CHECKPOINT_SQLSTATE);
   });
 });
 
