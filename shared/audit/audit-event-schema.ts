@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 
 import { looksLikeToken } from '../validation/sensitive-text.js';
-import type { AuditEvent, SecurityAuditEvent } from './audit-event.js';
+import type { SecurityAuditEvent } from './audit-event.js';
 
 // eslint-disable-next-line no-control-regex -- NUL is exactly what this rule refuses
 const MALFORMED_TEXT = /[\p{Cs}\u0000]/u;
@@ -30,6 +30,7 @@ const Id = auditText(200).min(1);
 const Digest = z.string().regex(/^[0-9a-f]{64}$/);
 
 const Base = {
+  /** Opaque Entra object id, or `anonymous` for unauthenticated calls. */
   actor: Id,
   correlationId: Id,
   outcome: z.enum(['success', 'denied', 'failure']),
@@ -38,72 +39,86 @@ const Base = {
 const DetailKey = z.string().regex(/^[A-Za-z][A-Za-z0-9_.-]{0,63}$/);
 const DetailValue = z.union([auditText(500), z.number().finite(), z.boolean()]);
 
+export const RequestAuditEventSchema = z
+  .object({
+    ...Base,
+    type: z.literal('http.request'),
+    function: Id,
+    method: z.string().regex(/^[A-Z]{3,7}$/),
+    /** Route template, not the URL: no query string, no values. */
+    route: auditText(300).min(1),
+    permission: Id,
+    resource: Id.exactOptional(),
+    status: z.number().int().min(100).max(599),
+    errorCode: Id.exactOptional(),
+  })
+  .strict();
+
+export const DenialAuditEventSchema = z
+  .object({
+    ...Base,
+    type: z.literal('auth.denied'),
+    function: Id,
+    permission: Id,
+    /**
+     * Machine reason, from the pipeline's `DENIAL_REASON`: token_missing, token_invalid,
+     * permission_missing, rate_limited or origin_denied.
+     */
+    reason: Id,
+  })
+  .strict();
+
+export const UnmaskAuditEventSchema = z
+  .object({
+    ...Base,
+    type: z.literal('data.unmask'),
+    resource: Id,
+    fields: z.array(Id).min(1).max(64).readonly(),
+    /** The caller's stated reason, as given (free text, length-bounded by validation). */
+    reason: auditText(500).min(1),
+  })
+  .strict();
+
+export const DataChangeAuditEventSchema = z
+  .object({
+    ...Base,
+    type: z.literal('data.change'),
+    resource: Id,
+    action: z.enum(['create', 'update', 'delete']),
+    /** SHA-256 of the canonical record before and after, RESTRICTED fields as ciphertext ids. */
+    beforeDigest: Digest.exactOptional(),
+    afterDigest: Digest.exactOptional(),
+  })
+  .strict();
+
+export const SecurityAuditEventSchema = z
+  .object({
+    ...Base,
+    type: z.literal('security.event'),
+    name: Id,
+    detail: z
+      .record(DetailKey, DetailValue)
+      .refine((detail) => Object.keys(detail).length <= 32, 'too_many_keys')
+      .readonly()
+      .exactOptional(),
+  })
+  .strict();
+
 /**
  * The schema every audit event passes before it is hashed and written: one strict object per
- * `type`, so an unknown or misspelled field is refused rather than silently stored.
+ * `type`, so an unknown or misspelled field is refused rather than silently stored. The event
+ * types of `audit-event.ts` are read from these schemas, so the two cannot drift apart.
  *
  * > [!WARNING]
  * > The token check is defence in depth: callers must still put only ids and digests in events.
  */
 export const AuditEventSchema = z.discriminatedUnion('type', [
-  z
-    .object({
-      ...Base,
-      type: z.literal('http.request'),
-      function: Id,
-      method: z.string().regex(/^[A-Z]{3,7}$/),
-      route: auditText(300).min(1),
-      permission: Id,
-      resource: Id.exactOptional(),
-      status: z.number().int().min(100).max(599),
-      errorCode: Id.exactOptional(),
-    })
-    .strict(),
-  z
-    .object({
-      ...Base,
-      type: z.literal('auth.denied'),
-      function: Id,
-      permission: Id,
-      reason: Id,
-    })
-    .strict(),
-  z
-    .object({
-      ...Base,
-      type: z.literal('data.unmask'),
-      resource: Id,
-      fields: z.array(Id).min(1).max(64),
-      reason: auditText(500).min(1),
-    })
-    .strict(),
-  z
-    .object({
-      ...Base,
-      type: z.literal('data.change'),
-      resource: Id,
-      action: z.enum(['create', 'update', 'delete']),
-      beforeDigest: Digest.exactOptional(),
-      afterDigest: Digest.exactOptional(),
-    })
-    .strict(),
-  z
-    .object({
-      ...Base,
-      type: z.literal('security.event'),
-      name: Id,
-      detail: z
-        .record(DetailKey, DetailValue)
-        .refine((detail) => Object.keys(detail).length <= 32, 'too_many_keys')
-        .exactOptional(),
-    })
-    .strict(),
+  RequestAuditEventSchema,
+  DenialAuditEventSchema,
+  UnmaskAuditEventSchema,
+  DataChangeAuditEventSchema,
+  SecurityAuditEventSchema,
 ]);
-
-/** An event as the schema returns it: the declared union, checked at compile time below. */
-export type ParsedAuditEvent = z.infer<typeof AuditEventSchema>;
-const parsedIsAuditEvent = (event: ParsedAuditEvent): AuditEvent => event;
-void parsedIsAuditEvent;
 
 const EVENT_TYPES: ReadonlySet<unknown> = new Set(
   AuditEventSchema.options.map((option) => option.shape.type.value),

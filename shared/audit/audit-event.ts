@@ -6,67 +6,31 @@
  * > [!WARNING]
  * > No event carries a token, a secret, a prompt or a RESTRICTED value: ids and digests only.
  */
-export type AuditOutcome = 'success' | 'denied' | 'failure';
+import type { z } from 'zod';
 
-interface AuditEventBase {
-  /** Opaque Entra object id, or `anonymous` for unauthenticated calls. */
-  readonly actor: string;
-  readonly correlationId: string;
-  readonly outcome: AuditOutcome;
-}
+import type {
+  DataChangeAuditEventSchema,
+  DenialAuditEventSchema,
+  RequestAuditEventSchema,
+  SecurityAuditEventSchema,
+  UnmaskAuditEventSchema,
+} from './audit-event-schema.js';
 
-export interface RequestAuditEvent extends AuditEventBase {
-  readonly type: 'http.request';
-  readonly function: string;
-  readonly method: string;
-  /** Route template, not the URL: no query string, no values. */
-  readonly route: string;
-  readonly permission: string;
-  readonly resource?: string;
-  readonly status: number;
-  readonly errorCode?: string;
-}
+export type RequestAuditEvent = Readonly<z.infer<typeof RequestAuditEventSchema>>;
+export type DenialAuditEvent = Readonly<z.infer<typeof DenialAuditEventSchema>>;
+export type UnmaskAuditEvent = Readonly<z.infer<typeof UnmaskAuditEventSchema>>;
+export type DataChangeAuditEvent = Readonly<z.infer<typeof DataChangeAuditEventSchema>>;
+export type SecurityAuditEvent = Readonly<z.infer<typeof SecurityAuditEventSchema>>;
 
-export interface DenialAuditEvent extends AuditEventBase {
-  readonly type: 'auth.denied';
-  readonly function: string;
-  readonly permission: string;
-  /**
-   * Machine reason, from the pipeline's `DENIAL_REASON`: token_missing, token_invalid,
-   * permission_missing, rate_limited or origin_denied.
-   */
-  readonly reason: string;
-}
-
-export interface UnmaskAuditEvent extends AuditEventBase {
-  readonly type: 'data.unmask';
-  readonly resource: string;
-  readonly fields: readonly string[];
-  /** The caller's stated reason, as given (free text, length-bounded by validation). */
-  readonly reason: string;
-}
-
-export interface DataChangeAuditEvent extends AuditEventBase {
-  readonly type: 'data.change';
-  readonly resource: string;
-  readonly action: 'create' | 'update' | 'delete';
-  /** SHA-256 of the canonical record before and after, RESTRICTED fields as ciphertext ids. */
-  readonly beforeDigest?: string;
-  readonly afterDigest?: string;
-}
-
-export interface SecurityAuditEvent extends AuditEventBase {
-  readonly type: 'security.event';
-  readonly name: string;
-  readonly detail?: Readonly<Record<string, string | number | boolean>>;
-}
-
+/** One audit event; each type's fields are declared (and documented) in `audit-event-schema.ts`. */
 export type AuditEvent =
   | RequestAuditEvent
   | DenialAuditEvent
   | UnmaskAuditEvent
   | DataChangeAuditEvent
   | SecurityAuditEvent;
+
+export type AuditOutcome = AuditEvent['outcome'];
 
 /** What a broken verification names as the first check that failed (its `reason`). */
 export const AUDIT_BREAK_REASONS = [
