@@ -9,6 +9,7 @@ import {
   AUDIT_CHAIN_LINK_SQLSTATE,
   AUDIT_CHECKPOINT_SQLSTATE,
 } from '../db/migrations/0002-audit-trail.js';
+import { startFaultProxy } from '../../test/support/fault-proxy.js';
 import { AppError } from '../errors/app-error.js';
 import type { AuditEvent } from './audit-event.js';
 import { AUDIT_OUTBOX_FILE } from './audit-outbox.js';
@@ -20,7 +21,6 @@ import {
   FROZEN_NOW,
   requestEvent,
 } from './test-support/audit-fixtures.js';
-import { startToggleProxy } from './test-support/toggle-proxy.js';
 
 const JWT =
   'eyJhbGciOiJSUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4ifQ.' +
@@ -258,7 +258,7 @@ describe('append-only storage', () => {
 
 describe('outbox while the store is down', () => {
   it('writes to an owner-only outbox and drains it in order on the next append', async () => {
-    const proxy = await startToggleProxy(store.server.url);
+    const proxy = await startFaultProxy(store.server.url);
     try {
       const outboxDir = join(dir, 'outbox');
       const { trail, lines } = createTestTrail(store.connect(proxy.url), {
@@ -267,7 +267,7 @@ describe('outbox while the store is down', () => {
         checkpointEvery: 3,
       });
       await trail.append(requestEvent(1));
-      proxy.setDown(true);
+      proxy.setMode('down');
       for (let n = 2; n <= 6; n += 1) await trail.append(requestEvent(n));
 
       const outboxPath = join(outboxDir, AUDIT_OUTBOX_FILE);
@@ -278,7 +278,7 @@ describe('outbox while the store is down', () => {
       ).toEqual(['corr-00002', 'corr-00003', 'corr-00004', 'corr-00005', 'corr-00006']);
       expect(lines.some((line) => line.includes('"audit.store_unavailable"'))).toBe(true);
 
-      proxy.setDown(false);
+      proxy.setMode('up');
       await trail.append(requestEvent(7));
       await expect(stat(outboxPath)).rejects.toMatchObject({ code: 'ENOENT' });
       expect(await correlationIdsInOrder()).toEqual(
@@ -295,11 +295,11 @@ describe('outbox while the store is down', () => {
   });
 
   it("drains a previous run's outbox on flushOutbox exactly once", async () => {
-    const proxy = await startToggleProxy(store.server.url);
+    const proxy = await startFaultProxy(store.server.url);
     try {
       const outboxDir = join(dir, 'outbox');
       const downTrail = trailOn(store.connect(proxy.url), { outboxDir });
-      proxy.setDown(true);
+      proxy.setMode('down');
       await downTrail.append(requestEvent(1));
       await downTrail.append(requestEvent(2));
       await expect(downTrail.flushOutbox()).rejects.toBeDefined();
@@ -336,12 +336,12 @@ describe('outbox while the store is down', () => {
   });
 
   it('rejects with AUDIT_UNAVAILABLE only when the store and the outbox both fail', async () => {
-    const proxy = await startToggleProxy(store.server.url);
+    const proxy = await startFaultProxy(store.server.url);
     try {
       const blocker = join(dir, 'not-a-directory');
       await writeFile(blocker, '');
       const trail = trailOn(store.connect(proxy.url), { outboxDir: join(blocker, 'outbox') });
-      proxy.setDown(true);
+      proxy.setMode('down');
       await expect(trail.append(requestEvent(1))).rejects.toMatchObject({
         code: 'AUDIT_UNAVAILABLE',
         status: 503,
