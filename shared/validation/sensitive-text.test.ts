@@ -70,8 +70,21 @@ describe('sensitiveContentOf', () => {
     ['hex escapes', '\\x31\\x32-3456789'],
     ['braced escapes', '\\u{31}\\u{32}-3456789'],
     ['triple percent encoding', '%2525312-3456789'],
+    ['a year after it', 'EIN 53-0196932, 2024 Single Audit'],
+    ['a year before it', 'Single Audit 2023/53-0196932'],
+    ['a case number before it', 'case 7: 53-0196932 follow-up'],
+    ['a count after it', 'EIN 53-0196932 (1 of 2) check'],
+    ['a count after an SSN', 'Owner SSN 123-45-6789, 2 records'],
+    ['a private-use character', 'EIN 53\ue0000196932 check'],
+    ['a click letter', 'EIN 53\u01c00196932 check'],
+    ['four dashes', 'EIN 53----0196932 check'],
+    ['spaced SSN groups', '123 -  45 -  6789'],
   ])('reads a tax id in %s', (_case, text) => {
     expect(sensitiveContentOf(`review of ${text} ok`)).toBe('tax_id_like');
+  });
+
+  it('reads a token the audit trail would see as written, even when its decoding is harmless', () => {
+    expect(sensitiveContentOf('Review of record \\x6eyJabcdefgh.. for audit')).toBe('token_like');
   });
 
   const JWT_PARTS = ['eyJhbGciOiJSUzI1NiJ9', 'eyJzdWIiOiJhYmMifQ', 'c2lnbmF0dXJlLWJ5dGVz'];
@@ -125,6 +138,9 @@ describe('sensitiveContentOf', () => {
     ['an approval', 'Sig: approved-by-division-administrator for audit'],
     ['a rotation review', 'API-key: rotation-schedule review for vendor portal'],
     ['a basic review', 'basic review of the FY2024 ledger'],
+    ['an amount in thousands', 'adjusted by 12,345,678 in FY2024'],
+    ['a date and a time', 'reviewed 2026-12-04 09:30'],
+    ['a twelve-digit number', 'award 123456789012'],
   ])('lets %s through', (_case, text) => {
     expect(sensitiveContentOf(text)).toBeUndefined();
   });

@@ -16,21 +16,47 @@ const TOKEN_PATTERNS: readonly RegExp[] = [
 const OPAQUE_SECRET = /(?=\w*\d)(?=\w*[A-Za-z])\w{32,}/;
 
 /**
- * What may stand between the digits of a written number: spaces, punctuation (dashes, dots,
- * slashes, underscores, brackets), symbols and modifier letters (a tatweel).
+ * What may stand between the digits of a written number: anything that is neither a letter nor a
+ * digit (spaces, punctuation, symbols, private-use and unassigned code points), modifier letters
+ * (a tatweel) and the click letters that look like bars (U+01C0 to U+01C3).
  */
-const SEPARATOR = String.raw`[\s\p{P}\p{S}\p{Lm}]`;
+const SEPARATOR = String.raw`(?:[^\p{L}\p{N}]|[\p{Lm}\u01c0-\u01c3])`;
 /** A digit of any script, or a digit-like number (a dingbat ❶) that has no plain form. */
 const DIGIT = String.raw`[\p{Nd}\p{No}]`;
+/** Groups of digits, each at most three separators from the next: one written number. */
+const DIGIT_RUN = new RegExp(String.raw`${DIGIT}+(?:${SEPARATOR}{1,3}${DIGIT}+)*`, 'gu');
+const DIGIT_GROUP = new RegExp(String.raw`${DIGIT}+`, 'gu');
 /**
- * Nine digits standing alone, each pair at most three separators apart: an EIN (12-3456789,
- * 12 - 3456789), an SSN or ITIN (123-45-6789) however they are written down.
+ * An EIN (12-3456789) or an SSN or ITIN (123-45-6789) in its own grouping, however far apart the
+ * groups stand (`12 - - - 3456789`).
  */
-const DIGIT_AFTER = String.raw`${SEPARATOR}{0,3}${DIGIT}`;
-const TAX_ID = new RegExp(
-  String.raw`(?<!${DIGIT}${SEPARATOR}{0,3})${DIGIT}(?:${DIGIT_AFTER}){8}(?!${DIGIT_AFTER})`,
-  'u',
-);
+const TAX_ID_SHAPES: readonly RegExp[] = [
+  new RegExp(String.raw`(?<!${DIGIT})${DIGIT}{2}${SEPARATOR}{1,12}${DIGIT}{7}(?!${DIGIT})`, 'u'),
+  new RegExp(
+    String.raw`(?<!${DIGIT})${DIGIT}{3}${SEPARATOR}{1,12}${DIGIT}{2}${SEPARATOR}{1,12}` +
+      String.raw`${DIGIT}{4}(?!${DIGIT})`,
+    'u',
+  ),
+];
+
+/**
+ * True when the text holds nine digits written as one number (consecutive groups of it, whatever
+ * stands before or after: `2023/53-0196932`, `123-45-6789, 2`) or an EIN or SSN shape.
+ */
+function holdsTaxId(text: string): boolean {
+  if (TAX_ID_SHAPES.some((shape) => shape.test(text))) return true;
+  for (const [run] of text.matchAll(DIGIT_RUN)) {
+    const lengths = [...run.matchAll(DIGIT_GROUP)].map(([group]) => [...group].length);
+    for (let first = 0; first < lengths.length; first += 1) {
+      let digits = 0;
+      for (let last = first; last < lengths.length && digits < 9; last += 1) {
+        digits += lengths[last] ?? 0;
+      }
+      if (digits === 9) return true;
+    }
+  }
+  return false;
+}
 
 /** Names under which a connection string, query, header or config line carries a secret. */
 const SECRET_NAMES = [
@@ -124,18 +150,22 @@ export function looksLikeToken(text: string): boolean {
  * escapes, HTML and `\u` character escapes, compatibility forms, hidden characters): a credential
  * (`token_like`: a bearer value, a JWT or a piece of one, dotted base64url segments even with
  * spaces around the dots, a 32-character run of letters and digits, a secret assigned in a
- * connection string, a provider key) or a tax id (`tax_id_like`: nine digits written as an EIN,
- * SSN or ITIN, in any script and with any separators). Errs towards refusing: a date with a time
- * (12/04/2026 9) or a DUNS reads as a tax id too.
+ * connection string, a provider key; also a token as written, before decoding, which is how the
+ * audit trail reads it) or a tax id (`tax_id_like`: nine digits written as one number, in any
+ * script and with any separators, whatever numbers stand beside them, or an EIN or SSN grouping
+ * however far apart its groups are). Errs towards refusing: a date with a time (12/04/2026 9), a
+ * DUNS, an amount of nine digits (1,234,567.89) or three three-digit numbers read as a tax id.
  */
 export function sensitiveContentOf(text: string): 'token_like' | 'tax_id_like' | undefined {
   const folded = foldForChecks(text);
   const undotted = folded.replace(/\s*\.\s*/g, '.');
+  // The raw text too: the audit trail checks it as written.
   const isCredential =
+    looksLikeToken(text) ||
     looksLikeToken(folded) ||
     looksLikeToken(undotted) ||
     OPAQUE_SECRET.test(folded) ||
     CREDENTIAL_SHAPES.some((shape) => shape.test(folded));
   if (isCredential) return 'token_like';
-  return TAX_ID.test(folded) ? 'tax_id_like' : undefined;
+  return holdsTaxId(folded) ? 'tax_id_like' : undefined;
 }

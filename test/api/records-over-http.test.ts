@@ -146,6 +146,8 @@ describe('financial records over HTTP', () => {
   it.each([
     ['an EIN', 'Checking EIN 53-0196932 for the audit', 'tax_id_like'],
     ['an SSN', 'Caller gave SSN 123-45-6789 to confirm', 'tax_id_like'],
+    ['an EIN beside a year', 'EIN 53-0196932, 2024 Single Audit', 'tax_id_like'],
+    ['a token only as written', 'Review of record \\x6eyJabcdefgh.. for audit', 'token_like'],
     ['a JWT', 'review per ticket eyJhbGciOiJIUzI1NiJ9.e30.x for audit', 'token_like'],
     ['a bearer value', 'Bearer abcdefghijklmnopqrstuvwxyz0123456789', 'token_like'],
     [
