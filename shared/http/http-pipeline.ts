@@ -127,6 +127,9 @@ export function createHttpHandler(definition: HttpFunctionDefinition): Handler {
   ): Promise<HttpOperationResult> {
     const { config } = services;
     const maxBytes = definition.maxBodyBytes ?? config.maxBodyBytes;
+    // First of all: every request an address sends counts, refused ones too, so a flood of
+    // refusals (a foreign origin, a retired version) is cut off like any other.
+    takeRate(services, `addr:${clientAddressOf(request)}`, config.rateLimit.perAddress);
     if (versionState?.state === 'retired') {
       throw new AppError('HTTP_VERSION_RETIRED', 'version retired');
     }
@@ -137,7 +140,6 @@ export function createHttpHandler(definition: HttpFunctionDefinition): Handler {
     }
     if (request.method === 'OPTIONS') return { status: 204 };
     assertBodyEnvelope(request, expectsJson, maxBytes);
-    takeRate(services, `addr:${clientAddressOf(request)}`, config.rateLimit.perAddress);
     let principal: VerifiedPrincipal | undefined;
     if (permission !== undefined) {
       principal = await authenticate(request, services);

@@ -53,6 +53,28 @@ describe('rate limits on the local host', () => {
   });
 });
 
+describe('rate limits on refused requests', () => {
+  let t: TestHost;
+
+  beforeAll(async () => {
+    t = await startTestHost({
+      skipSeed: true,
+      env: { EDS_RATE_LIMIT_PER_ADDRESS: '5', EDS_RATE_LIMIT_WINDOW_SECONDS: '60' },
+    });
+  });
+  afterAll(() => t.close());
+
+  it('counts requests from a refused origin against the address, so a flood meets 429', async () => {
+    const headers = { origin: 'http://evil.example' };
+    const statuses: number[] = [];
+    for (let i = 0; i < 7; i += 1) {
+      statuses.push((await t.request('GET', '/api/v1/test/ping', { headers })).status);
+    }
+    expect(statuses).toEqual([403, 403, 403, 403, 403, 429, 429]);
+    expect((await t.request('GET', '/api/v1/test/ping')).status).toBe(429);
+  });
+});
+
 describe('rate limiter', () => {
   it('opens a new window once the old one has passed', () => {
     let now = 0;
