@@ -71,6 +71,13 @@ export const ROLE_CLEARANCE: Record<Role, Classification | undefined> = {
 /** Roles that only an application (client-credentials) token may carry. */
 export const APP_ONLY_ROLES: readonly Role[] = ['EDS.Jobs'];
 
+/**
+ * The only roles an application token may use. The others stand for a person's accountability
+ * (unmasking with a stated reason, changing records, administering, the officers' reviews), so a
+ * service principal assigned one in Entra by mistake gains nothing from it.
+ */
+export const APP_ROLES: readonly Role[] = ['EDS.Reader', 'EDS.Analyst', 'EDS.Jobs'];
+
 export function isRole(value: string): value is Role {
   return (ROLES as readonly string[]).includes(value);
 }

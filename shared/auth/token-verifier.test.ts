@@ -267,6 +267,18 @@ describe('token verifier', () => {
     expect(principal.permissions.has('jobs:run')).toBe(true);
   });
 
+  it('keeps only the roles an application may use in an app-only token', async () => {
+    const principal = await verifier.verify(
+      await forge.token({
+        idtyp: 'app',
+        roles: ['EDS.PiiReader', 'EDS.Manager', 'EDS.Admin', 'EDS.ComplianceOfficer', 'EDS.Reader'],
+      }),
+    );
+    expect(principal.roles).toEqual(['EDS.Reader']);
+    expect(principal.permissions.has('records:unmask')).toBe(false);
+    expect(principal.permissions.has('records:write')).toBe(false);
+  });
+
   it('grants nothing for an app-only role carried by a user token', async () => {
     const principal = await verifier.verify(await forge.token({ roles: ['EDS.Jobs'] }));
     expect(principal.roles).toEqual([]);

@@ -13,7 +13,14 @@ import type { AppConfig } from '../config/app-config.js';
 import { AppError } from '../errors/app-error.js';
 import { isDivision, type Division } from './divisions.js';
 import { createVerifiedPrincipal, type VerifiedPrincipal } from './principal.js';
-import { APP_ONLY_ROLES, clearanceOf, isRole, permissionsOf, type Role } from './roles.js';
+import {
+  APP_ONLY_ROLES,
+  APP_ROLES,
+  clearanceOf,
+  isRole,
+  permissionsOf,
+  type Role,
+} from './roles.js';
 
 /** Entra signs access tokens with RS256; nothing else is accepted. */
 export const ACCEPTED_ALGORITHMS = ['RS256'] as const;
@@ -137,8 +144,10 @@ function assertSafeHeader(token: string): void {
 
 function rolesFor(claimed: readonly string[], kind: 'user' | 'app'): Role[] {
   const known = claimed.filter(isRole);
-  // An app-only role in a user token means a misassignment in Entra; it grants nothing.
-  return kind === 'app' ? known : known.filter((role) => !APP_ONLY_ROLES.includes(role));
+  // A role on the wrong kind of principal means a misassignment in Entra; it grants nothing.
+  return kind === 'app'
+    ? known.filter((role) => APP_ROLES.includes(role))
+    : known.filter((role) => !APP_ONLY_ROLES.includes(role));
 }
 
 /**

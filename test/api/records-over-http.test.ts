@@ -180,6 +180,15 @@ describe('financial records over HTTP', () => {
     },
   );
 
+  it('refuses an unmask to an application token, whatever roles Entra gave it', async () => {
+    const response = await t.request('POST', `/api/v1/recipients/${dcRecipientId}/unmask`, {
+      token: await t.token(['EDS.PiiReader', 'EDS.Reader'], ['DC'], { app: true }),
+      json: { fields: ['ein'], reason: 'Reconciling the FY2024 Single Audit submission' },
+    });
+    expect(response.status).toBe(403);
+    expect(problemOf(response).code).toBe('AUTH_FORBIDDEN');
+  });
+
   it('answers a CORS preflight for every method that shares a route', async () => {
     const preflight = await t.request('OPTIONS', '/api/v1/vendors', {
       headers: { origin: 'http://localhost:5173', 'access-control-request-method': 'GET' },
