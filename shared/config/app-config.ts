@@ -30,6 +30,8 @@ const EnvSchema = z.object({
   EDS_RATE_LIMIT_PER_PRINCIPAL: z.coerce.number().int().min(1).default(600),
   EDS_RATE_LIMIT_PER_ADDRESS: z.coerce.number().int().min(1).default(1200),
   EDS_RATE_LIMIT_WINDOW_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
+  /** Proxies that append to `X-Forwarded-For` before the app: App Service's front end (1). */
+  EDS_TRUSTED_PROXY_HOPS: z.coerce.number().int().min(1).max(5).default(1),
   EDS_AUDIT_CHECKPOINT_EVERY: z.coerce.number().int().min(1).default(100),
   EDS_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
   /** Postgres connection for the local host; set by the embedded store when absent. */
@@ -59,6 +61,8 @@ export interface AppConfig {
     readonly perPrincipal: number;
     readonly perAddress: number;
     readonly windowSeconds: number;
+    /** Trusted proxies in front of the app, counted from it; see `clientAddressOf`. */
+    readonly trustedProxyHops: number;
   };
   readonly auditCheckpointEvery: number;
   readonly logLevel: AppEnv['EDS_LOG_LEVEL'];
@@ -119,6 +123,7 @@ export function loadConfig(
       perPrincipal: e.EDS_RATE_LIMIT_PER_PRINCIPAL,
       perAddress: e.EDS_RATE_LIMIT_PER_ADDRESS,
       windowSeconds: e.EDS_RATE_LIMIT_WINDOW_SECONDS,
+      trustedProxyHops: e.EDS_TRUSTED_PROXY_HOPS,
     },
     auditCheckpointEvery: e.EDS_AUDIT_CHECKPOINT_EVERY,
     logLevel: e.EDS_LOG_LEVEL,

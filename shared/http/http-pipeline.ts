@@ -35,10 +35,23 @@ interface Outcome {
   readonly resource: string | undefined;
 }
 
-/** The client address the platform saw: the first `X-Forwarded-For` hop, without a port. */
-export function clientAddressOf(request: HttpRequest): string {
-  const forwarded = request.headers.get('x-forwarded-for')?.split(',')[0]?.trim() ?? '';
-  const address = forwarded.replace(/^\[?([^\]]+?)\]?(:\d+)?$/, '$1');
+/** An address as a proxy writes it, without its port: `[v6]:port`, `v4:port` or bare. */
+function withoutPort(entry: string): string {
+  if (entry.startsWith('[')) return entry.slice(1).split(']')[0] ?? '';
+  // A bare IPv6 address has several colons; only `v4:port` has exactly one.
+  const parts = entry.split(':');
+  return parts.length === 2 ? (parts[0] ?? '') : entry;
+}
+
+/**
+ * The client address, as the first trusted proxy saw it. Each proxy appends the address it saw
+ * to `X-Forwarded-For`, so with `trustedHops` proxies in front of the app (1: App Service's front
+ * end; 2: Front Door, then the front end) the entry that many from the right is the client's.
+ * Entries further left came from the client itself and are never believed.
+ */
+export function clientAddressOf(request: HttpRequest, trustedHops = 1): string {
+  const entries = (request.headers.get('x-forwarded-for') ?? '').split(',');
+  const address = withoutPort(entries[Math.max(0, entries.length - trustedHops)]?.trim() ?? '');
   return address === '' ? 'unknown' : address;
 }
 
@@ -129,7 +142,8 @@ export function createHttpHandler(definition: HttpFunctionDefinition): Handler {
     const maxBytes = definition.maxBodyBytes ?? config.maxBodyBytes;
     // First of all: every request an address sends counts, refused ones too, so a flood of
     // refusals (a foreign origin, a retired version) is cut off like any other.
-    takeRate(services, `addr:${clientAddressOf(request)}`, config.rateLimit.perAddress);
+    const address = clientAddressOf(request, config.rateLimit.trustedProxyHops);
+    takeRate(services, `addr:${address}`, config.rateLimit.perAddress);
     if (versionState?.state === 'retired') {
       throw new AppError('HTTP_VERSION_RETIRED', 'version retired');
     }

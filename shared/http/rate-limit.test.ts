@@ -1,8 +1,10 @@
+import { HttpRequest } from '@azure/functions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { problemOf } from '../../test/support/response-body.js';
 import { startTestHost, type TestHost } from '../../test/support/test-host.js';
 import { defineHttpFunction } from './define-http-function.js';
+import { clientAddressOf } from './http-pipeline.js';
 import { createRateLimiter } from './rate-limiter.js';
 
 defineHttpFunction({
@@ -72,6 +74,34 @@ describe('rate limits on refused requests', () => {
     }
     expect(statuses).toEqual([403, 403, 403, 403, 403, 429, 429]);
     expect((await t.request('GET', '/api/v1/test/ping')).status).toBe(429);
+  });
+});
+
+describe('client address', () => {
+  const from = (forwardedFor: string, hops?: number) =>
+    clientAddressOf(
+      new HttpRequest({
+        url: 'http://localhost/api/health',
+        method: 'GET',
+        headers: { 'x-forwarded-for': forwardedFor },
+      }),
+      hops,
+    );
+
+  it('believes only the entry the trusted proxies wrote, never what the client put before', () => {
+    expect(from('spoofed-anything, 198.51.100.7:50312')).toBe('198.51.100.7');
+    expect(from('10.0.0.1, 198.51.100.7, 203.0.113.9', 2)).toBe('198.51.100.7');
+    expect(from('198.51.100.7', 2)).toBe('198.51.100.7');
+  });
+
+  it('reads IPv6 addresses with and without a port', () => {
+    expect(from('[2001:db8::1]:443')).toBe('2001:db8::1');
+    expect(from('2001:db8::1')).toBe('2001:db8::1');
+    expect(from('2001:db8::2')).not.toBe(from('2001:db8::1'));
+  });
+
+  it('names a request without the header unknown', () => {
+    expect(from('')).toBe('unknown');
   });
 });
 
