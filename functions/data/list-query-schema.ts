@@ -21,8 +21,11 @@ export const queryBoolean = z.enum(['true', 'false']).transform((value) => value
 /** A record id in a path or query string. */
 export const recordId = queryInt(1, 2147483647);
 
-/** A fiscal year in a query string. */
-export const fiscalYear = queryInt(1990, 2100);
+/**
+ * A federal fiscal year in a query string. Record dates run from 1990 to 2100, and October to
+ * December of 2100 fall in fiscal year 2101, so that year can be asked for too.
+ */
+export const fiscalYear = queryInt(1990, 2101);
 
 /** An Assistance Listing number such as `20.205` or `20.RD`. */
 export const assistanceListing = z.string().regex(/^\d{2}\.[0-9A-Z]{2,4}$/);

@@ -29,6 +29,20 @@ describe('obligation writes on the local host', () => {
       expect(read.body).toEqual(response.body);
     });
 
+    it('finds an obligation of the last fiscal year a record date reaches (2101)', async () => {
+      const created = await post('/api/v1/obligations', obligationBody({ actionDate: '2100-12-31' }));
+      expect(created.body).toMatchObject({ fiscalYear: 2101 });
+      const list = await w.t.request('GET', '/api/v1/contract-transactions?fiscalYear=2101', {
+        token: w.manager,
+      });
+      expect(list.status).toBe(200);
+      expect(JSON.stringify(list.body)).toContain(`"id":${idOf(created)}`);
+      const beyond = await w.t.request('GET', '/api/v1/contract-transactions?fiscalYear=2102', {
+        token: w.manager,
+      });
+      expect(beyond.status).toBe(400);
+    });
+
     it('updates an obligation with the right If-Match, bumping the ETag', async () => {
       const created = await post('/api/v1/obligations', obligationBody());
       const id = idOf(created);
