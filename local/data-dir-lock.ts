@@ -3,6 +3,7 @@ import { lstat, readFile, unlink } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 
+import { errorCodeOf } from '../shared/errors/error-code.js';
 import { createExclusively } from '../shared/fs/owner-only-file.js';
 
 /** Another live process (or this one) has the data directory open; the message names it. */
@@ -44,10 +45,6 @@ function isRunning(holder: Holder): boolean {
     // EPERM: it runs, under another user.
     return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
-}
-
-function errorCode(error: unknown): string | undefined {
-  return (error as NodeJS.ErrnoException | null)?.code;
 }
 
 /** The lock's text and its holder (undefined when it names none: never finished, or foreign). */
@@ -109,7 +106,7 @@ export async function lockDataDir(dir: string): Promise<DataDirLock> {
     try {
       lock = await readLock(path);
     } catch (error) {
-      if (errorCode(error) === 'ENOENT') continue;
+      if (errorCodeOf(error) === 'ENOENT') continue;
       throw error;
     }
     const { holder } = lock;

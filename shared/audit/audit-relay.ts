@@ -10,6 +10,7 @@ import { z } from 'zod';
 
 import type { AppDatabase } from '../db/app-database.js';
 import { AppError, isAppError } from '../errors/app-error.js';
+import { errorCodeOf } from '../errors/error-code.js';
 import type { Logger } from '../logging/logger.js';
 import type { AuditEvent, AuditTrail } from './audit-event.js';
 import { AuditEventSchema } from './audit-event-schema.js';
@@ -123,7 +124,7 @@ export async function relayAuditEvents(
         const pending = rows.slice(index).map((rest) => rest.id);
         await sql`UPDATE audit_relay SET claimed_until = NULL
           WHERE id = ANY (${pending}::uuid[])`.execute(owner);
-        logger.warn('audit.relay_stalled', { count: pending.length, code: codeOf(error) });
+        logger.warn('audit.relay_stalled', { count: pending.length, code: errorCodeOf(error) });
         return { relayed: counts.relayed, duplicates: counts.duplicate, pending: pending.length };
       }
       await sql`DELETE FROM audit_relay WHERE id = ${row.id}::uuid`.execute(owner);
@@ -157,8 +158,4 @@ async function relayOne<DB>(
   }
   deps.logger.error('audit.relay_event_rejected', { resource: `audit_relay/${row.id}` });
   return 'rejected';
-}
-
-function codeOf(error: unknown): string {
-  return isAppError(error) ? error.code : 'UNKNOWN';
 }

@@ -5,6 +5,7 @@ import { sql, type Kysely, type Transaction } from 'kysely';
 import { AUDIT_CHAIN_LINK_SQLSTATE } from '../db/migrations/0002-audit-trail.js';
 import { AUDIT_APPEND_LOCK_KEY } from '../db/migrations/0004-audit-append.js';
 import { AppError } from '../errors/app-error.js';
+import { errorCodeOf } from '../errors/error-code.js';
 import type { Logger } from '../logging/logger.js';
 import type { AuditEvent, AuditTrail, AuditVerification } from './audit-event.js';
 import { AuditEventSchema, rejectionEvent } from './audit-event-schema.js';
@@ -55,11 +56,6 @@ interface LinkedRow {
 
 /** Most events one transaction carries. */
 const MAX_BATCH = 100;
-
-function errorCodeOf(error: unknown): string {
-  const code = (error as { code?: unknown } | null)?.code;
-  return typeof code === 'string' && /^[A-Z0-9_]{1,40}$/.test(code) ? code : 'UNKNOWN';
-}
 
 /**
  * Creates the audit trail over the `audit_events` and `audit_checkpoints` tables (migration

@@ -1,5 +1,6 @@
 import type { VerifiedPrincipal } from '../../../shared/auth/principal.js';
 import { AppError } from '../../../shared/errors/app-error.js';
+import { errorCodeOf } from '../../../shared/errors/error-code.js';
 import { runIdempotentWrite } from './run-idempotent-write.js';
 import { toVendorVersion, vendorResult, VENDOR_COLUMNS } from './vendor-record.js';
 import type { WriteDeps } from './write-deps.js';
@@ -17,7 +18,7 @@ export interface CreateVendorInput {
 const UNIQUE_VIOLATION = '23505';
 
 function isUniqueViolation(error: unknown): boolean {
-  return (error as { code?: unknown } | null)?.code === UNIQUE_VIOLATION;
+  return errorCodeOf(error) === UNIQUE_VIOLATION;
 }
 
 /**

@@ -9,6 +9,7 @@ import { canonicalJson } from '../../../shared/audit/canonical-json.js';
 import type { VerifiedPrincipal } from '../../../shared/auth/principal.js';
 import type { Database } from '../../../shared/db/schema.js';
 import { AppError } from '../../../shared/errors/app-error.js';
+import { errorCodeOf } from '../../../shared/errors/error-code.js';
 import {
   IndexRecordsMessageSchema,
   SEARCH_INDEX_QUEUE,
@@ -204,7 +205,7 @@ async function requestReindex(
   try {
     await deps.messages.send(SEARCH_INDEX_QUEUE, parsed.data, { messageId: correlationId });
   } catch (error) {
-    const code = error instanceof AppError ? error.code : 'UNKNOWN';
+    const code = errorCodeOf(error);
     deps.logger.warn('search.reindex_deferred', { correlationId, code, queue: SEARCH_INDEX_QUEUE });
   }
 }
@@ -213,7 +214,6 @@ async function relayAfterCommit(deps: WriteDeps, correlationId: string): Promise
   try {
     await relayAuditEvents(deps);
   } catch (error) {
-    const code = error instanceof AppError ? error.code : 'UNKNOWN';
-    deps.logger.warn('audit.relay_deferred', { correlationId, code });
+    deps.logger.warn('audit.relay_deferred', { correlationId, code: errorCodeOf(error) });
   }
 }
