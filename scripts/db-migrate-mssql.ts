@@ -18,6 +18,7 @@
 import { z } from 'zod';
 
 import { loadConfig } from '../shared/config/app-config.js';
+import { safeParseEnv } from '../shared/config/parse-env.js';
 import { applyMssqlMigrations } from '../shared/db/mssql/apply-mssql-migrations.js';
 import { MSSQL_MIGRATIONS } from '../shared/db/mssql/migrations/index.js';
 import { createMssqlAppDatabase } from '../shared/db/mssql/mssql-app-database.js';
@@ -31,9 +32,9 @@ const EnvSchema = z.object({
 
 async function main(): Promise<number> {
   const logger = createLogger(loadConfig().logLevel);
-  const parsed = EnvSchema.safeParse(process.env);
+  const parsed = safeParseEnv(EnvSchema, process.env);
   if (!parsed.success) {
-    const names = parsed.error.issues.map((issue) => issue.path.join('.')).join(', ');
+    const names = parsed.names.join(', ');
     logger.error('db.migrate_unconfigured', { reason: `missing or empty: ${names}` });
     return 1;
   }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 
+import { parseEnv } from '../../shared/config/parse-env.js';
 import { getServices, type Services } from '../../shared/runtime/services.js';
 import type { SearchIndex } from '../../shared/search/search-index.js';
 import { SEARCH_RESOURCES } from './search-resources.js';
@@ -15,21 +16,16 @@ const AzureSearchEnvSchema = z.object({
 const built = new WeakMap<Services, Promise<SearchIndex>>();
 
 async function createAzureSearchIndex(services: Services): Promise<SearchIndex> {
-  const parsed = AzureSearchEnvSchema.safeParse(process.env);
-  if (!parsed.success || services.secrets === undefined) {
-    const names = parsed.success
-      ? 'EDS_KEYVAULT_URL'
-      : parsed.error.issues.map((issue) => issue.path.join('.')).join(', ');
-    throw new Error(`Invalid configuration: ${names}`);
-  }
+  const env = parseEnv(AzureSearchEnvSchema, process.env);
+  if (services.secrets === undefined) throw new Error('Invalid configuration: EDS_KEYVAULT_URL');
   // Loaded here, not at import: the Elasticsearch client stays off the cold start of every other
   // function, and off the local host entirely.
   const { createElasticsearchSearchIndex } =
     await import('../../shared/search/elasticsearch-search-index.js');
   return createElasticsearchSearchIndex({
-    node: parsed.data.EDS_SEARCH_ENDPOINT,
+    node: env.EDS_SEARCH_ENDPOINT,
     secrets: services.secrets,
-    apiKeySecretName: parsed.data.EDS_SEARCH_API_KEY_SECRET_NAME,
+    apiKeySecretName: env.EDS_SEARCH_API_KEY_SECRET_NAME,
     resources: SEARCH_RESOURCES,
   });
 }

@@ -1,5 +1,7 @@
 import { z } from 'zod';
 
+import { parseEnv } from './parse-env.js';
+
 /**
  * Where the app runs. `azure` is inferred from the platform's own variables, not from a flag a
  * developer could forget: the development issuer and the local key ring refuse to start there.
@@ -87,18 +89,13 @@ export function devIssuerUrl(baseUrl: string, tenantId: string): string {
 /**
  * Reads configuration from the environment once, at cold start.
  *
- * @throws Error naming the first bad variable (never its value) when the environment is invalid,
+ * @throws Error naming the bad variables (never their values) when the environment is invalid,
  * or when the app runs in Azure without an explicit issuer.
  */
 export function loadConfig(
   env: Readonly<Record<string, string | undefined>> = process.env,
 ): AppConfig {
-  const parsed = EnvSchema.safeParse(env);
-  if (!parsed.success) {
-    const names = parsed.error.issues.map((issue) => issue.path.join('.')).join(', ');
-    throw new Error(`Invalid configuration: ${names}`);
-  }
-  const e = parsed.data;
+  const e = parseEnv(EnvSchema, env);
   const runtime: Runtime = isAzureRuntime(env) ? 'azure' : 'local';
   if (runtime === 'azure' && (e.EDS_ISSUER === undefined || e.EDS_JWKS_URI === undefined)) {
     throw new Error('Invalid configuration: EDS_ISSUER and EDS_JWKS_URI are required in Azure');

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 
+import { parseEnv } from '../config/parse-env.js';
 import type { Logger } from '../logging/logger.js';
 import type { KeyEncryptionKeyProvider } from './key-encryption-key.js';
 import type { KeyVersionInfo } from './local-key-ring.js';
@@ -53,18 +54,11 @@ const PolicyEnvSchema = z.object({
 export function loadKeyRotationPolicy(
   env: Readonly<Record<string, string | undefined>> = process.env,
 ): KeyRotationPolicy {
-  const parsed = PolicyEnvSchema.safeParse({
+  const policy = parseEnv(PolicyEnvSchema, {
     EDS_KEY_ROTATION_SCHEDULE: env['EDS_KEY_ROTATION_SCHEDULE'] || undefined,
     EDS_KEY_ROTATION_DAYS: env['EDS_KEY_ROTATION_DAYS'] || undefined,
   });
-  if (!parsed.success) {
-    const names = parsed.error.issues.map((issue) => issue.path.join('.')).join(', ');
-    throw new Error(`Invalid configuration: ${names}`);
-  }
-  return {
-    schedule: parsed.data.EDS_KEY_ROTATION_SCHEDULE,
-    maxAgeDays: parsed.data.EDS_KEY_ROTATION_DAYS,
-  };
+  return { schedule: policy.EDS_KEY_ROTATION_SCHEDULE, maxAgeDays: policy.EDS_KEY_ROTATION_DAYS };
 }
 
 /** True when `kek` can mint a new version on request (the local key ring). */

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 
 import { isAzureRuntime } from '../config/app-config.js';
+import { parseEnv } from '../config/parse-env.js';
 
 /**
  * Which credential the instance uses, chosen by configuration and nothing else:
@@ -25,18 +26,14 @@ const EnvSchema = z.object({
 export function loadCredentialSettings(
   env: Readonly<Record<string, string | undefined>> = process.env,
 ): CredentialSettings {
-  const parsed = EnvSchema.safeParse(env);
-  if (!parsed.success) {
-    const names = parsed.error.issues.map((issue) => issue.path.join('.')).join(', ');
-    throw new Error(`Invalid configuration: ${names}`);
-  }
+  const settings = parseEnv(EnvSchema, env);
   const azure = isAzureRuntime(env);
-  const mode = parsed.data.EDS_CREDENTIAL ?? (azure ? 'managed-identity' : 'local');
+  const mode = settings.EDS_CREDENTIAL ?? (azure ? 'managed-identity' : 'local');
   if (mode === 'local') {
     if (azure) throw new Error('Invalid configuration: EDS_CREDENTIAL=local is refused in Azure');
     return { mode };
   }
-  const clientId = parsed.data.EDS_MANAGED_IDENTITY_CLIENT_ID;
+  const clientId = settings.EDS_MANAGED_IDENTITY_CLIENT_ID;
   if (clientId === undefined) {
     throw new Error('Invalid configuration: EDS_MANAGED_IDENTITY_CLIENT_ID is required');
   }

@@ -15,6 +15,7 @@ import {
   verifierOptionsFrom,
 } from '../auth/token-verifier.js';
 import { loadConfig } from '../config/app-config.js';
+import { parseEnv } from '../config/parse-env.js';
 import { createEnvelopeCipher } from '../crypto/envelope-cipher.js';
 import type { AppDatabase } from '../db/app-database.js';
 import { APP_ROLE } from '../db/migrations/0001-financial-records.js';
@@ -107,12 +108,7 @@ async function createRecordsDatabase(
 export async function createAzureServices(): Promise<Services> {
   const config = loadConfig();
   const logger = createLogger(config.logLevel);
-  const parsed = AzureEnvSchema.safeParse(process.env);
-  if (!parsed.success) {
-    const names = parsed.error.issues.map((issue) => issue.path.join('.')).join(', ');
-    throw new Error(`Invalid configuration: ${names}`);
-  }
-  const env = parsed.data;
+  const env = parseEnv(AzureEnvSchema, process.env);
   const credential = createAppCredential(loadCredentialSettings());
   await startTelemetry(config, credential);
   const pgToken = createTokenCache(credential, POSTGRES_SCOPE);
