@@ -4,6 +4,7 @@ import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/fu
 
 import type { AuditEvent, AuditOutcome } from '../audit/audit-event.js';
 import { hasPermission, type VerifiedPrincipal } from '../auth/principal.js';
+import { STORE_RETRY_AFTER_SECONDS } from '../db/store-outage.js';
 import { AppError } from '../errors/app-error.js';
 import {
   listHttpFunctions,
@@ -250,7 +251,7 @@ export function createHttpHandler(definition: HttpFunctionDefinition): Handler {
     } catch (cause) {
       const unavailable = new AppError('STORE_UNAVAILABLE', 'services unavailable', {
         cause,
-        details: { retryAfterSeconds: 5 },
+        details: { retryAfterSeconds: STORE_RETRY_AFTER_SECONDS },
       });
       const outcome = toErrorOutcome(unavailable, correlationId);
       return {
@@ -276,7 +277,7 @@ export function createHttpHandler(definition: HttpFunctionDefinition): Handler {
         outcome = toErrorOutcome(
           new AppError('AUDIT_UNAVAILABLE', 'audit append failed', {
             cause,
-            details: { retryAfterSeconds: 5 },
+            details: { retryAfterSeconds: STORE_RETRY_AFTER_SECONDS },
           }),
           correlationId,
         );
