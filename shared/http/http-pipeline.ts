@@ -6,6 +6,9 @@ import type { AuditEvent, AuditOutcome } from '../audit/audit-event.js';
 import { hasPermission, type VerifiedPrincipal } from '../auth/principal.js';
 import { STORE_RETRY_AFTER_SECONDS } from '../db/store-outage.js';
 import { AppError } from '../errors/app-error.js';
+import { errorCodeOf } from '../errors/error-code.js';
+import { errorNameOf } from '../errors/error-name.js';
+import { createLogger } from '../logging/logger.js';
 import {
   listHttpFunctions,
   type HttpFunctionDefinition,
@@ -249,6 +252,7 @@ export function createHttpHandler(definition: HttpFunctionDefinition): Handler {
     try {
       services = await getServices();
     } catch (cause) {
+      logServicesUnavailable(context, definition, correlationId, cause);
       const unavailable = new AppError('STORE_UNAVAILABLE', 'services unavailable', {
         cause,
         details: { retryAfterSeconds: STORE_RETRY_AFTER_SECONDS },
@@ -257,7 +261,7 @@ export function createHttpHandler(definition: HttpFunctionDefinition): Handler {
       return {
         status: outcome.status,
         body: outcome.body,
-        headers: { ...SECURITY_HEADERS, ...outcome.headers },
+        headers: { ...SECURITY_HEADERS, ...outcome.headers, 'X-Correlation-Id': correlationId },
       };
     }
     let principal: VerifiedPrincipal | undefined;
@@ -302,6 +306,27 @@ export function createHttpHandler(definition: HttpFunctionDefinition): Handler {
   };
 }
 
+/**
+ * Logs that the instance's services could not be built (configuration, store, Key Vault): the
+ * error's code and class only, since its message can quote a setting. Without services there is
+ * no configured logger, so the line goes through the invocation's own log.
+ */
+function logServicesUnavailable(
+  context: InvocationContext,
+  definition: HttpFunctionDefinition,
+  correlationId: string,
+  cause: unknown,
+): void {
+  const logger = createLogger('error', (line) => context.error(line));
+  logger.error('http.services_unavailable', {
+    invocationId: context.invocationId,
+    correlationId,
+    function: definition.name,
+    code: errorCodeOf(cause),
+    errorName: errorNameOf(cause),
+  });
+}
+
 function logRequest(
   services: Services,
   context: InvocationContext,
@@ -332,8 +357,4 @@ function logRequest(
   } else {
     services.logger.info('http.request', fields);
   }
-}
-
-function errorNameOf(cause: unknown): string | undefined {
-  return cause instanceof Error ? cause.name : undefined;
 }
