@@ -48,7 +48,9 @@ describe('local HTTP server response writing', () => {
       port: 0,
       definitions: [definition],
       createHandler: () => (request) =>
-        Promise.resolve(ANSWERS[request.query.get('answer') ?? ''] ?? { status: 404 }),
+        request.query.get('answer') === 'throw'
+          ? Promise.reject(new RangeError('value 123-45-6789 out of range'))
+          : Promise.resolve(ANSWERS[request.query.get('answer') ?? ''] ?? { status: 404 }),
       onRefused: (refusal) => refusals.push(refusal),
     });
   });
@@ -81,6 +83,17 @@ describe('local HTTP server response writing', () => {
     const text = await response.text();
     expect(text).not.toContain('secret');
     expect(JSON.parse(text)).toMatchObject({ status: 500 });
+  });
+
+  it('reports a handler that throws as a host failure, naming the error class only', async () => {
+    refusals.length = 0;
+    const response = await get('throw');
+    expect(response.status).toBe(500);
+    expect(await response.text()).not.toContain('123-45-6789');
+    const correlationId = response.headers.get('x-correlation-id');
+    expect(refusals).toEqual([
+      { method: 'GET', status: 500, code: 'INTERNAL', correlationId, errorName: 'RangeError' },
+    ]);
   });
 
   it.each([

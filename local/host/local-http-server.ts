@@ -18,6 +18,7 @@ import { createHttpHandler } from '../../shared/http/http-pipeline.js';
 import { toProblem, PROBLEM_CONTENT_TYPE } from '../../shared/http/problem.js';
 import { SECURITY_HEADERS } from '../../shared/http/response-headers.js';
 import { AppError } from '../../shared/errors/app-error.js';
+import { errorNameOf } from '../../shared/errors/error-name.js';
 import type { HttpFunctionDefinition } from '../../shared/registry/function-registry.js';
 import { HttpRequest, InvocationContext } from '../../shared/runtime/functions-runtime.js';
 import { createRouteTable } from './route-table.js';
@@ -60,6 +61,8 @@ export interface HostRefusal {
   readonly status: number;
   readonly code: AppError['code'];
   readonly correlationId: string;
+  /** For a host failure (500), the class of what was thrown; never its message. */
+  readonly errorName?: string;
 }
 
 /** What the host calls per request: the Functions handler signature. */
@@ -189,7 +192,14 @@ export async function startLocalHttpServer(
   const refuse = (method: string, error: AppError): HttpResponseInit => {
     const correlationId = randomUUID();
     const init = problemResponse(error, correlationId);
-    options.onRefused?.({ method, status: init.status ?? 500, code: error.code, correlationId });
+    const errorName = error.code === 'INTERNAL' ? errorNameOf(error.cause) : undefined;
+    options.onRefused?.({
+      method,
+      status: init.status ?? 500,
+      code: error.code,
+      correlationId,
+      ...(errorName === undefined ? {} : { errorName }),
+    });
     return init;
   };
 
@@ -282,10 +292,11 @@ export async function startLocalHttpServer(
     });
     dispatch(request, method)
       .then((init) => (init === undefined ? response.destroy() : writeResponse(response, init)))
-      .catch(() => {
+      .catch((error: unknown) => {
         // Whatever headers the failed answer had set go with it.
         for (const name of response.getHeaderNames()) response.removeHeader(name);
-        writeResponse(response, refuse(method, new AppError('INTERNAL', 'host failure')));
+        const failure = new AppError('INTERNAL', 'host failure', { cause: error });
+        writeResponse(response, refuse(method, failure));
       });
   });
   // Node's parser refused the request (a malformed request line or header, headers over 16 KB, too
