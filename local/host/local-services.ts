@@ -19,6 +19,7 @@ import { migrateToLatest } from '../../shared/db/migrate-to-latest.js';
 import { APP_ROLE } from '../../shared/db/migrations/0001-financial-records.js';
 import { createPostgresAppDatabase } from '../../shared/db/postgres-app-database.js';
 import { seedFinanceData, type SeedReport } from '../../shared/db/seed/seed-finance-data.js';
+import { errorCodeOf } from '../../shared/errors/error-code.js';
 import { createRateLimiter } from '../../shared/http/rate-limiter.js';
 import { resolveInside } from '../../shared/fs/safe-path.js';
 import type { Logger } from '../../shared/logging/logger.js';
@@ -118,7 +119,11 @@ export async function createLocalServices(options: LocalServicesOptions): Promis
       seedReport,
       async close() {
         await queue.close();
-        await auditTrail.checkpoint().catch(() => undefined);
+        // Closing goes on: the events are stored; only the tail since the last checkpoint stays
+        // unsigned until a later one is signed.
+        await auditTrail.checkpoint().catch((error: unknown) => {
+          logger.warn('audit.checkpoint_failed', { code: errorCodeOf(error) });
+        });
         await openDb.close();
         await auditPool.end();
         await postgres.stop();
