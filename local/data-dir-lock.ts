@@ -68,6 +68,7 @@ async function takeOverStale(path: string, stale: string, mine: string): Promise
   const guard = `${path}.takeover`;
   if (!(await createExclusively(dirname(path), guard, mine))) return false;
   try {
+    // Unreadable means gone (another taker removed it) or not the lock judged stale: keep it.
     if ((await readFile(path, 'utf8').catch(() => undefined)) === stale) await unlink(path);
     return true;
   } finally {
@@ -98,6 +99,7 @@ export async function lockDataDir(dir: string): Promise<DataDirLock> {
         release: async () => {
           if (released) return;
           released = true;
+          // Unreadable means gone (removed by hand, or taken over): nothing of ours to remove.
           if ((await readFile(path, 'utf8').catch(() => '')) === mine) await unlink(path);
         },
       };

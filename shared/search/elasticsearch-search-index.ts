@@ -151,7 +151,8 @@ export function createElasticsearchSearchIndex(
     const previous = current?.client;
     current = { version: secret.version, client };
     if (previous !== undefined) {
-      // Late enough for requests already sent with the old key to finish.
+      // Late enough for requests already sent with the old key to finish. A failed close leaves
+      // only idle sockets of a client no request uses any more; nothing waits on it.
       const retire = () => void previous.close().catch(() => undefined);
       setTimeout(retire, requestTimeout).unref();
     }
