@@ -1,5 +1,6 @@
 // ESLint flat config for EDS (seed requirements SR-008 and SR-009): TypeScript with type
-// information, plus security rules that each have a fixture in test/lint/fixtures proving they trip.
+// information, plus security rules that each have a fixture in test/lint/fixtures proving they
+// trip.
 import js from '@eslint/js';
 import { defineConfig } from 'eslint/config';
 import tseslint from 'typescript-eslint';
@@ -7,10 +8,12 @@ import tseslint from 'typescript-eslint';
 const SAFE_PATH_HELPER = 'shared/fs/safe-path.ts';
 
 const PATH_JOIN_MESSAGE =
-  'Join or resolve paths only through resolveInside() in shared/fs/safe-path.ts, which refuses paths that escape their base directory.';
+  'Join or resolve paths only through resolveInside() in shared/fs/safe-path.ts, ' +
+  'which refuses paths that escape their base directory.';
 const PROCESS_MESSAGE = 'Starting processes is forbidden in EDS (command injection, SR-008).';
 const DESERIALISE_MESSAGE =
-  'Deserialise with JSON.parse and a Zod schema only (SR-009); this module can build objects or run code from data.';
+  'Deserialise with JSON.parse and a Zod schema only (SR-009); ' +
+  'this module can build objects or run code from data.';
 
 const restrictedPathImports = ['path', 'node:path'].map((name) => ({
   name,
@@ -114,7 +117,8 @@ const securityRules = {
       object: 'Math',
       property: 'random',
       message:
-        'Math.random is predictable; use node:crypto (randomInt, randomUUID, randomBytes) for anything secret or unguessable.',
+        'Math.random is predictable; use node:crypto (randomInt, randomUUID, randomBytes) ' +
+        'for anything secret or unguessable.',
     },
     { object: 'process', property: 'binding', message: PROCESS_MESSAGE },
   ],

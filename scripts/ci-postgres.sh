@@ -50,7 +50,8 @@ install_packages() {
 }
 
 free_port() {
-  node -e "const s=require('node:net').createServer();s.listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close();});"
+  node -e "const s = require('node:net').createServer();
+    s.listen(0, '127.0.0.1', () => { console.log(s.address().port); s.close(); });"
 }
 
 start_cluster() {
