@@ -4,6 +4,7 @@ import pg from 'pg';
 
 import type { EmbeddedPostgres } from '../../../local/embedded-postgres.js';
 import { APP_ROLE } from '../migrations/0001-financial-records.js';
+import { MAINTENANCE_ROLE } from '../migrations/0006-maintenance-role.js';
 
 /** Names the environment variable that points store tests at a real server instead of PGlite. */
 export const EXTERNAL_PG_URL_VARIABLE = 'EDS_TEST_PG_URL';
@@ -43,19 +44,27 @@ async function withAdmin<T>(adminUrl: string, work: (client: pg.Client) => Promi
 }
 
 /**
- * `eds_app` is cluster-wide, and test files migrate their own databases in parallel, so two
- * migrations could race on `CREATE ROLE`. Creating it here first, with the migration's own
- * attributes, leaves the migration's `IF NOT EXISTS` branch to run as on any existing server.
+ * `eds_app` and `eds_maintenance` are cluster-wide, and test files migrate their own databases in
+ * parallel, so two migrations could race on `CREATE ROLE`. Creating them here first, with the
+ * migrations' own attributes, leaves the migrations' `IF NOT EXISTS` branches to run as on any
+ * existing server.
  */
-async function ensureAppRole(client: pg.Client): Promise<void> {
-  try {
-    await client.query(`DO $$ BEGIN
-      IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '${APP_ROLE}') THEN
-        CREATE ROLE ${APP_ROLE} NOLOGIN NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE NOINHERIT;
-      END IF;
-    END $$`);
-  } catch (error) {
-    if (!ROLE_RACE_SQLSTATES.has(String((error as { code?: unknown }).code))) throw error;
+async function ensureRoles(client: pg.Client): Promise<void> {
+  const roles = [
+    `${APP_ROLE} NOLOGIN NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE NOINHERIT`,
+    `${MAINTENANCE_ROLE} NOLOGIN NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE`,
+  ];
+  for (const role of roles) {
+    const name = role.split(' ')[0] ?? '';
+    try {
+      await client.query(`DO $$ BEGIN
+        IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '${name}') THEN
+          CREATE ROLE ${role};
+        END IF;
+      END $$`);
+    } catch (error) {
+      if (!ROLE_RACE_SQLSTATES.has(String((error as { code?: unknown }).code))) throw error;
+    }
   }
 }
 
@@ -67,7 +76,7 @@ async function ensureAppRole(client: pg.Client): Promise<void> {
 export async function createExternalTestDatabase(adminUrl: string): Promise<EmbeddedPostgres> {
   const name = `eds_test_${randomBytes(6).toString('hex')}`;
   await withAdmin(adminUrl, async (client) => {
-    await ensureAppRole(client);
+    await ensureRoles(client);
     await client.query(`CREATE DATABASE ${name} TEMPLATE template0 ENCODING 'UTF8'`);
   });
   const url = new URL(adminUrl);
