@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 
@@ -7,6 +7,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { createTestSigningKey, requestEvent } from '../audit/test-support/audit-fixtures.js';
+import { relayAuditEvents } from '../audit/audit-relay.js';
 import { createPostgresAuditTrail } from '../audit/postgres-audit-trail.js';
 import type { AuditTables } from '../audit/audit-tables.js';
 import { createLogger } from '../logging/logger.js';
@@ -132,7 +133,7 @@ describe.skipIf(adminUrl === undefined)('the app identity on a real server', () 
     expect(await attempt('DELETE FROM audit_checkpoints')).toBe('42501');
   });
 
-  it('appends to the audit trail as eds_app and verifies it intact', async () => {
+  it('appends to the audit trail as eds_app, relays a queued change and verifies it all', async () => {
     const pool = new pg.Pool({ connectionString: identityUrl, max: 2 });
     const key = createTestSigningKey();
     const outboxDir = resolve(started().t.workDir, 'identity-outbox');
@@ -149,6 +150,22 @@ describe.skipIf(adminUrl === undefined)('the app identity on a real server', () 
     try {
       for (let n = 1; n <= 3; n += 1) await trail.append(requestEvent(n));
       await expect(trail.verify()).resolves.toMatchObject({ status: 'intact', count: 3 });
+      // A data change queued by a write, moved into the trail by the relay, as the identity.
+      const queued = {
+        type: 'data.change',
+        actor: requestEvent(4).actor,
+        correlationId: 'corr-00004',
+        outcome: 'success',
+        resource: 'vendors/4',
+        action: 'update',
+      };
+      await asAdmin(`INSERT INTO audit_relay (id, event)
+        VALUES ('${randomUUID()}', '${JSON.stringify(queued)}'::jsonb)`);
+      const logger = createLogger('silent');
+      await expect(
+        relayAuditEvents({ db: started().identity, audit: trail, logger }),
+      ).resolves.toEqual({ relayed: 1, duplicates: 0, pending: 0 });
+      await expect(trail.verify()).resolves.toMatchObject({ status: 'intact', count: 4 });
       await expect(trail.flushOutbox()).resolves.toBe(0);
     } finally {
       await pool.end();
