@@ -53,7 +53,6 @@ export function listQuerySchema<S extends ZodRawShape, K extends string>(
 
 /** Path parameters of a get-by-id route. */
 export const RecordIdParamsSchema = z.object({ id: recordId }).strict();
-export type RecordIdParams = z.infer<typeof RecordIdParamsSchema>;
 
 /** A page of items; fields above the caller's clearance are absent, so all are optional. */
 export function pageSchema<T extends z.ZodObject>(item: T, id: string) {

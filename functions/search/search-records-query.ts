@@ -32,7 +32,6 @@ export const SearchRecordsQuerySchema = z
     cursor: z.string().min(1).max(200).optional(),
   })
   .strict();
-export type SearchRecordsQuery = z.infer<typeof SearchRecordsQuerySchema>;
 
 /** A page of search hits, for the OpenAPI description. */
 export const SearchPageSchema = z

@@ -25,8 +25,6 @@ export type ChatMessageInput = z.infer<typeof ChatMessageInputSchema>;
 
 export const ChatMessageSchema = z.object({ ...messageShape, createdAt: z.iso.datetime() });
 
-export type ChatMessage = z.infer<typeof ChatMessageSchema>;
-
 export const ChatConversationSchema = z.object({
   id: ConversationIdSchema,
   conversationId: ConversationIdSchema,

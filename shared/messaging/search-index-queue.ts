@@ -20,7 +20,6 @@ export const SEARCHABLE_RESOURCES = [
   'contract-transactions',
   'accounts',
 ] as const;
-export type SearchableResource = (typeof SEARCHABLE_RESOURCES)[number];
 
 /**
  * A request to bring records of one resource up to date in the search index: each id that

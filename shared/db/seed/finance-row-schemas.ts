@@ -203,5 +203,3 @@ export const AccountObligationRowSchema = z
     Unobligated: money,
   })
   .strict();
-
-export type AccountObligationRow = z.infer<typeof AccountObligationRowSchema>;
