@@ -1,7 +1,6 @@
 /** The indexer's message contract, defined with the writers in `shared/messaging`. */
 export {
   IndexRecordsMessageSchema,
-  MAX_INDEX_BATCH,
   SEARCH_INDEX_QUEUE,
   type IndexRecordsMessage,
 } from '../../shared/messaging/search-index-queue.js';

@@ -27,9 +27,10 @@ import { contractsResource } from '../resources/contracts-resource.js';
 import { expendituresResource } from '../resources/expenditures-resource.js';
 import { recipientsResource } from '../resources/recipients-resource.js';
 import { vendorsResource } from '../resources/vendors-resource.js';
+import { UnmaskRecipientBodySchema } from '../unmask-recipient-schemas.js';
 import { getRecord } from './get-record.js';
 import { listRecords } from './list-records.js';
-import { unmaskRecipient, UnmaskRecipientBodySchema } from './unmask-recipient.js';
+import { unmaskRecipient } from './unmask-recipient.js';
 
 type AnyResource = DataResource<{ id: number }, ListQueryBase>;
 

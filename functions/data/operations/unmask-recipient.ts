@@ -5,14 +5,6 @@ import type { DataDeps } from '../data-deps.js';
 import type { UnmaskRecipientBody, UnmaskedRecipient } from '../unmask-recipient-schemas.js';
 import { buildRecipientCipherQuery } from './build-recipient-cipher-query.js';
 
-export {
-  UNMASKABLE_RECIPIENT_FIELDS,
-  UnmaskRecipientBodySchema,
-  UnmaskedRecipientSchema,
-  type UnmaskRecipientBody,
-  type UnmaskedRecipient,
-} from '../unmask-recipient-schemas.js';
-
 export interface UnmaskRecipientInput {
   readonly id: number;
   readonly body: UnmaskRecipientBody;

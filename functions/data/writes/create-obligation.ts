@@ -12,8 +12,6 @@ import type { WriteDeps } from './write-deps.js';
 import type { WriteResult } from './write-result.js';
 import type { CreateObligationBody } from './create-obligation-body.js';
 
-export { CreateObligationBodySchema, type CreateObligationBody } from './create-obligation-body.js';
-
 export interface CreateObligationInput {
   readonly body: CreateObligationBody;
   readonly headers: ReadonlyMap<string, string>;

@@ -7,8 +7,6 @@ import type { WriteDeps } from './write-deps.js';
 import type { WriteResult } from './write-result.js';
 import type { CreateVendorBody } from './create-vendor-body.js';
 
-export { CreateVendorBodySchema, type CreateVendorBody } from './create-vendor-body.js';
-
 export interface CreateVendorInput {
   readonly body: CreateVendorBody;
   readonly headers: ReadonlyMap<string, string>;

@@ -17,8 +17,6 @@ import type { WriteDeps } from './write-deps.js';
 import type { WriteResult } from './write-result.js';
 import type { UpdateObligationBody } from './update-obligation-body.js';
 
-export { UpdateObligationBodySchema, type UpdateObligationBody } from './update-obligation-body.js';
-
 export interface UpdateObligationInput {
   readonly id: number;
   readonly body: UpdateObligationBody;

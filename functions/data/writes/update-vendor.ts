@@ -10,8 +10,6 @@ import type { WriteDeps } from './write-deps.js';
 import type { WriteResult } from './write-result.js';
 import type { UpdateVendorBody } from './update-vendor-body.js';
 
-export { UpdateVendorBodySchema, type UpdateVendorBody } from './update-vendor-body.js';
-
 export interface UpdateVendorInput {
   readonly id: number;
   readonly body: UpdateVendorBody;
