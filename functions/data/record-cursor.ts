@@ -5,7 +5,11 @@
  */
 import { z } from 'zod';
 
-import { AppError } from '../../shared/errors/app-error.js';
+import {
+  decodeOpaqueCursor,
+  encodeOpaqueCursor,
+  invalidCursorError,
+} from '../../shared/http/opaque-cursor.js';
 import type { SortType } from './data-resource.js';
 
 const SORT_VALUE: Record<SortType, z.ZodType<string | number>> = {
@@ -31,16 +35,9 @@ export interface RecordCursor {
   readonly id: number;
 }
 
-function invalidCursor(cause?: unknown): AppError {
-  return new AppError('VALIDATION_FAILED', 'invalid cursor', {
-    details: { issues: [{ location: 'query', path: 'cursor', rule: 'invalid_cursor' }] },
-    cause,
-  });
-}
-
+/** The cursor that resumes a list after `cursor`, for the same sort. */
 export function encodeCursor(cursor: RecordCursor): string {
-  const body = { v: 1, k: cursor.sortKey, s: cursor.sortValue, i: cursor.id };
-  return Buffer.from(JSON.stringify(body), 'utf8').toString('base64url');
+  return encodeOpaqueCursor({ v: 1, k: cursor.sortKey, s: cursor.sortValue, i: cursor.id });
 }
 
 /**
@@ -50,16 +47,9 @@ export function encodeCursor(cursor: RecordCursor): string {
  * of the v1 shape, was made for another sort, or holds a sort value of the wrong type.
  */
 export function decodeCursor(text: string, sortKey: string, type: SortType): RecordCursor {
-  if (!/^[A-Za-z0-9_-]{1,700}$/.test(text)) throw invalidCursor();
-  let raw: unknown;
-  try {
-    raw = JSON.parse(Buffer.from(text, 'base64url').toString('utf8'));
-  } catch (cause) {
-    throw invalidCursor(cause);
-  }
-  const parsed = CursorSchema.safeParse(raw);
-  if (!parsed.success || parsed.data.k !== sortKey) throw invalidCursor();
-  const value = SORT_VALUE[type].safeParse(parsed.data.s);
-  if (!value.success) throw invalidCursor();
-  return { sortKey, sortValue: value.data, id: parsed.data.i };
+  const cursor = decodeOpaqueCursor(text, CursorSchema, 700);
+  if (cursor.k !== sortKey) throw invalidCursorError();
+  const value = SORT_VALUE[type].safeParse(cursor.s);
+  if (!value.success) throw invalidCursorError();
+  return { sortKey, sortValue: value.data, id: cursor.i };
 }

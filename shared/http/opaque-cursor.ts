@@ -1,0 +1,44 @@
+/**
+ * Opaque paging cursors: base64url of a JSON body that a caller hands back unchanged. Each
+ * cursor kind owns the body's schema and its compatibility notice; this module owns only the
+ * encoding and the one error every bad cursor answers with.
+ */
+import type { z } from 'zod';
+
+import { AppError } from '../errors/app-error.js';
+
+/** The error for any cursor that cannot be used: 400 VALIDATION_FAILED at query `cursor`. */
+export function invalidCursorError(cause?: unknown): AppError {
+  return new AppError('VALIDATION_FAILED', 'invalid cursor', {
+    details: { issues: [{ location: 'query', path: 'cursor', rule: 'invalid_cursor' }] },
+    cause,
+  });
+}
+
+/** Encodes a cursor body as base64url JSON. */
+export function encodeOpaqueCursor(body: unknown): string {
+  return Buffer.from(JSON.stringify(body), 'utf8').toString('base64url');
+}
+
+/**
+ * Decodes a cursor made by {@link encodeOpaqueCursor} and parses its body with `schema`.
+ *
+ * @throws AppError VALIDATION_FAILED (400, path `cursor`) when the text is longer than
+ * `maxLength`, is not base64url JSON, or does not match `schema`.
+ */
+export function decodeOpaqueCursor<T extends z.ZodType>(
+  text: string,
+  schema: T,
+  maxLength: number,
+): z.output<T> {
+  if (text.length > maxLength || !/^[A-Za-z0-9_-]+$/.test(text)) throw invalidCursorError();
+  let raw: unknown;
+  try {
+    raw = JSON.parse(Buffer.from(text, 'base64url').toString('utf8'));
+  } catch (cause) {
+    throw invalidCursorError(cause);
+  }
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success) throw invalidCursorError();
+  return parsed.data;
+}
