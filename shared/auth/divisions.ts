@@ -60,3 +60,11 @@ export type Division = (typeof DIVISIONS)[number];
 export function isDivision(value: string): value is Division {
   return (DIVISIONS as readonly string[]).includes(value);
 }
+
+/**
+ * The divisions as the comma-separated list the stores' row-level security reads from
+ * `eds.divisions`. Division codes are two capitals, so none can hold the separator.
+ */
+export function divisionSetting(divisions: readonly Division[]): string {
+  return divisions.join(',');
+}

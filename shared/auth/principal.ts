@@ -1,11 +1,12 @@
-import type { Division } from './divisions.js';
+import { isDivision, type Division } from './divisions.js';
 import type { Classification, Permission, Role } from './roles.js';
 
 declare const principalBrand: unique symbol;
 
 /**
- * A caller whose bearer token passed verification. Only `createVerifiedPrincipal` makes one,
- * and only the token verifier calls it, so holding one proves the token was checked.
+ * A caller whose bearer token passed verification. Only `createVerifiedPrincipal` makes one. In
+ * the app the token verifier is its one caller, so there holding one proves the token was
+ * checked; the bench and the test support also call it, to act as a caller without a token.
  */
 export interface VerifiedPrincipal {
   readonly [principalBrand]: true;
@@ -31,8 +32,22 @@ export interface PrincipalInit {
   readonly clearance: Classification | undefined;
 }
 
+/**
+ * Brands a caller as verified. Call it only with a checked identity: the token verifier's
+ * claims, or a fixed caller in the bench and the tests.
+ *
+ * Every division is checked here, once, so the stores can put `divisions` into their row-scope
+ * setting as they stand.
+ *
+ * @throws Error when a division is not a division code (a programming error: the token
+ * verifier drops unknown codes before it calls this).
+ */
 export function createVerifiedPrincipal(init: PrincipalInit): VerifiedPrincipal {
-  return Object.freeze({ ...init }) as VerifiedPrincipal;
+  if (!init.divisions.every((division) => isDivision(division))) {
+    throw new Error('createVerifiedPrincipal: divisions must be division codes');
+  }
+  const divisions = Object.freeze([...init.divisions]);
+  return Object.freeze({ ...init, divisions }) as VerifiedPrincipal;
 }
 
 export function hasPermission(principal: VerifiedPrincipal, permission: Permission): boolean {

@@ -61,6 +61,14 @@ describe('token verifier', () => {
     expect(principal.kind).toBe('user');
   });
 
+  it('grants no division for division claims that are not division codes', async () => {
+    const principal = await verifier.verify(
+      await forge.token({ roles: ['EDS.Analyst'], divisions: ['ZZ', 'DC;MD', 'dc'] }),
+    );
+    expect(principal.divisions).toEqual([]);
+    expect(principal.roles).toEqual(['EDS.Analyst']);
+  });
+
   const attacks: [string, (forge: TokenForge) => Promise<string>, string][] = [
     [
       'rejects an unsigned token with alg none',

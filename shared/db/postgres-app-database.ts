@@ -1,8 +1,7 @@
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 
-import { isDivision } from '../auth/divisions.js';
-import type { VerifiedPrincipal } from '../auth/principal.js';
+import { divisionSetting } from '../auth/divisions.js';
 import type { Logger } from '../logging/logger.js';
 import type { AppDatabase } from './app-database.js';
 import { APP_ROLE } from './migrations/0001-financial-records.js';
@@ -31,12 +30,6 @@ const typeParsers: pg.CustomTypesConfig = {
           format ?? 'text',
         ) as unknown)) as pg.CustomTypesConfig['getTypeParser'],
 };
-
-function divisionSetting(principal: VerifiedPrincipal): string {
-  // Division codes are two capitals; re-checking here keeps a comma out of the setting even if a
-  // principal were built by mistake from unchecked input.
-  return principal.divisions.filter((division) => isDivision(division)).join(',');
-}
 
 /**
  * Opens the relational store over `pg` as an {@link AppDatabase}.
@@ -93,8 +86,9 @@ export function createPostgresAppDatabase(
     withScope: (principal, work) =>
       guard(() =>
         db.transaction().execute(async (trx) => {
+          const divisions = divisionSetting(principal.divisions);
           await sql`SET LOCAL ROLE ${sql.id(APP_ROLE)}`.execute(trx);
-          await sql`SELECT set_config('eds.divisions', ${divisionSetting(principal)}, true),
+          await sql`SELECT set_config('eds.divisions', ${divisions}, true),
             set_config('statement_timeout', ${String(timeout)}, true)`.execute(trx);
           return work(trx);
         }),

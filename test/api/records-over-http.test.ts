@@ -58,6 +58,18 @@ describe('financial records over HTTP', () => {
     ).toBe(200);
   });
 
+  it('shows nothing for division claims that are not codes, and keeps the valid ones', async () => {
+    const bogus = await t.token(['EDS.Analyst'], ['ZZ', 'DC;MD']);
+    const list = await t.request('GET', '/api/v1/awards', { token: bogus });
+    expect(list.status).toBe(200);
+    expect(list.body).toMatchObject({ items: [], total: 0 });
+    const byId = await t.request('GET', `/api/v1/awards/${mdAwardId}`, { token: bogus });
+    expect(byId.status).toBe(404);
+    const mixed = await t.token(['EDS.Analyst'], ['DC;MD', 'MD']);
+    const mdAward = await t.request('GET', `/api/v1/awards/${mdAwardId}`, { token: mixed });
+    expect(mdAward.status).toBe(200);
+  });
+
   it('masks the EIN for analysts, hides it from readers, unmasks it with a reason', async () => {
     const analyst = await t.request('GET', `/api/v1/recipients/${dcRecipientId}`, {
       token: dcAnalyst,

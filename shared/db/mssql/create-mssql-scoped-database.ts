@@ -1,18 +1,12 @@
 import { sql, type Kysely } from 'kysely';
 
-import { DIVISIONS, isDivision } from '../../auth/divisions.js';
+import { DIVISIONS, divisionSetting } from '../../auth/divisions.js';
 import type { VerifiedPrincipal } from '../../auth/principal.js';
 import type { Logger } from '../../logging/logger.js';
 import type { AppDatabase } from '../app-database.js';
 import type { Database } from '../schema.js';
 import { isMssqlStoreOutage, mapMssqlStoreError } from './map-mssql-store-error.js';
 import { mssqlDialectFeatures } from './mssql-dialect-features.js';
-
-function divisionSetting(divisions: readonly string[]): string {
-  // Division codes are two capitals; re-checking keeps a comma out of the setting even if a
-  // principal were built by mistake from unchecked input.
-  return divisions.filter((division) => isDivision(division)).join(',');
-}
 
 // `eds.divisions` is the SESSION_CONTEXT key the security policy's predicate reads (migration
 // 0001). `@read_only = 0` so the clear below can reset it on a pooled connection.
