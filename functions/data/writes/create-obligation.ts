@@ -9,7 +9,7 @@ import {
 } from './obligation-record.js';
 import { runIdempotentWrite } from './run-idempotent-write.js';
 import type { WriteDeps } from './write-deps.js';
-import type { WriteResult } from './write-result.js';
+import type { WriteResponse } from './write-result.js';
 import type { CreateObligationBody } from './create-obligation-body.js';
 
 export interface CreateObligationInput {
@@ -34,7 +34,7 @@ export async function createObligation(
   deps: WriteDeps,
   principal: VerifiedPrincipal,
   input: CreateObligationInput,
-): Promise<WriteResult> {
+): Promise<WriteResponse> {
   const { body } = input;
   const request = { method: 'POST', route: 'v1/obligations', params: {}, ...input } as const;
   return runIdempotentWrite(deps, principal, request, async (trx) => {
@@ -67,7 +67,7 @@ export async function createObligation(
     const result = obligationResult(principal, created, 201);
     return {
       result,
-      audit: { resource: result.auditResource, action: 'create', afterDigest: created.digest },
+      audit: { action: 'create', afterDigest: created.digest },
     };
   });
 }

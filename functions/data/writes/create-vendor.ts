@@ -4,7 +4,7 @@ import { errorCodeOf } from '../../../shared/errors/error-code.js';
 import { runIdempotentWrite } from './run-idempotent-write.js';
 import { toVendorVersion, vendorResult, VENDOR_COLUMNS } from './vendor-record.js';
 import type { WriteDeps } from './write-deps.js';
-import type { WriteResult } from './write-result.js';
+import type { WriteResponse } from './write-result.js';
 import type { CreateVendorBody } from './create-vendor-body.js';
 
 export interface CreateVendorInput {
@@ -37,7 +37,7 @@ export async function createVendor(
   deps: WriteDeps,
   principal: VerifiedPrincipal,
   input: CreateVendorInput,
-): Promise<WriteResult> {
+): Promise<WriteResponse> {
   const { body } = input;
   if (!principal.divisions.includes(body.state)) {
     throw new AppError('AUTH_FORBIDDEN', 'vendor in a division the caller does not hold', {
@@ -74,7 +74,7 @@ export async function createVendor(
     const result = vendorResult(principal, created, 201);
     return {
       result,
-      audit: { resource: result.auditResource, action: 'create', afterDigest: created.digest },
+      audit: { action: 'create', afterDigest: created.digest },
     };
   });
 }

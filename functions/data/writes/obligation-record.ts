@@ -77,7 +77,8 @@ export function obligationResult(
       ETag: formatRowVersionEtag(id, version.rowVersion),
       ...(status === 201 ? { Location: location } : {}),
     },
-    auditResource: `${contractTransactionsResource.noun}/${id}`,
+    resource: contractTransactionsResource.noun,
+    id,
   };
 }
 

@@ -15,7 +15,7 @@ import {
   SEARCH_INDEX_QUEUE,
 } from '../../../shared/messaging/search-index-queue.js';
 import type { WriteDeps } from './write-deps.js';
-import type { WriteResult } from './write-result.js';
+import { toWriteResponse, type WriteResponse, type WriteResult } from './write-result.js';
 
 /** What identifies a write request for its idempotency key: the same key must mean the same. */
 export interface WriteRequest {
@@ -29,23 +29,22 @@ export interface WriteRequest {
   readonly correlationId: string;
 }
 
-/** What a change returns: its response, and what its `data.change` audit event records. */
+/**
+ * What a change returns: its result, and the digests its `data.change` audit event records (the
+ * event names the result's record).
+ */
 export interface WriteChange {
   readonly result: WriteResult;
-  readonly audit: Pick<
-    DataChangeAuditEvent,
-    'resource' | 'action' | 'beforeDigest' | 'afterDigest'
-  >;
+  readonly audit: Pick<DataChangeAuditEvent, 'action' | 'beforeDigest' | 'afterDigest'>;
 }
 
-/** An update's change: its response, and the digests of the versions before and after it. */
+/** An update's change: its result, and the digests of the versions before and after it. */
 export function updateChange(
   result: WriteResult,
   before: { readonly digest: string },
   after: { readonly digest: string },
 ): WriteChange {
   const audit = {
-    resource: result.auditResource,
     action: 'update',
     beforeDigest: before.digest,
     afterDigest: after.digest,
@@ -93,7 +92,7 @@ async function claimOrReplay(
   principalId: string,
   key: string,
   fingerprint: string,
-): Promise<WriteResult | undefined> {
+): Promise<WriteResponse | undefined> {
   // LIMITATION: a key is remembered for 24 hours; after that the same key starts a new request.
   await sql`DELETE FROM idempotency_keys WHERE principal_id = ${principalId} AND key = ${key}
     AND created_at < now() - interval '24 hours'`.execute(trx);
@@ -122,12 +121,12 @@ async function storeResponse(
   trx: Transaction<Database>,
   principalId: string,
   key: string,
-  result: WriteResult,
+  response: WriteResponse,
 ): Promise<void> {
-  await sql`UPDATE idempotency_keys SET response_status = ${result.status},
-    response_body = ${JSON.stringify(result.body)}::jsonb,
-    response_headers = ${JSON.stringify(result.headers)}::jsonb,
-    audit_resource = ${result.auditResource}
+  await sql`UPDATE idempotency_keys SET response_status = ${response.status},
+    response_body = ${JSON.stringify(response.body)}::jsonb,
+    response_headers = ${JSON.stringify(response.headers)}::jsonb,
+    audit_resource = ${response.auditResource}
     WHERE principal_id = ${principalId} AND key = ${key}`.execute(trx);
 }
 
@@ -155,7 +154,7 @@ export async function runIdempotentWrite(
   principal: VerifiedPrincipal,
   request: WriteRequest,
   change: (trx: Transaction<Database>) => Promise<WriteChange>,
-): Promise<WriteResult> {
+): Promise<WriteResponse> {
   if (deps.db.dialect.name !== 'postgres') {
     // LIMITATION: the write SQL (ON CONFLICT, RETURNING, FOR UPDATE, RLS settings) is Postgres
     // only; on the SQL Server store a write is refused before anything is opened or written.
@@ -167,24 +166,26 @@ export async function runIdempotentWrite(
     await sql`SELECT set_config('eds.principal_id', ${principal.id}, true)`.execute(trx);
     if (key !== undefined) {
       const replay = await claimOrReplay(trx, principal.id, key, fingerprint);
-      if (replay !== undefined) return { result: replay, isReplay: true };
+      if (replay !== undefined) return { response: replay, written: undefined };
     }
     const { result, audit } = await change(trx);
+    const response = toWriteResponse(result);
     await enqueueAuditEvent(trx, {
       type: 'data.change',
       actor: principal.id,
       correlationId: request.correlationId,
       outcome: 'success',
+      resource: response.auditResource,
       ...audit,
     });
-    if (key !== undefined) await storeResponse(trx, principal.id, key, result);
-    return { result, isReplay: false };
+    if (key !== undefined) await storeResponse(trx, principal.id, key, response);
+    return { response, written: result };
   });
-  if (!outcome.isReplay) {
+  if (outcome.written !== undefined) {
     await relayAfterCommit(deps, request.correlationId);
-    await requestReindex(deps, outcome.result.auditResource, request.correlationId);
+    await requestReindex(deps, outcome.written, request.correlationId);
   }
-  return outcome.result;
+  return outcome.response;
 }
 
 /**
@@ -193,13 +194,12 @@ export async function runIdempotentWrite(
  */
 async function requestReindex(
   deps: WriteDeps,
-  auditResource: string,
+  written: Pick<WriteResult, 'resource' | 'id'>,
   correlationId: string,
 ): Promise<void> {
-  const match = /^([a-z-]+)\/(\d+)$/.exec(auditResource);
   const parsed = IndexRecordsMessageSchema.safeParse({
-    resource: match?.[1],
-    ids: [Number(match?.[2])],
+    resource: written.resource,
+    ids: [written.id],
   });
   if (deps.messages === undefined || !parsed.success) return;
   try {

@@ -14,7 +14,7 @@ import {
 import { assertVersionMatches, readIfMatch } from './row-version-etag.js';
 import { runIdempotentWrite, updateChange } from './run-idempotent-write.js';
 import type { WriteDeps } from './write-deps.js';
-import type { WriteResult } from './write-result.js';
+import type { WriteResponse } from './write-result.js';
 import type { UpdateObligationBody } from './update-obligation-body.js';
 
 export interface UpdateObligationInput {
@@ -56,7 +56,7 @@ export async function updateObligation(
   deps: WriteDeps,
   principal: VerifiedPrincipal,
   input: UpdateObligationInput,
-): Promise<WriteResult> {
+): Promise<WriteResponse> {
   const { id, body } = input;
   const versions = readIfMatch(input.headers, id);
   const request = {

@@ -7,7 +7,7 @@ import { assertVersionMatches, readIfMatch } from './row-version-etag.js';
 import { runIdempotentWrite, updateChange } from './run-idempotent-write.js';
 import { toVendorVersion, tryLockVendor, vendorResult, VENDOR_COLUMNS } from './vendor-record.js';
 import type { WriteDeps } from './write-deps.js';
-import type { WriteResult } from './write-result.js';
+import type { WriteResponse } from './write-result.js';
 import type { UpdateVendorBody } from './update-vendor-body.js';
 
 export interface UpdateVendorInput {
@@ -48,7 +48,7 @@ export async function updateVendor(
   deps: WriteDeps,
   principal: VerifiedPrincipal,
   input: UpdateVendorInput,
-): Promise<WriteResult> {
+): Promise<WriteResponse> {
   const { id, body } = input;
   const versions = readIfMatch(input.headers, id);
   const request = { method: 'PATCH', route: 'v1/vendors/{id}', params: { id }, ...input } as const;

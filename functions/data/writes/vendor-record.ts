@@ -68,6 +68,7 @@ export function vendorResult(
       ETag: formatRowVersionEtag(id, version.rowVersion),
       ...(status === 201 ? { Location: `/api/v1/vendors/${id}` } : {}),
     },
-    auditResource: `${vendorsResource.noun}/${id}`,
+    resource: vendorsResource.noun,
+    id,
   };
 }

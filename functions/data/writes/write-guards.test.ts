@@ -109,8 +109,8 @@ describe('database guards behind the write operations', () => {
     const attempt = runIdempotentWrite(deps, DC_MANAGER, request, async (trx) => {
       await trx.insertInto('vendors').values(vendorRow('900000003', 'DC')).execute();
       return {
-        result: { status: 201, body: {}, headers: {}, auditResource: 'vendors/0' },
-        audit: { resource: 'vendors/0', action: 'create', afterDigest: 'not-a-digest' },
+        result: { status: 201, body: {}, headers: {}, resource: 'vendors', id: 0 },
+        audit: { action: 'create', afterDigest: 'not-a-digest' },
       };
     });
     await expect(attempt).rejects.toMatchObject({ code: 'INTERNAL' });
