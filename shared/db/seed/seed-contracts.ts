@@ -6,6 +6,7 @@ import {
   ContractTransactionRowSchema,
   type ContractTransactionRow,
 } from './finance-row-schemas.js';
+import { groupBy } from './group-by.js';
 import { readCsvRows } from './read-csv-rows.js';
 import {
   insertInBatches,
@@ -19,12 +20,6 @@ export const CONTRACTS_FILE = 'usaspending_dot_construction_contract_transaction
 
 function byActionDate(a: ContractTransactionRow, b: ContractTransactionRow): number {
   return a.action_date.localeCompare(b.action_date) || a.transaction_id - b.transaction_id;
-}
-
-function groupBy<T>(rows: readonly T[], key: (row: T) => string): Map<string, T[]> {
-  const groups = new Map<string, T[]>();
-  for (const row of rows) groups.set(key(row), [...(groups.get(key(row)) ?? []), row]);
-  return groups;
 }
 
 /** Where the work happens, else where the vendor is: the division that oversees it. */

@@ -2,6 +2,7 @@ import type { Insertable } from 'kysely';
 
 import { isDivision, type Division } from '../../auth/divisions.js';
 import type { AwardsTable, ExpendituresTable, RecipientsTable } from '../schema.js';
+import { groupBy } from './group-by.js';
 import { readCsvRows } from './read-csv-rows.js';
 import {
   insertInBatches,
@@ -28,17 +29,6 @@ function awardKey(row: SingleAuditRow): string {
     row.passthrough_entity_names,
     row.passthrough_award_ids,
   ]);
-}
-
-function groupBy<T>(rows: readonly T[], key: (row: T) => string): Map<string, T[]> {
-  const groups = new Map<string, T[]>();
-  for (const row of rows) {
-    const name = key(row);
-    const group = groups.get(name);
-    if (group === undefined) groups.set(name, [row]);
-    else group.push(row);
-  }
-  return groups;
 }
 
 function toAward(lines: SingleAuditRow[], recipientId: number, division: Division) {
