@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
-import { AppError } from '../errors/app-error.js';
+import { rejectionCodeOf } from '../../test/support/rejection-code.js';
 import { parseEnvelope, serializeEnvelope, type Envelope } from './envelope.js';
 import { createEnvelopeCipher, readEnvelopeKeyVersion, rewrapEnvelope } from './envelope-cipher.js';
 import type { EncryptedField, FieldCipher } from './field-cipher.js';
@@ -35,15 +35,6 @@ function flipFirstByte(base64url: string): string {
   const bytes = Buffer.from(base64url, 'base64url');
   bytes[0] = (bytes[0] ?? 0) ^ 0x01;
   return bytes.toString('base64url');
-}
-
-async function codeOf(work: Promise<unknown>): Promise<string> {
-  const error: unknown = await work.then(
-    () => undefined,
-    (caught: unknown) => caught,
-  );
-  expect(error).toBeInstanceOf(AppError);
-  return (error as AppError).code;
 }
 
 describe('createEnvelopeCipher', () => {
@@ -84,32 +75,34 @@ describe('createEnvelopeCipher', () => {
     ['wrapped key', (e: Envelope): Envelope => ({ ...e, wk: flipFirstByte(e.wk) })],
   ])('refuses an envelope whose %s was altered, with INTERNAL', async (_part, change) => {
     const field = tamper(await cipher.encrypt(TAX_ID, CONTEXT), change);
-    expect(await codeOf(cipher.decrypt(field, CONTEXT))).toBe('INTERNAL');
+    expect(await rejectionCodeOf(cipher.decrypt(field, CONTEXT))).toBe('INTERNAL');
   });
 
   it('refuses a value moved to another record (different context)', async () => {
     const field = await cipher.encrypt(TAX_ID, CONTEXT);
     const otherRow = 'vendors/tax_id/0f0e5d1c-1111-4aaa-8bbb-999999999999';
-    expect(await codeOf(cipher.decrypt(field, otherRow))).toBe('INTERNAL');
-    expect(await codeOf(cipher.decrypt(field, 'vendors/bank_account/0f0e5d1c'))).toBe('INTERNAL');
+    expect(await rejectionCodeOf(cipher.decrypt(field, otherRow))).toBe('INTERNAL');
+    expect(await rejectionCodeOf(cipher.decrypt(field, 'vendors/bank_account/0f0e5d1c'))).toBe(
+      'INTERNAL',
+    );
   });
 
   it('refuses an envelope under an unknown key version, with CRYPTO_KEY_UNAVAILABLE', async () => {
     const field = tamper(await cipher.encrypt(TAX_ID, CONTEXT), (e) => ({ ...e, kv: 'kek-0042' }));
-    expect(await codeOf(cipher.decrypt(field, CONTEXT))).toBe('CRYPTO_KEY_UNAVAILABLE');
+    expect(await rejectionCodeOf(cipher.decrypt(field, CONTEXT))).toBe('CRYPTO_KEY_UNAVAILABLE');
   });
 
   it('refuses an envelope unwrapped under the wrong existing key version', async () => {
     const field = await cipher.encrypt(TAX_ID, CONTEXT);
     await ring.rotate();
     const mislabelled = tamper(field, (e) => ({ ...e, kv: 'kek-0002' }));
-    expect(await codeOf(cipher.decrypt(mislabelled, CONTEXT))).toBe('INTERNAL');
+    expect(await rejectionCodeOf(cipher.decrypt(mislabelled, CONTEXT))).toBe('INTERNAL');
   });
 
   it("refuses an envelope sealed under another ring's key, with INTERNAL", async () => {
     const otherRing = await openLocalKeyRing(join(dir, 'other'), { env: {} });
     const field = await cipher.encrypt(TAX_ID, CONTEXT);
-    const code = await codeOf(createEnvelopeCipher(otherRing).decrypt(field, CONTEXT));
+    const code = await rejectionCodeOf(createEnvelopeCipher(otherRing).decrypt(field, CONTEXT));
     expect(code).toBe('INTERNAL');
   });
 
@@ -122,7 +115,7 @@ describe('createEnvelopeCipher', () => {
         '"ct":"","tag":"AAAAAAAAAAAAAAAAAAAAAA","x":1}',
     ],
   ])('refuses stored text that is %s, with INTERNAL', async (_case, text) => {
-    expect(await codeOf(cipher.decrypt(text as EncryptedField, CONTEXT))).toBe('INTERNAL');
+    expect(await rejectionCodeOf(cipher.decrypt(text as EncryptedField, CONTEXT))).toBe('INTERNAL');
   });
 
   it('keeps plaintext out of every decrypt error', async () => {
@@ -169,6 +162,6 @@ describe('key rotation', () => {
   it('refuses to re-wrap an envelope whose key version is unknown', async () => {
     const field = tamper(await cipher.encrypt(TAX_ID, CONTEXT), (e) => ({ ...e, kv: 'kek-0099' }));
     await ring.rotate();
-    expect(await codeOf(rewrapEnvelope(field, ring))).toBe('CRYPTO_KEY_UNAVAILABLE');
+    expect(await rejectionCodeOf(rewrapEnvelope(field, ring))).toBe('CRYPTO_KEY_UNAVAILABLE');
   });
 });

@@ -8,7 +8,6 @@ import type { AuditEvent, AuditTrail } from '../../../shared/audit/audit-event.j
 import { DIVISIONS } from '../../../shared/auth/divisions.js';
 import type { VerifiedPrincipal } from '../../../shared/auth/principal.js';
 import { classificationRank } from '../../../shared/auth/roles.js';
-import { isAppError } from '../../../shared/errors/app-error.js';
 import { parsePart } from '../../../shared/http/request-input.js';
 import {
   FINANCE_DIR,
@@ -16,6 +15,7 @@ import {
   testPrincipal,
   type TestDatabase,
 } from '../../../shared/db/test-support/test-database.js';
+import { rejectionCodeOf } from '../../../test/support/rejection-code.js';
 import type { DataDeps } from '../data-deps.js';
 import type { DataResource, ListQueryBase } from '../data-resource.js';
 import { encodeCursor } from '../record-cursor.js';
@@ -88,15 +88,6 @@ async function listAll(
     cursor = page.nextCursor ?? undefined;
   } while (cursor !== undefined);
   return { ids, divisions, total };
-}
-
-async function codeOf(promise: Promise<unknown>): Promise<string | undefined> {
-  try {
-    await promise;
-    return undefined;
-  } catch (error) {
-    return isAppError(error) ? error.code : `not-app-error:${String(error)}`;
-  }
 }
 
 describe('data operations over the seeded store', () => {
@@ -217,7 +208,7 @@ describe('data operations over the seeded store', () => {
 
   it('answers a DC analyst asking for an MD expenditure by id with DATA_NOT_FOUND', async () => {
     const input = { resource: expendituresResource, id: mdExpenditureId };
-    expect(await codeOf(getRecord(deps, DC_ANALYST, input))).toBe('DATA_NOT_FOUND');
+    expect(await rejectionCodeOf(getRecord(deps, DC_ANALYST, input))).toBe('DATA_NOT_FOUND');
     const seen = await getRecord(deps, testPrincipal(['EDS.Analyst'], ['MD']), input);
     expect(seen.division).toBe('MD');
   });
@@ -272,7 +263,7 @@ describe('data operations over the seeded store', () => {
       { fields: [], reason: 'a'.repeat(20) },
     ]) {
       expect(
-        await codeOf(
+        await rejectionCodeOf(
           Promise.resolve().then(() => parsePart('body', UnmaskRecipientBodySchema, body)),
         ),
       ).toBe('VALIDATION_FAILED');
@@ -290,7 +281,7 @@ describe('data operations over the seeded store', () => {
       body,
       correlationId: 'c-2',
     });
-    expect(await codeOf(attempt)).toBe('DATA_NOT_FOUND');
+    expect(await rejectionCodeOf(attempt)).toBe('DATA_NOT_FOUND');
     expect(deps.audit.events.length).toBe(before);
   });
 
@@ -304,7 +295,7 @@ describe('data operations over the seeded store', () => {
       body,
       correlationId: 'c-3',
     });
-    expect(await codeOf(attempt)).toBe('DATA_UNMASK_NOT_ALLOWED');
+    expect(await rejectionCodeOf(attempt)).toBe('DATA_UNMASK_NOT_ALLOWED');
   });
 
   it.each([["zzqx' OR 1=1 --"], ['%'], ['_'], ['\\'], ["'; DROP TABLE awards; --"]])(
@@ -344,7 +335,7 @@ describe('data operations over the seeded store', () => {
     ],
   ])('rejects a tampered cursor (%s) as VALIDATION_FAILED', async (_label, cursor) => {
     const attempt = listRecords(deps, DC_ANALYST, { resource: awardsResource, query: { cursor } });
-    expect(await codeOf(attempt)).toBe('VALIDATION_FAILED');
+    expect(await rejectionCodeOf(attempt)).toBe('VALIDATION_FAILED');
   });
 });
 
