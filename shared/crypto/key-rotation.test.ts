@@ -11,6 +11,7 @@ import type { KeyEncryptionKeyProvider } from './key-encryption-key.js';
 import { DEFAULT_KEY_ROTATION_DAYS, rotateKekIfDue } from './key-rotation-policy.js';
 import { rewrapStaleFieldKeys } from './key-rotation.js';
 import { openLocalKeyRing, type LocalKeyRing } from './local-key-ring.js';
+import { einKeyVersionsInUse } from './test-support/ein-key-versions.js';
 
 const SEEDED_RECIPIENTS = 172;
 
@@ -104,10 +105,8 @@ async function assertNothingLost(): Promise<void> {
   }
 }
 
-async function versionsInUse(): Promise<string[]> {
-  const rows = await readRows();
-  const versions = rows.map((row) => readEnvelopeKeyVersion(row.ein_ciphertext as EncryptedField));
-  return [...new Set(versions)].sort();
+function versionsInUse(): Promise<string[]> {
+  return einKeyVersionsInUse(t.db);
 }
 
 /** Reads, inserts and EIN replacements in a loop until `stop` is called; counts each kind. */
