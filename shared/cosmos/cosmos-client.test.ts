@@ -7,13 +7,13 @@ import {
   installLoopbackGuard,
   type LoopbackGuard,
 } from '../../local/peers/test-support/loopback-guard.js';
+import { testPrincipal } from '../db/test-support/test-database.js';
 import { LocalDevCredential, isLocalDevToken } from '../identity/local-dev-credential.js';
 import { createCosmosClient } from './cosmos-client.js';
 import { createCosmosDocumentStore } from './cosmos-document-store.js';
-import { testPrincipal } from './test-support/principals.js';
 
 const AZURE = { WEBSITE_INSTANCE_ID: 'abc' };
-const MD_ANALYST = testPrincipal('oid-md-analyst', ['MD']);
+const MD_ANALYST = testPrincipal(['EDS.Analyst'], ['MD'], 'oid-md-analyst');
 
 let peer: CosmosPeer;
 let guard: LoopbackGuard;

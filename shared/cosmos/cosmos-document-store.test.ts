@@ -8,14 +8,14 @@ import {
 } from '../../local/peers/test-support/loopback-guard.js';
 import type { Division } from '../auth/divisions.js';
 import type { VerifiedPrincipal } from '../auth/principal.js';
+import { testPrincipal } from '../db/test-support/test-database.js';
 import { createCosmosDocumentStore, type CosmosDocumentStore } from './cosmos-document-store.js';
 import type { DocumentMetadataInput } from './document-metadata.js';
-import { testPrincipal } from './test-support/principals.js';
 
-const MD_ANALYST = testPrincipal('oid-md-analyst', ['MD']);
-const DC_ANALYST = testPrincipal('oid-dc-analyst', ['DC']);
-const USER_A = testPrincipal('oid-user-a', ['MD']);
-const USER_B = testPrincipal('oid-user-b', ['MD']);
+const MD_ANALYST = testPrincipal(['EDS.Analyst'], ['MD'], 'oid-md-analyst');
+const DC_ANALYST = testPrincipal(['EDS.Analyst'], ['DC'], 'oid-dc-analyst');
+const USER_A = testPrincipal(['EDS.Analyst'], ['MD'], 'oid-user-a');
+const USER_B = testPrincipal(['EDS.Analyst'], ['MD'], 'oid-user-b');
 const HOSTILE = [
   `' OR 1=1 --`,
   `"quoted" and \\"escaped\\"`,
@@ -157,7 +157,7 @@ describe('document metadata', () => {
   });
 
   it('pages through a division by continuation token, each item once, in id order', async () => {
-    const writer = testPrincipal('oid-va-manager', ['VA', 'WV']);
+    const writer = testPrincipal(['EDS.Analyst'], ['VA', 'WV'], 'oid-va-manager');
     const ids = Array.from({ length: 7 }, (_, i) => `va-${String(i).padStart(2, '0')}`);
     for (const id of [...ids].reverse()) await store.putDocumentMetadata(writer, doc(id, 'VA'));
     await store.putDocumentMetadata(writer, doc('wv-00', 'WV'));
@@ -176,7 +176,7 @@ describe('document metadata', () => {
   });
 
   it('never lets a continuation token from one division page through another', async () => {
-    const writer = testPrincipal('oid-va-manager', ['VA', 'WV']);
+    const writer = testPrincipal(['EDS.Analyst'], ['VA', 'WV'], 'oid-va-manager');
     const first = await store.findDocumentMetadata(writer, 'VA', { limit: 2 });
     const continuationToken = first.continuationToken ?? '';
 

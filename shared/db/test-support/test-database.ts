@@ -90,13 +90,17 @@ export async function startTestDatabase(options: TestDatabaseOptions = {}): Prom
   };
 }
 
-/** A verified principal for tests, with roles' permissions and clearance. */
+/**
+ * A verified principal for tests, with roles' permissions and clearance. Its id is derived from
+ * the roles and divisions unless given: pass one to tell apart two callers of the same scope.
+ */
 export function testPrincipal(
   roles: readonly Role[],
   divisions: readonly Division[],
+  id = `test-${roles.join('+')}-${divisions.join('+') || 'none'}`,
 ): VerifiedPrincipal {
   return createVerifiedPrincipal({
-    id: `test-${roles.join('+')}-${divisions.join('+') || 'none'}`,
+    id,
     tenantId: '6f1d7a4e-0c1b-4e55-9a55-6d2f1e0de5a1',
     kind: 'user',
     roles,
