@@ -2,12 +2,10 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { readEnvelopeKeyVersion } from '../../shared/crypto/envelope-cipher.js';
-import type { EncryptedField } from '../../shared/crypto/field-cipher.js';
 import { openLocalKeyRing } from '../../shared/crypto/local-key-ring.js';
+import { einKeyVersionsInUse } from '../../shared/crypto/test-support/ein-key-versions.js';
 import { fieldsOf, pageOf } from '../../test/support/response-body.js';
 import { startTestHost, type TestHost } from '../../test/support/test-host.js';
 
@@ -17,20 +15,13 @@ const UNMASK_REASON = { fields: ['ein'], reason: 'Key rotation check of a known 
 let t: TestHost;
 let dataDir: string;
 
-async function versionsInUse(): Promise<string[]> {
-  const rows = await t.host.services.db.unsafeWithoutScope((db) =>
-    db.selectFrom('recipients').select('ein_ciphertext').execute(),
-  );
-  const versions = rows.map((row) => readEnvelopeKeyVersion(row.ein_ciphertext as EncryptedField));
-  return [...new Set(versions)].sort();
+function versionsInUse(): Promise<string[]> {
+  return einKeyVersionsInUse(t.host.services.db);
 }
 
 async function rotationEvents(): Promise<Record<string, unknown>[]> {
-  const result = await t.host.services.db.unsafeWithoutScope((db) =>
-    sql<{ event: Record<string, unknown> }>`SELECT event FROM audit_events
-      WHERE event->>'name' = 'crypto.key_rotation' ORDER BY seq`.execute(db),
-  );
-  return result.rows.map((row) => row.event);
+  const events = await t.auditEvents();
+  return events.filter((event) => event['name'] === 'crypto.key_rotation');
 }
 
 async function unmaskFirstDcRecipient(): Promise<{ id: number; ein: string }> {

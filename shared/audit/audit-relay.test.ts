@@ -48,22 +48,15 @@ describe('audit relay', () => {
   });
   afterAll(() => t.close());
   beforeEach(async () => {
-    await t.host.services.db.unsafeWithoutScope((db) => sql`DELETE FROM audit_relay`.execute(db));
+    await t.ownerRows(sql`DELETE FROM audit_relay`);
   });
 
-  async function owner<R>(query: ReturnType<typeof sql<R>>): Promise<R[]> {
-    const result = await t.host.services.db.unsafeWithoutScope((db) => query.execute(db));
-    return result.rows;
-  }
-
-  async function trailed(correlationId: string): Promise<AuditEvent[]> {
-    const rows = await owner<{ event: AuditEvent }>(sql`SELECT event FROM audit_events
-      WHERE event ->> 'correlationId' = ${correlationId} ORDER BY seq`);
-    return rows.map((row) => row.event);
+  function trailed(correlationId: string): Promise<AuditEvent[]> {
+    return t.auditEvents<AuditEvent>({ correlationId });
   }
 
   async function pendingRows(): Promise<{ id: string; claimed: boolean }[]> {
-    return owner(sql`SELECT id::text, claimed_until IS NOT NULL AS claimed FROM audit_relay
+    return t.ownerRows(sql`SELECT id::text, claimed_until IS NOT NULL AS claimed FROM audit_relay
       ORDER BY created_at`);
   }
 
@@ -117,7 +110,7 @@ describe('audit relay', () => {
     expect(down.attempts).toBe(1);
     expect((await pendingRows()).map((row) => row.claimed)).toEqual([false, false, false]);
     expect(await relayAuditEvents(deps)).toMatchObject({ relayed: 3, pending: 0 });
-    const seqs = await owner<{ resource: string }>(sql`SELECT event ->> 'resource' AS resource
+    const seqs = await t.ownerRows<{ resource: string }>(sql`SELECT event ->> 'resource' AS resource
       FROM audit_events WHERE event ->> 'correlationId' IN
       (${events[0]?.correlationId}, ${events[1]?.correlationId}, ${events[2]?.correlationId})
       ORDER BY seq`);
@@ -136,9 +129,9 @@ describe('audit relay', () => {
   it('leaves a row another run holds under a live lease alone', async () => {
     const event = changeEvent();
     await queue(event);
-    await owner(sql`UPDATE audit_relay SET claimed_until = now() + interval '1 minute'`);
+    await t.ownerRows(sql`UPDATE audit_relay SET claimed_until = now() + interval '1 minute'`);
     expect(await relayAuditEvents(deps)).toEqual({ relayed: 0, duplicates: 0, pending: 0 });
-    await owner(sql`UPDATE audit_relay SET claimed_until = now() - interval '1 second'`);
+    await t.ownerRows(sql`UPDATE audit_relay SET claimed_until = now() - interval '1 second'`);
     expect(await relayAuditEvents(deps)).toMatchObject({ relayed: 1 });
     expect(await trailed(event.correlationId)).toHaveLength(1);
   });
@@ -150,7 +143,7 @@ describe('audit relay', () => {
       correlationId,
       resource: 'Bearer eyJhbGciOi.eyJzdWIi.sig',
     };
-    await owner(sql`INSERT INTO audit_relay (id, event)
+    await t.ownerRows(sql`INSERT INTO audit_relay (id, event)
       VALUES (${randomUUID()}::uuid, ${JSON.stringify(tampered)}::jsonb)`);
     expect(await relayAuditEvents(deps)).toMatchObject({ relayed: 0, pending: 0 });
     const [rejection] = await trailed(correlationId);

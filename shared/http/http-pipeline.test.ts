@@ -1,4 +1,3 @@
-import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 
@@ -65,16 +64,6 @@ describe('request pipeline on the local host', () => {
     reader = await t.token(['EDS.Reader'], ['DC']);
   });
   afterAll(() => t.close());
-
-  async function auditRows() {
-    const rows = await t.host.services.db.unsafeWithoutScope((db) =>
-      sql<{
-        seq: string;
-        event: Record<string, unknown>;
-      }>`SELECT seq, event FROM audit_events ORDER BY seq`.execute(db),
-    );
-    return rows.rows.map((row) => row.event);
-  }
 
   it('serves the health probe without a token and with every security header', async () => {
     const response = await t.request('GET', '/api/health');
@@ -352,10 +341,10 @@ describe('request pipeline on the local host', () => {
   });
 
   it('audits each request, and each refusal as a denial, with no token', async () => {
-    const before = (await auditRows()).length;
+    const before = (await t.auditEvents()).length;
     await t.request('GET', `/api/v1/test/query/${ID}`, { token: reader });
     await t.request('POST', '/api/v1/test/echo', { token: reader, json: { note: 'x', amount: 1 } });
-    const events = (await auditRows()).slice(before);
+    const events = (await t.auditEvents()).slice(before);
     expect(events.map((e) => e['type'])).toEqual(['http.request', 'http.request', 'auth.denied']);
     expect(events[0]).toMatchObject({
       outcome: 'success',

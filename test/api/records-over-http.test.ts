@@ -13,16 +13,14 @@ describe('financial records over HTTP', () => {
   beforeAll(async () => {
     t = await startTestHost();
     dcAnalyst = await t.token(['EDS.Analyst'], ['DC']);
-    await t.host.services.db.unsafeWithoutScope(async (db) => {
-      const md = await sql<{
-        id: number;
-      }>`SELECT id FROM awards WHERE division = 'MD' LIMIT 1`.execute(db);
-      const dc = await sql<{
-        id: number;
-      }>`SELECT id FROM recipients WHERE division = 'DC' LIMIT 1`.execute(db);
-      mdAwardId = Number(md.rows[0]?.id);
-      dcRecipientId = Number(dc.rows[0]?.id);
-    });
+    const [md] = await t.ownerRows(
+      sql<{ id: number }>`SELECT id FROM awards WHERE division = 'MD' LIMIT 1`,
+    );
+    const [dc] = await t.ownerRows(
+      sql<{ id: number }>`SELECT id FROM recipients WHERE division = 'DC' LIMIT 1`,
+    );
+    mdAwardId = Number(md?.id);
+    dcRecipientId = Number(dc?.id);
   });
   afterAll(() => t.close());
 
@@ -92,17 +90,13 @@ describe('financial records over HTTP', () => {
     });
     expect(unmasked.status).toBe(200);
     expect(fieldsOf(unmasked)['ein']).toMatch(/^\d{9}$/);
-    const events = await t.host.services.db.unsafeWithoutScope((db) =>
-      sql<{
-        event: Record<string, unknown>;
-      }>`SELECT event FROM audit_events WHERE type = 'data.unmask'`.execute(db),
-    );
-    expect(events.rows.length).toBe(1);
-    expect(events.rows[0]?.event).toMatchObject({
+    const events = await t.auditEvents({ type: 'data.unmask' });
+    expect(events.length).toBe(1);
+    expect(events[0]).toMatchObject({
       reason: 'Reconciling the Single Audit submission',
       fields: ['ein'],
     });
-    expect(JSON.stringify(events.rows)).not.toContain(fieldsOf(unmasked)['ein']);
+    expect(JSON.stringify(events)).not.toContain(fieldsOf(unmasked)['ein']);
     const outOfScope = await t.request('POST', `/api/v1/recipients/${dcRecipientId}/unmask`, {
       token: await t.token(['EDS.PiiReader'], ['MD']),
       json: { fields: ['ein'], reason: 'Reconciling the Single Audit submission' },
@@ -111,10 +105,10 @@ describe('financial records over HTTP', () => {
   });
 
   it('stores no plaintext EIN and no token in the audit trail after a session', async () => {
-    const rows = await t.host.services.db.unsafeWithoutScope((db) =>
-      sql<{ event: string }>`SELECT event::text AS event FROM audit_events`.execute(db),
+    const rows = await t.ownerRows(
+      sql<{ event: string }>`SELECT event::text AS event FROM audit_events`,
     );
-    const text = rows.rows.map((row) => row.event).join('\n');
+    const text = rows.map((row) => row.event).join('\n');
     expect(text).not.toMatch(/eyJ[A-Za-z0-9_-]+\.eyJ/);
     expect(text).not.toContain(dcAnalyst.split('.')[2]);
   });
@@ -176,11 +170,9 @@ describe('financial records over HTTP', () => {
     'refuses an unmask reason holding %s with 400 naming the rule, storing nothing',
     async (_label, reason, rule) => {
       const unmaskEvents = async () =>
-        t.host.services.db.unsafeWithoutScope((db) =>
-          sql<{ event: string }>`SELECT event::text AS event FROM audit_events
-          WHERE type = 'data.unmask' OR event::text LIKE ${`%${reason.slice(-12)}%`}`.execute(db),
-        );
-      const before = (await unmaskEvents()).rows.length;
+        t.ownerRows(sql<{ event: string }>`SELECT event::text AS event FROM audit_events
+          WHERE type = 'data.unmask' OR event::text LIKE ${`%${reason.slice(-12)}%`}`);
+      const before = (await unmaskEvents()).length;
       const response = await t.request('POST', `/api/v1/recipients/${dcRecipientId}/unmask`, {
         token: await t.token(['EDS.PiiReader'], ['DC']),
         json: { fields: ['ein'], reason },
@@ -188,7 +180,7 @@ describe('financial records over HTTP', () => {
       expect(response.status).toBe(400);
       expect(problemOf(response).errors).toEqual([{ location: 'body', path: 'reason', rule }]);
       expect(response.text).not.toContain(reason.slice(-12));
-      expect((await unmaskEvents()).rows.length).toBe(before);
+      expect((await unmaskEvents()).length).toBe(before);
     },
   );
 

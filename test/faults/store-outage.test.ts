@@ -17,14 +17,6 @@ const INTERNALS =
 let f: FaultHost;
 let reader: string;
 
-async function auditRowsFor(correlationId: string): Promise<Record<string, unknown>[]> {
-  const result = await f.direct.unsafeWithoutScope((db) =>
-    sql<{ event: Record<string, unknown> }>`SELECT event FROM audit_events
-      WHERE event->>'correlationId' = ${correlationId} ORDER BY seq`.execute(db),
-  );
-  return result.rows.map((row) => row.event);
-}
-
 async function outboxEvents(): Promise<Record<string, unknown>[]> {
   const text = await readFile(join(f.outboxDir, AUDIT_OUTBOX_FILE), 'utf8').catch(() => '');
   return text
@@ -91,11 +83,13 @@ describe('a store that goes down', () => {
 
     expect(next.status).toBe(200);
     expect(await outboxEvents()).toEqual([]);
-    const landed = await auditRowsFor(refusedId);
+    const landed = await f.t.auditEvents({ correlationId: refusedId });
     expect(landed).toEqual([
       expect.objectContaining({ status: 503, errorCode: 'STORE_UNAVAILABLE' }),
     ]);
-    expect(await auditRowsFor(next.headers.get('x-correlation-id') ?? '')).toHaveLength(1);
+    expect(
+      await f.t.auditEvents({ correlationId: next.headers.get('x-correlation-id') ?? '' }),
+    ).toHaveLength(1);
     const officer = await f.t.token(['EDS.ComplianceOfficer'], []);
     const verify = await f.t.request('GET', '/api/v1/audit/verify', { token: officer });
     expect(verify.status).toBe(200);
@@ -109,7 +103,7 @@ describe('a store that goes down', () => {
     const refusedId = expectUnavailable(response);
     f.proxy.setMode('up');
     expect((await getAwards()).status).toBe(200);
-    expect(await auditRowsFor(refusedId)).toEqual([
+    expect(await f.t.auditEvents({ correlationId: refusedId })).toEqual([
       expect.objectContaining({ status: 503, errorCode: 'STORE_UNAVAILABLE' }),
     ]);
   });
@@ -126,21 +120,21 @@ describe('a store that is too slow', () => {
     expect(elapsed).toBeLessThan(FAULT_CONNECT_TIMEOUT_MS * 8);
     f.proxy.setMode('up');
     expect((await getAwards()).status).toBe(200);
-    expect(await auditRowsFor(refusedId)).toHaveLength(1);
+    expect(await f.t.auditEvents({ correlationId: refusedId })).toHaveLength(1);
   });
 });
 
 describe('a write in flight when the store dies', () => {
   it('leaves neither row of a two-row transaction cut between its inserts', async () => {
-    const codes = ['FAULT-A', 'FAULT-B'];
+    const [first, second] = ['FAULT-A', 'FAULT-B'] as const;
     const insert = (code: string) =>
       sql`INSERT INTO accounts (division, code, title, agency, subagency)
         VALUES ('DC', ${code}, 'Fault test', 'DOT', 'FHWA')`;
     const attempt = f.db.unsafeWithoutScope((db) =>
       db.transaction().execute(async (trx) => {
-        await insert(codes[0]!).execute(trx);
+        await insert(first).execute(trx);
         f.proxy.setMode('down');
-        await insert(codes[1]!).execute(trx);
+        await insert(second).execute(trx);
       }),
     );
     const error: unknown = await attempt.then(
@@ -151,7 +145,7 @@ describe('a write in flight when the store dies', () => {
 
     f.proxy.setMode('up');
     const left = await f.direct.unsafeWithoutScope((db) =>
-      db.selectFrom('accounts').select('code').where('code', 'in', codes).execute(),
+      db.selectFrom('accounts').select('code').where('code', 'in', [first, second]).execute(),
     );
     expect(left).toEqual([]);
     expect((await getAwards()).status).toBe(200);

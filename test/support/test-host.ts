@@ -2,6 +2,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
+import { sql, type RawBuilder } from 'kysely';
+
 import { startLocalHost, type LocalHost } from '../../local/host/start-local-host.js';
 import type { MintRequest } from '../../local/dev-issuer/dev-issuer.js';
 
@@ -15,7 +17,20 @@ export interface TestHost {
     options?: Partial<MintRequest>,
   ): Promise<string>;
   request(method: string, path: string, options?: TestRequestOptions): Promise<TestResponse>;
+  /** Runs a raw query as the store's owner, outside any division scope; returns its rows. */
+  ownerRows<R>(query: RawBuilder<R>): Promise<R[]>;
+  /**
+   * The audit trail's events in trail order, only those matching every field of `filter`. `E` is
+   * the shape the caller expects; nothing checks it.
+   */
+  auditEvents<E = Record<string, unknown>>(filter?: AuditEventFilter): Promise<E[]>;
   close(): Promise<void>;
+}
+
+/** Which audit events {@link TestHost.auditEvents} returns; an absent field matches any. */
+export interface AuditEventFilter {
+  readonly type?: string;
+  readonly correlationId?: string;
 }
 
 export interface TestRequestOptions {
@@ -49,6 +64,8 @@ export async function startTestHost(
     env: { EDS_DATA_DIR: dataDir, EDS_LOG_LEVEL: 'silent', ...options.env },
   });
   const baseUrl = `http://127.0.0.1:${host.port}`;
+  const ownerRows = async <R>(query: RawBuilder<R>): Promise<R[]> =>
+    (await host.services.db.unsafeWithoutScope((db) => query.execute(db))).rows;
   return {
     host,
     baseUrl,
@@ -77,6 +94,16 @@ export async function startTestHost(
         parsed = undefined;
       }
       return { status: response.status, headers: response.headers, text, body: parsed };
+    },
+    ownerRows,
+    async auditEvents<E>(filter: AuditEventFilter = {}): Promise<E[]> {
+      const type = filter.type ?? null;
+      const correlationId = filter.correlationId ?? null;
+      const rows = await ownerRows(sql<{ event: E }>`SELECT event FROM audit_events
+        WHERE (${type}::text IS NULL OR type = ${type})
+        AND (${correlationId}::text IS NULL OR event ->> 'correlationId' = ${correlationId})
+        ORDER BY seq`);
+      return rows.map((row) => row.event);
     },
     async close() {
       await host.close();

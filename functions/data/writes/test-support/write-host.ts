@@ -56,10 +56,7 @@ export function useWriteHost(): WriteHost {
     return host;
   };
 
-  const owner = async <R>(query: ReturnType<typeof sql<R>>): Promise<R[]> => {
-    const result = await started().host.services.db.unsafeWithoutScope((db) => query.execute(db));
-    return result.rows;
-  };
+  const owner = <R>(query: ReturnType<typeof sql<R>>): Promise<R[]> => started().ownerRows(query);
 
   beforeAll(async () => {
     host = await startTestHost({
@@ -94,11 +91,8 @@ export function useWriteHost(): WriteHost {
     },
     nextDuns,
     owner,
-    changeEvents: async (correlationId) =>
-      (
-        await owner<{ event: StoredEvent }>(sql`SELECT event FROM audit_events
-          WHERE type = 'data.change' AND event ->> 'correlationId' = ${correlationId}`)
-      ).map((row) => row.event),
+    changeEvents: (correlationId) =>
+      started().auditEvents<StoredEvent>({ type: 'data.change', correlationId }),
     relayRows: async () => {
       const [row] = await owner<{ count: number }>(
         sql`SELECT count(*)::int AS count FROM audit_relay`,
