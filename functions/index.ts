@@ -3,8 +3,9 @@
  * points the Functions host at the compiled `*.function.js` files directly; the local host and
  * tests import this file, so both read the same definitions (a test checks none is missing).
  */
-import './auth/get-issuer-metadata.function.js';
-import './compliance/verify-audit-trail.function.js';
+import './auth/get-issuer-configuration.function.js';
+import './auth/get-issuer-keys.function.js';
+import './compliance/verify-audit.function.js';
 import './data/create-obligation.function.js';
 import './data/create-vendor.function.js';
 import './data/get-account-obligation.function.js';
@@ -31,4 +32,4 @@ import './data/update-vendor.function.js';
 import './platform/get-health.function.js';
 import './platform/get-openapi.function.js';
 import './search/index-records.function.js';
-import './search/search-records.function.js';
+import './search/query-records.function.js';
