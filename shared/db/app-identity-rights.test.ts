@@ -133,7 +133,7 @@ describe.skipIf(adminUrl === undefined)('the app identity on a real server', () 
     expect(await attempt('DELETE FROM audit_checkpoints')).toBe('42501');
   });
 
-  it('appends to the audit trail as eds_app, relays a queued change and verifies it all', async () => {
+  it('appends to the trail as eds_app, relays a queued change and verifies it', async () => {
     const pool = new pg.Pool({ connectionString: identityUrl, max: 2 });
     const key = createTestSigningKey();
     const outboxDir = resolve(started().t.workDir, 'identity-outbox');

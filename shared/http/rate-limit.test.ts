@@ -66,7 +66,7 @@ describe('rate limits on refused requests', () => {
   });
   afterAll(() => t.close());
 
-  it('counts requests from a refused origin against the address, so a flood meets 429', async () => {
+  it('counts refused-origin requests against the address, so a flood meets 429', async () => {
     const headers = { origin: 'http://evil.example' };
     const statuses: number[] = [];
     for (let i = 0; i < 7; i += 1) {

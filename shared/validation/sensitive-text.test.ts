@@ -83,7 +83,7 @@ describe('sensitiveContentOf', () => {
     expect(sensitiveContentOf(`review of ${text} ok`)).toBe('tax_id_like');
   });
 
-  it('reads a token the audit trail would see as written, even when its decoding is harmless', () => {
+  it('reads a token as the audit trail sees it, written, even if its decoding is harmless', () => {
     expect(sensitiveContentOf('Review of record \\x6eyJabcdefgh.. for audit')).toBe('token_like');
   });
 

@@ -30,7 +30,8 @@ describe('obligation writes on the local host', () => {
     });
 
     it('finds an obligation of the last fiscal year a record date reaches (2101)', async () => {
-      const created = await post('/api/v1/obligations', obligationBody({ actionDate: '2100-12-31' }));
+      const lastDay = obligationBody({ actionDate: '2100-12-31' });
+      const created = await post('/api/v1/obligations', lastDay);
       expect(created.body).toMatchObject({ fiscalYear: 2101 });
       const list = await w.t.request('GET', '/api/v1/contract-transactions?fiscalYear=2101', {
         token: w.manager,
