@@ -46,7 +46,8 @@ function readAuthorization(
  * request's authorization scheme so tests can prove which one a client used.
  *
  * LIMITATION: no `GROUP BY`, `OFFSET/LIMIT`, transactional batch, TTL expiry or RBAC; the server
- * accepts any key or token. For tests and the local host only.
+ * accepts any key or token. For tests only: the local host does not start it, as no endpoint
+ * uses Cosmos DB yet (its package is a development dependency).
  */
 export async function startCosmosPeer(): Promise<CosmosPeer> {
   const tls = await createLocalhostCertificate();

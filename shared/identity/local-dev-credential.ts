@@ -2,7 +2,10 @@ import { randomBytes } from 'node:crypto';
 
 import type { AccessToken, GetTokenOptions, TokenCredential } from '@azure/identity';
 
-/** Every token the local credential issues starts with this, so peers can tell it apart. */
+/**
+ * Every token the local credential issues starts with this, so a peer given `isLocalDevToken` as
+ * its check (as the adapter tests give the Key Vault peer) accepts it and nothing else.
+ */
 export const LOCAL_DEV_TOKEN_PREFIX = 'eds-local-dev.';
 
 const TOKEN_LIFETIME_MS = 60 * 60 * 1000;
