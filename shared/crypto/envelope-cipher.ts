@@ -127,7 +127,10 @@ export async function rewrapEnvelope(
   }
 }
 
-/** The KEK version an envelope's data key is wrapped under, for rotation sweeps. */
+/**
+ * The KEK version an envelope's data key is wrapped under. Kept beside the format it reads; the
+ * rotation sweep itself selects stale rows by `kv` in SQL, and tests check sweeps with this.
+ */
 export function readEnvelopeKeyVersion(field: EncryptedField): string {
   return parseEnvelope(field).kv;
 }
