@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { chmod, mkdir, readdir } from 'node:fs/promises';
 
 import { PGlite } from '@electric-sql/pglite';
@@ -18,7 +19,10 @@ export interface EmbeddedPostgresOptions {
 
 /** A running embedded Postgres: a `pg` connection URL and a clean shutdown. */
 export interface EmbeddedPostgres {
-  /** `postgres://postgres@127.0.0.1:<port>/postgres`; no password, loopback only. */
+  /**
+   * `postgres://postgres:<password>@127.0.0.1:<port>/postgres`, loopback only. The password is
+   * new each start and lives only in this process (and those it hands the URL to).
+   */
   readonly url: string;
   /** Stops accepting connections, then closes PGlite (checkpointing it). Safe to call twice. */
   stop(): Promise<void>;
@@ -45,8 +49,9 @@ async function restrictToOwner(dir: string): Promise<void> {
  * > [!WARNING]
  * > Every socket connection shares ONE backend session. A plain `SET` leaks to every other
  * > client and named prepared statements collide; scope each unit of work with `BEGIN; SET LOCAL
- * > ROLE …; SELECT set_config(…, true)` as `createPostgresAppDatabase` does. The server accepts
- * > any user without a password, so it binds to loopback only and is for local use and tests.
+ * > ROLE ...; SELECT set_config(..., true)` as `createPostgresAppDatabase` does. A client must
+ * > prove this start's random password (SCRAM-SHA-256), so another local user cannot connect;
+ * > there is no TLS, so it binds to loopback only and is for local use and tests.
  *
  * LIMITATION: PGlite runs one statement at a time; an open transaction holds every other client
  * until it ends, so long transactions stall the whole local app. Commits are not fsync'd (PGlite
@@ -75,12 +80,14 @@ export async function startEmbeddedPostgres(
     throw cause;
   }
   let server: PgliteWireServer;
+  const password = randomBytes(24).toString('base64url');
   try {
     if (dataDir !== undefined) await restrictToOwner(dataDir);
     server = await startPgliteWireServer({
       db,
       host: '127.0.0.1',
       port: options.port ?? 0,
+      password,
       maxConnections: options.maxConnections ?? DEFAULT_MAX_CONNECTIONS,
     });
   } catch (cause) {
@@ -88,7 +95,7 @@ export async function startEmbeddedPostgres(
     await lock?.release();
     throw cause;
   }
-  const url = `postgres://postgres@127.0.0.1:${server.port}/postgres`;
+  const url = `postgres://postgres:${password}@127.0.0.1:${server.port}/postgres`;
   let stopping: Promise<void> | undefined;
   const stop = (): Promise<void> => {
     stopping ??= (async () => {

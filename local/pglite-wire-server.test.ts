@@ -1,4 +1,5 @@
-import { connect } from 'node:net';
+import { createHash, createHmac, pbkdf2Sync, randomBytes } from 'node:crypto';
+import { connect, type Socket } from 'node:net';
 
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
@@ -9,12 +10,19 @@ import { startPgliteWireServer, type PgliteWireServer } from './pglite-wire-serv
 let db: PGlite;
 let server: PgliteWireServer;
 let url: string;
+const PASSWORD = 'wire-test-password';
 const opened: { end(): Promise<void> }[] = [];
 
 beforeEach(async () => {
   db = await PGlite.create();
-  server = await startPgliteWireServer({ db, host: '127.0.0.1', port: 0, maxConnections: 8 });
-  url = `postgres://postgres@127.0.0.1:${server.port}/postgres`;
+  server = await startPgliteWireServer({
+    db,
+    host: '127.0.0.1',
+    port: 0,
+    password: PASSWORD,
+    maxConnections: 8,
+  });
+  url = `postgres://postgres:${PASSWORD}@127.0.0.1:${server.port}/postgres`;
   await db.exec('CREATE TABLE ledger (n int)');
 });
 
@@ -74,20 +82,74 @@ function startupPacket(body: Buffer): Buffer {
   return Buffer.concat([header, body]);
 }
 
-/** A raw protocol client, for what `pg` never sends. */
+/** Resolves with the next whole backend message on `socket`: its type and body. */
+function nextMessage(socket: Socket): Promise<{ type: string; body: Buffer }> {
+  return new Promise((resolve) => {
+    let buffered = Buffer.alloc(0);
+    const onData = (chunk: Buffer) => {
+      buffered = Buffer.concat([buffered, chunk]);
+      if (buffered.length < 5 || buffered.length < 1 + buffered.readInt32BE(1)) return;
+      socket.off('data', onData);
+      const end = 1 + buffered.readInt32BE(1);
+      if (buffered.length > end) socket.unshift(buffered.subarray(end));
+      resolve({ type: buffered.toString('latin1', 0, 1), body: buffered.subarray(5, end) });
+    };
+    socket.on('data', onData);
+  });
+}
+
+/**
+ * The client side of SCRAM-SHA-256 (RFC 5802), written here from the RFC rather than taken from
+ * the server module, on a socket that sent its startup packet. Resolves with what followed.
+ */
+async function proveScram(socket: Socket, password: string): Promise<Buffer> {
+  const offer = await nextMessage(socket);
+  expect(offer.body.toString('latin1')).toContain('SCRAM-SHA-256');
+  const clientNonce = randomBytes(18).toString('base64');
+  const bare = `n=*,r=${clientNonce}`;
+  const first = Buffer.from(`n,,${bare}`, 'utf8');
+  const length = Buffer.alloc(4);
+  length.writeInt32BE(first.length, 0);
+  socket.write(frontend('p', Buffer.concat([cstring('SCRAM-SHA-256'), length, first])));
+  const serverFirst = (await nextMessage(socket)).body.subarray(4).toString('utf8');
+  const field = (name: string) =>
+    serverFirst
+      .split(',')
+      .find((part) => part.startsWith(`${name}=`))
+      ?.slice(2) ?? '';
+  const salted = pbkdf2Sync(
+    password,
+    Buffer.from(field('s'), 'base64'),
+    Number(field('i')),
+    32,
+    'sha256',
+  );
+  const clientKey = createHmac('sha256', salted).update('Client Key').digest();
+  const storedKey = createHash('sha256').update(clientKey).digest();
+  const withoutProof = `c=biws,r=${field('r')}`;
+  const signature = createHmac('sha256', storedKey)
+    .update(`${bare},${serverFirst},${withoutProof}`)
+    .digest();
+  const proof = Buffer.from(clientKey.map((byte, index) => byte ^ (signature[index] ?? 0)));
+  socket.write(frontend('p', Buffer.from(`${withoutProof},p=${proof.toString('base64')}`)));
+  const chunks: Buffer[] = [];
+  await new Promise<void>((resolve) => {
+    socket.on('data', (chunk: Buffer) => {
+      chunks.push(chunk);
+      if (Buffer.concat(chunks).includes('Z\0\0\0\x05I', 0, 'latin1')) resolve();
+    });
+    socket.once('close', () => resolve());
+  });
+  return Buffer.concat(chunks);
+}
+
+/** A raw protocol client, for what `pg` never sends, past the password exchange. */
 async function rawClient(): Promise<{ send(bytes: Buffer): void; closed: Promise<void> }> {
   const socket = connect(server.port, '127.0.0.1');
   socket.on('error', () => undefined);
   const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
-  let received = Buffer.alloc(0);
-  const ready = new Promise<void>((resolve) => {
-    socket.on('data', (chunk: Buffer) => {
-      received = Buffer.concat([received, chunk]);
-      if (received.includes('Z\0\0\0\x05I', 0, 'latin1')) resolve();
-    });
-  });
   socket.write(startupPacket(Buffer.concat([cstring('user'), cstring('postgres'), cstring('')])));
-  await ready;
+  await proveScram(socket, PASSWORD);
   return { send: (bytes) => socket.write(bytes), closed };
 }
 
@@ -176,6 +238,46 @@ describe('startPgliteWireServer', () => {
       expect((await other.query('SELECT 1 AS one')).rows).toEqual([{ one: 1 }]);
     },
   );
+
+  it('refuses a wrong password (28P01) or none, before PGlite sees the client', async () => {
+    const attempt = async (connectionString: string): Promise<unknown> => {
+      const refused = new pg.Client({ connectionString, connectionTimeoutMillis: 2000 });
+      refused.on('error', () => undefined);
+      return refused.connect().then(
+        () => 'connected',
+        (cause: unknown) => cause,
+      );
+    };
+    const wrong = await attempt(`postgres://postgres:not-it@127.0.0.1:${server.port}/postgres`);
+    expect((wrong as { code?: unknown }).code).toBe('28P01');
+    // Without a password, pg cannot even answer the SCRAM offer.
+    const none = await attempt(`postgres://postgres@127.0.0.1:${server.port}/postgres`);
+    expect(none).toBeInstanceOf(Error);
+    const other = await client();
+    expect((await other.query('SELECT 1 AS one')).rows).toEqual([{ one: 1 }]);
+  });
+
+  it('ends a session that sends a query instead of proving the password', async () => {
+    const startup = startupPacket(
+      Buffer.concat([cstring('user'), cstring('postgres'), cstring('')]),
+    );
+    const skipped = await exchange(
+      Buffer.concat([startup, frontend('Q', cstring('INSERT INTO ledger VALUES (13)'))]),
+    );
+    expect(skipped.closed).toBe(true);
+    expect(skipped.reply.includes('Z\0\0\0\x05I', 0, 'latin1')).toBe(false);
+    expect(await count()).toBe(0);
+  });
+
+  it('proves itself to the client: a hand-written SCRAM client reaches ReadyForQuery', async () => {
+    const socket = connect(server.port, '127.0.0.1');
+    socket.on('error', () => undefined);
+    socket.write(startupPacket(Buffer.concat([cstring('user'), cstring('postgres'), cstring('')])));
+    const after = await proveScram(socket, PASSWORD);
+    socket.destroy();
+    expect(after.toString('latin1')).toContain('v=');
+    expect(after.includes('Z\0\0\0\x05I', 0, 'latin1')).toBe(true);
+  });
 
   it('refuses a startup packet without its terminator, then accepts the next client', async () => {
     const broken = startupPacket(Buffer.concat([cstring('user'), Buffer.from('postgres')]));

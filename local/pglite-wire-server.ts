@@ -2,11 +2,15 @@ import { createServer, type Server, type Socket } from 'node:net';
 
 import type { PGlite } from '@electric-sql/pglite';
 
+import { createScramServer, SCRAM_MECHANISM, type ScramExchange } from './scram-server.js';
+
 /** Options of {@link startPgliteWireServer}. */
 export interface PgliteWireServerOptions {
   readonly db: PGlite;
-  /** Loopback address to bind; the server has no authentication. */
+  /** Loopback address to bind: there is no TLS. */
   readonly host: '127.0.0.1' | '::1';
+  /** The password every client must prove (SCRAM-SHA-256) before its startup reaches PGlite. */
+  readonly password: string;
   /** 0 picks a free port. */
   readonly port: number;
   readonly maxConnections: number;
@@ -29,13 +33,15 @@ const MAX_UNIT_BYTES = 64 * 1024 * 1024;
 
 const code = (type: string): number => type.charCodeAt(0);
 /**
- * Frontend messages passed to PGlite: the extended and simple query protocols and the password
- * reply. Anything else ends the session before it reaches PGlite, which exits on an unknown type
- * and cannot run COPY FROM STDIN (CopyData, CopyDone, CopyFail) or FunctionCall.
+ * Frontend messages passed to PGlite: the extended and simple query protocols. Anything else
+ * ends the session before it reaches PGlite, which exits on an unknown type and cannot run COPY
+ * FROM STDIN (CopyData, CopyDone, CopyFail) or FunctionCall. The password messages are the wire
+ * server's own: PGlite never sees them.
  */
-const FORWARDED = new Set(['P', 'B', 'D', 'E', 'C', 'S', 'H', 'Q', 'p'].map(code));
+const FORWARDED = new Set(['P', 'B', 'D', 'E', 'C', 'S', 'H', 'Q'].map(code));
 /** Messages after which a client waits for the server: a unit of work ends there. */
-const UNIT_END = new Set(['S', 'Q', 'H', 'p'].map(code));
+const UNIT_END = new Set(['S', 'Q', 'H'].map(code));
+const PASSWORD = code('p');
 const TERMINATE = code('X');
 const PARSE = code('P');
 const QUERY = code('Q');
@@ -76,6 +82,30 @@ const RELEASE = Buffer.concat([
   message('Q', Buffer.from('ROLLBACK\0', 'latin1')),
 ]);
 
+/** An Authentication message: its code and data. */
+function authentication(kind: number, data: Buffer): Buffer {
+  const head = Buffer.alloc(4);
+  head.writeInt32BE(kind, 0);
+  return message('R', Buffer.concat([head, data]));
+}
+
+const SASL_OFFER = authentication(10, Buffer.from(`${SCRAM_MECHANISM}\0\0`, 'latin1'));
+/** What a client that fails to prove the password gets, the same for every failure. */
+const AUTH_FAILED = message(
+  'E',
+  Buffer.from('SFATAL\0VFATAL\0C28P01\0Mpassword authentication failed\0\0', 'latin1'),
+);
+
+/** The data of a SASLInitialResponse for SCRAM-SHA-256, or undefined. */
+function initialResponseOf(body: Buffer): string | undefined {
+  const end = body.indexOf(0);
+  if (end === -1 || body.subarray(0, end).toString('latin1') !== SCRAM_MECHANISM) return undefined;
+  if (body.length < end + 5) return undefined;
+  const length = body.readInt32BE(end + 1);
+  const data = body.subarray(end + 5);
+  return length === data.length ? data.toString('utf8') : undefined;
+}
+
 /** A well-formed v3 startup packet: NUL-terminated name/value pairs, a `user`, a final NUL. */
 function isWellFormedStartup(packet: Buffer): boolean {
   const body = packet.subarray(8);
@@ -95,6 +125,10 @@ interface Session {
   unitBytes: number;
   started: boolean;
   closed: boolean;
+  /** Until the password is proved: the startup packet held back, and the SCRAM step. */
+  login: { readonly startup: Buffer; exchange?: ScramExchange } | undefined;
+  /** Refused: the reason is on its way out, nothing more is read. */
+  refused: boolean;
 }
 
 interface Unit {
@@ -122,14 +156,19 @@ interface Unit {
  * session is closed and new connections are refused, rather than let clients share a backend
  * in an unknown state.
  *
+ * Before a client's startup packet reaches PGlite (which trusts everyone), the client proves the
+ * server's password with SCRAM-SHA-256: a wrong or missing password gets SQLSTATE 28P01 and the
+ * connection closes.
+ *
  * > [!WARNING]
- * > No authentication and no TLS: bind to loopback only, for local use and tests. A client that
- * > opens a transaction and stalls holds every other client until it ends.
+ * > No TLS: bind to loopback only, for local use and tests. A client that opens a transaction
+ * > and stalls holds every other client until it ends.
  */
 export async function startPgliteWireServer(
   options: PgliteWireServerOptions,
 ): Promise<PgliteWireServer> {
   const { db } = options;
+  const scram = createScramServer(options.password);
   const sessions = new Set<Session>();
   const queue: Unit[] = [];
   // The session holding the backend (open transaction, query in progress); only its units run.
@@ -231,7 +270,35 @@ export async function startPgliteWireServer(
     // A CancelRequest (PGlite has no backend process to signal) or another protocol ends here.
     if (version !== PROTOCOL_3 || !isWellFormedStartup(packet)) return false;
     session.started = true;
-    enqueue(session, [packet]);
+    session.login = { startup: packet };
+    session.socket.write(SASL_OFFER);
+    return true;
+  };
+
+  /** Sends the failure and closes once it is out; nothing more is read. */
+  const refuse = (session: Session): boolean => {
+    session.refused = true;
+    session.socket.end(AUTH_FAILED, () => session.socket.destroy());
+    return true;
+  };
+
+  /** One password message of the SCRAM exchange; the startup goes to PGlite once it is proved. */
+  const authenticate = (session: Session, body: Buffer): boolean => {
+    const login = session.login;
+    if (login === undefined) return false;
+    if (login.exchange === undefined) {
+      const clientFirst = initialResponseOf(body);
+      const begun = clientFirst === undefined ? undefined : scram.begin(clientFirst);
+      if (begun === undefined) return refuse(session);
+      login.exchange = begun.exchange;
+      session.socket.write(authentication(11, Buffer.from(begun.serverFirst, 'utf8')));
+      return true;
+    }
+    const serverFinal = scram.finish(login.exchange, body.toString('utf8'));
+    if (serverFinal === undefined) return refuse(session);
+    session.login = undefined;
+    session.socket.write(authentication(12, Buffer.from(serverFinal, 'utf8')));
+    enqueue(session, [login.startup]);
     return true;
   };
 
@@ -248,6 +315,15 @@ export async function startPgliteWireServer(
       const type = buffered[0] ?? 0;
       const length = buffered.readInt32BE(1);
       if (type === TERMINATE) return false;
+      if (session.login !== undefined) {
+        // Only the password exchange may come before the startup is let through.
+        if (type !== PASSWORD || length < 4 || length > MAX_STARTUP_BYTES) return false;
+        if (buffered.length < 1 + length) return true;
+        session.pending = buffered.subarray(1 + length);
+        if (!authenticate(session, buffered.subarray(5, 1 + length))) return false;
+        if (session.refused) return true;
+        continue;
+      }
       if (!FORWARDED.has(type) || length < 4) return false;
       if (session.unitBytes + 1 + length > MAX_UNIT_BYTES) return false;
       if (buffered.length < 1 + length) return true;
@@ -278,10 +354,12 @@ export async function startPgliteWireServer(
       unitBytes: 0,
       started: false,
       closed: false,
+      login: undefined,
+      refused: false,
     };
     sessions.add(session);
     socket.on('data', (chunk: Buffer) => {
-      if (session.closed) return;
+      if (session.closed || session.refused) return;
       session.pending =
         session.pending.length === 0 ? chunk : Buffer.concat([session.pending, chunk]);
       if (!frame(session)) drop(session);
