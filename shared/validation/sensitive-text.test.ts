@@ -79,6 +79,13 @@ describe('sensitiveContentOf', () => {
     ['a click letter', 'EIN 53\u01c00196932 check'],
     ['four dashes', 'EIN 53----0196932 check'],
     ['spaced SSN groups', '123 -  45 -  6789'],
+    ['thirteen spaces between EIN groups', 'Verify EIN 53             0196932 with IRS'],
+    ['a letter standing in for the dash', 'Verify EIN 53x0196932 with IRS'],
+    ['an Arabic letter between the groups', 'Verify EIN 53\u06270196932 with IRS'],
+    ['a runic letter between the groups', 'EIN 53\u16c10196932'],
+    ['letters between SSN groups', '123O45O6789'],
+    ['groups of three four spaces apart', '530    196    932'],
+    ['five and four digits far apart', 'EIN 53019    6932'],
   ])('reads a tax id in %s', (_case, text) => {
     expect(sensitiveContentOf(`review of ${text} ok`)).toBe('tax_id_like');
   });
@@ -112,6 +119,7 @@ describe('sensitiveContentOf', () => {
     ['a temporary AWS key id', 'ASIAIOSFODNN7EXAMPLE'],
     ['a Google API key', `AIza${'Sy0_x-'.repeat(5)}12345`],
     ['a GitLab token', 'glpat-abcdefghij1234567890'],
+    ['an Entra client secret', 'Rotate app secret Xy78Q~abcDEF123-ghi.JKL456mno_pqr789STUvw now'],
   ])('reads a credential in %s', (_case, text) => {
     expect(sensitiveContentOf(`see ${text} here`)).toBe('token_like');
   });

@@ -23,17 +23,22 @@ const OPAQUE_SECRET = /(?=\w*\d)(?=\w*[A-Za-z])\w{32,}/;
 const SEPARATOR = String.raw`(?:[^\p{L}\p{N}]|[\p{Lm}\u01c0-\u01c3])`;
 /** A digit of any script, or a digit-like number (a dingbat ❶) that has no plain form. */
 const DIGIT = String.raw`[\p{Nd}\p{No}]`;
-/** Groups of digits, each at most three separators from the next: one written number. */
-const DIGIT_RUN = new RegExp(String.raw`${DIGIT}+(?:${SEPARATOR}{1,3}${DIGIT}+)*`, 'gu');
+/** Groups of digits, each at most eight separators from the next: one written number. */
+const DIGIT_RUN = new RegExp(String.raw`${DIGIT}+(?:${SEPARATOR}{1,8}${DIGIT}+)*`, 'gu');
+/**
+ * What may stand between the groups of an EIN or SSN: any run of separators, or up to three
+ * characters of any kind but digits (a letter standing in for a dash: `53x0196932`).
+ */
+const GROUP_GAP = String.raw`(?:${SEPARATOR}{1,64}|[^\p{N}]{1,3})`;
 const DIGIT_GROUP = new RegExp(String.raw`${DIGIT}+`, 'gu');
 /**
  * An EIN (12-3456789) or an SSN or ITIN (123-45-6789) in its own grouping, however far apart the
  * groups stand (`12 - - - 3456789`).
  */
 const TAX_ID_SHAPES: readonly RegExp[] = [
-  new RegExp(String.raw`(?<!${DIGIT})${DIGIT}{2}${SEPARATOR}{1,12}${DIGIT}{7}(?!${DIGIT})`, 'u'),
+  new RegExp(String.raw`(?<!${DIGIT})${DIGIT}{2}${GROUP_GAP}${DIGIT}{7}(?!${DIGIT})`, 'u'),
   new RegExp(
-    String.raw`(?<!${DIGIT})${DIGIT}{3}${SEPARATOR}{1,12}${DIGIT}{2}${SEPARATOR}{1,12}` +
+    String.raw`(?<!${DIGIT})${DIGIT}{3}${GROUP_GAP}${DIGIT}{2}${GROUP_GAP}` +
       String.raw`${DIGIT}{4}(?!${DIGIT})`,
     'u',
   ),
@@ -80,6 +85,8 @@ const PROVIDER_KEYS = [
   '(?:AKIA|ASIA)[0-9A-Z]{16}',
   'AIza[0-9A-Za-z_-]{35}',
   'sk-[A-Za-z0-9_-]{20,}',
+  // An Entra ID client secret: three characters, a digit, `Q~`, then the rest.
+  '[A-Za-z0-9_~.]{3}\\dQ~[A-Za-z0-9_~.-]{31,}',
 ];
 /**
  * Credentials known by their shape: a secret assigned to one of those names (`AccountKey=…`,
