@@ -51,11 +51,18 @@ function withoutPort(entry: string): string {
  * The client address, as the first trusted proxy saw it. Each proxy appends the address it saw
  * to `X-Forwarded-For`, so with `trustedHops` proxies in front of the app (1: App Service's front
  * end; 2: Front Door, then the front end) the entry that many from the right is the client's.
- * Entries further left came from the client itself and are never believed.
+ * Entries further left came from the client itself and are never believed. With fewer entries
+ * than hops the request skipped a proxy, so the nearest one's entry (the rightmost) is used.
+ *
+ * > [!WARNING]
+ * > Behind Front Door the app must accept traffic from Front Door only (an access restriction on
+ * > its service tag and `X-Azure-FDID`): a caller reaching the app directly could otherwise put
+ * > any address one entry from the right.
  */
 export function clientAddressOf(request: HttpRequest, trustedHops = 1): string {
   const entries = (request.headers.get('x-forwarded-for') ?? '').split(',');
-  const address = withoutPort(entries[Math.max(0, entries.length - trustedHops)]?.trim() ?? '');
+  const index = entries.length >= trustedHops ? entries.length - trustedHops : entries.length - 1;
+  const address = withoutPort(entries[index]?.trim() ?? '');
   return address === '' ? 'unknown' : address;
 }
 

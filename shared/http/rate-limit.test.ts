@@ -92,6 +92,8 @@ describe('client address', () => {
     expect(from('spoofed-anything, 198.51.100.7:50312')).toBe('198.51.100.7');
     expect(from('10.0.0.1, 198.51.100.7, 203.0.113.9', 2)).toBe('198.51.100.7');
     expect(from('198.51.100.7', 2)).toBe('198.51.100.7');
+    // A request that skipped a proxy: the nearest one's entry, not the client-written one.
+    expect(from('9.9.9.9, 198.51.100.7', 3)).toBe('198.51.100.7');
   });
 
   it('reads IPv6 addresses with and without a port', () => {
