@@ -16,6 +16,7 @@ import {
   type HttpOperationResult,
 } from '../registry/function-registry.js';
 import { getServices, type Services } from '../runtime/services.js';
+import { addressBucketOf } from './address-bucket.js';
 import { API_VERSIONS, versionHeaders, versionOf } from './api-versions.js';
 import { PROBLEM_CONTENT_TYPE, toProblem } from './problem.js';
 import {
@@ -154,7 +155,7 @@ export function createHttpHandler(definition: HttpFunctionDefinition): Handler {
     // First of all: every request an address sends counts, refused ones too, so a flood of
     // refusals (a foreign origin, a retired version) is cut off like any other.
     const address = clientAddressOf(request, config.rateLimit.trustedProxyHops);
-    takeRate(services, `addr:${address}`, config.rateLimit.perAddress);
+    takeRate(services, `addr:${addressBucketOf(address)}`, config.rateLimit.perAddress);
     if (versionState?.state === 'retired') {
       throw new AppError('HTTP_VERSION_RETIRED', 'version retired');
     }

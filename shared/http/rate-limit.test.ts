@@ -117,6 +117,14 @@ describe('rate limiter', () => {
     expect(limiter.take('k', 1).allowed).toBe(true);
   });
 
+  it('keeps a key over its limit while a flood of new keys takes the other places', () => {
+    const limiter = createRateLimiter({ windowSeconds: 60, maxKeys: 3, now: () => 0 });
+    limiter.take('noisy', 1);
+    expect(limiter.take('noisy', 1).allowed).toBe(false);
+    for (let i = 0; i < 10; i += 1) limiter.take(`flood-${i}`, 1);
+    expect(limiter.take('noisy', 1).allowed).toBe(false);
+  });
+
   it('bounds the number of tracked keys so an address flood cannot grow memory', () => {
     const limiter = createRateLimiter({ windowSeconds: 60, maxKeys: 3, now: () => 0 });
     for (const key of ['a', 'b', 'c', 'd']) limiter.take(key, 1);

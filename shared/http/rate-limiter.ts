@@ -25,21 +25,37 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
   const windowMs = options.windowSeconds * 1000;
   const maxKeys = options.maxKeys ?? 50_000;
   const now = options.now ?? Date.now;
-  const windows = new Map<string, { start: number; count: number }>();
+  // Oldest first: a key moves to the end when its window starts again.
+  const windows = new Map<string, { start: number; count: number; limit: number }>();
+
+  /**
+   * Frees one place for a new key: the oldest key whose window has passed or that is within its
+   * limit. A key over its limit keeps its count, so a flood of new keys cannot reset it; only
+   * when every tracked key is over its limit does the oldest go.
+   */
+  const makeRoom = (at: number): void => {
+    for (const [key, entry] of windows) {
+      if (at - entry.start >= windowMs || entry.count <= entry.limit) {
+        windows.delete(key);
+        return;
+      }
+    }
+    const oldest = windows.keys().next();
+    if (oldest.done !== true) windows.delete(oldest.value);
+  };
+
   return {
     take(key, limit) {
       const at = now();
       let entry = windows.get(key);
       if (entry === undefined || at - entry.start >= windowMs) {
-        if (entry === undefined && windows.size >= maxKeys) {
-          const oldest = windows.keys().next();
-          if (oldest.done !== true) windows.delete(oldest.value);
-        }
-        entry = { start: at, count: 0 };
+        if (entry === undefined && windows.size >= maxKeys) makeRoom(at);
+        entry = { start: at, count: 0, limit };
         windows.delete(key);
         windows.set(key, entry);
       }
       entry.count += 1;
+      entry.limit = limit;
       if (entry.count <= limit) return { allowed: true, retryAfterSeconds: 0 };
       const retryAfterSeconds = Math.max(1, Math.ceil((entry.start + windowMs - at) / 1000));
       return { allowed: false, retryAfterSeconds };
