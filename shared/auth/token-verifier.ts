@@ -59,8 +59,10 @@ export interface TokenVerifier {
   /**
    * Verifies a compact JWS access token and returns the caller.
    *
-   * @throws AppError AUTH_TOKEN_INVALID for every failure; `message` carries jose's code for the
-   * operational log, never the token or its claims.
+   * @throws AppError AUTH_TOKEN_INVALID for every fault of the token; `message` carries jose's
+   * code for the operational log, never the token or its claims.
+   * @throws AppError AUTH_UNAVAILABLE (503, retry after 5 s) when the issuer's keys cannot be
+   * fetched, whatever the token.
    */
   verify(token: string): Promise<VerifiedPrincipal>;
 }
@@ -77,6 +79,22 @@ const ClaimsSchema = z.object({
   nbf: z.number(),
   iat: z.number(),
 });
+
+/** Seconds a caller should wait after the issuer's keys could not be fetched. */
+const KEYS_RETRY_AFTER_SECONDS = 5;
+
+/**
+ * Whether verification failed for want of the issuer's keys (the JWKS fetch timed out, failed,
+ * answered other than 200 or not a key set) rather than because of the token: the caller's token
+ * may be fine, so that is 503 with a retry, not 401 (which tells a client to drop its token).
+ */
+function isKeySourceFailure(cause: joseErrors.JOSEError): boolean {
+  return (
+    cause instanceof joseErrors.JWKSTimeout ||
+    cause instanceof joseErrors.JWKSInvalid ||
+    cause.code === 'ERR_JOSE_GENERIC'
+  );
+}
 
 /**
  * Creates the remote JWKS key source: fetched once, cached, refetched on an unknown `kid` no
@@ -210,8 +228,14 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
       });
       payload = result.payload;
     } catch (cause) {
-      const code = cause instanceof joseErrors.JOSEError ? cause.code : 'verification_failed';
-      throw rejectToken(code, cause);
+      // jose throws its own errors for every token fault; anything else came from the fetch.
+      if (!(cause instanceof joseErrors.JOSEError) || isKeySourceFailure(cause)) {
+        throw new AppError('AUTH_UNAVAILABLE', 'Token signing keys unavailable', {
+          cause,
+          details: { retryAfterSeconds: KEYS_RETRY_AFTER_SECONDS },
+        });
+      }
+      throw rejectToken(cause.code, cause);
     }
     const claims = ClaimsSchema.safeParse(payload);
     if (!claims.success) throw rejectToken('claims_shape');

@@ -358,7 +358,8 @@ function logRequest(
     reason: outcome.error?.details.reason,
     errorName: outcome.error?.code === 'INTERNAL' ? errorNameOf(outcome.error.cause) : undefined,
   };
-  if (outcome.error?.code === 'INTERNAL' || outcome.error?.code === 'AUDIT_UNAVAILABLE') {
+  const failed = ['INTERNAL', 'AUDIT_UNAVAILABLE', 'AUTH_UNAVAILABLE'];
+  if (outcome.error !== undefined && failed.includes(outcome.error.code)) {
     services.logger.error('http.request_failed', fields);
   } else if (outcome.error !== undefined && outcome.status === 401) {
     services.logger.warn('auth.token_rejected', fields);
