@@ -27,7 +27,7 @@ export async function runListBench(host: LocalHost, row: Row): Promise<void> {
   const headers = { authorization: `Bearer ${token}` };
   const base = `http://127.0.0.1:${host.port}/api/v1/account-obligations?division=DC&limit=${PAGE}`;
   const latencies: number[] = [];
-  let peakRss = process.memoryUsage().rss;
+  let peakRss = process.memoryUsage.rss();
   let rows = 0;
   const started = performance.now();
   let cursor: string | null = null;
@@ -40,7 +40,7 @@ export async function runListBench(host: LocalHost, row: Row): Promise<void> {
     if (response.status !== 200) throw new Error(`list page answered ${response.status}`);
     rows += page.items.length;
     cursor = page.nextCursor;
-    peakRss = Math.max(peakRss, process.memoryUsage().rss);
+    peakRss = Math.max(peakRss, process.memoryUsage.rss());
   } while (cursor !== null && latencies.length < 1000);
   const seconds = (performance.now() - started) / 1000;
   if (rows < TARGET_ROWS) throw new Error(`expected ${TARGET_ROWS} rows, listed ${rows}`);
