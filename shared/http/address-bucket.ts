@@ -6,7 +6,9 @@ function groupsOf(address: string): number[] {
   const tail = /(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(text);
   if (tail !== null) {
     const [a = 0, b = 0, c = 0, d = 0] = tail.slice(1).map(Number);
-    text = `${text.slice(0, tail.index)}${((a << 8) | b).toString(16)}:${((c << 8) | d).toString(16)}`;
+    const high = ((a << 8) | b).toString(16);
+    const low = ((c << 8) | d).toString(16);
+    text = `${text.slice(0, tail.index)}${high}:${low}`;
   }
   const [head = '', rest] = text.split('::');
   const left = head === '' ? [] : head.split(':');
