@@ -4,10 +4,8 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import {
-  TEST_AUDIENCE,
-  TEST_ISSUER,
-  TEST_TENANT,
   createTokenForge,
+  testVerifierOptions,
   type TokenForge,
 } from '../../test/support/token-forge.js';
 import { AppError } from '../errors/app-error.js';
@@ -17,16 +15,7 @@ const NOW = 1_790_000_000;
 
 /** What a verifier over the issuer keys at `jwksUri` makes of a valid token. */
 async function outcomeAt(forge: TokenForge, jwksUri: string): Promise<unknown> {
-  const verifier = createTokenVerifier({
-    issuer: TEST_ISSUER,
-    audience: TEST_AUDIENCE,
-    tenantId: TEST_TENANT,
-    maxTokenBytes: 8192,
-    maxTokenAgeSeconds: 86_400,
-    clockSkewSeconds: 60,
-    keys: createIssuerKeySource(jwksUri),
-    currentDate: () => new Date(NOW * 1000 + 5000),
-  });
+  const verifier = createTokenVerifier(testVerifierOptions(createIssuerKeySource(jwksUri), NOW));
   return verifier.verify(await forge.token({ roles: ['EDS.Reader'] })).then(
     () => 'verified',
     (error: unknown) => error,
@@ -69,16 +58,7 @@ describe('token verifier when the issuer keys cannot be fetched', () => {
   });
 
   it('still refuses a token the keys do not verify with 401', async () => {
-    const verifier = createTokenVerifier({
-      issuer: TEST_ISSUER,
-      audience: TEST_AUDIENCE,
-      tenantId: TEST_TENANT,
-      maxTokenBytes: 8192,
-      maxTokenAgeSeconds: 86_400,
-      clockSkewSeconds: 60,
-      keys: forge.keys,
-      currentDate: () => new Date(NOW * 1000 + 5000),
-    });
+    const verifier = createTokenVerifier(testVerifierOptions(forge.keys, NOW));
     const token = await forge.token({ roles: ['EDS.Reader'] });
     const tampered = `${token.slice(0, -4)}AAAA`;
     const error = await verifier.verify(tampered).then(

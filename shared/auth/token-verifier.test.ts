@@ -11,6 +11,7 @@ import {
   createStrangerKey,
   createTokenForge,
   issuerFor,
+  testVerifierOptions,
   type TokenForge,
 } from '../../test/support/token-forge.js';
 import { AppError } from '../errors/app-error.js';
@@ -37,16 +38,7 @@ describe('token verifier', () => {
 
   beforeAll(async () => {
     forge = await createTokenForge(NOW);
-    verifier = createTokenVerifier({
-      issuer: TEST_ISSUER,
-      audience: TEST_AUDIENCE,
-      tenantId: TEST_TENANT,
-      maxTokenBytes: 8192,
-      maxTokenAgeSeconds: 86_400,
-      clockSkewSeconds: 60,
-      keys: forge.keys,
-      currentDate: () => new Date(NOW * 1000 + 5000),
-    });
+    verifier = createTokenVerifier(testVerifierOptions(forge.keys, NOW));
   });
 
   it('accepts a well-formed token and derives roles, permissions and divisions', async () => {

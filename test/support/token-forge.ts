@@ -14,12 +14,30 @@ import {
 } from 'jose';
 
 import { loadDevSigningKey } from '../../local/dev-issuer/dev-issuer.js';
+import type { TokenVerifierOptions } from '../../shared/auth/token-verifier.js';
 
 export const TEST_TENANT = '6f1d7a4e-0c1b-4e55-9a55-6d2f1e0de5a1';
 export const OTHER_TENANT = '0b7e9c1e-2f7a-4d3c-8a6e-1c2d3e4f5a6b';
 export const TEST_AUDIENCE = 'api://eds-backend';
 export const issuerFor = (tenant: string) => `http://localhost:7071/api/dev-issuer/${tenant}/v2.0`;
 export const TEST_ISSUER = issuerFor(TEST_TENANT);
+
+/**
+ * A verifier's settings for the test tenant over `keys`, its clock five seconds after `now`
+ * (seconds since the epoch, as given to `createTokenForge`).
+ */
+export function testVerifierOptions(keys: JWTVerifyGetKey, now: number): TokenVerifierOptions {
+  return {
+    issuer: TEST_ISSUER,
+    audience: TEST_AUDIENCE,
+    tenantId: TEST_TENANT,
+    maxTokenBytes: 8192,
+    maxTokenAgeSeconds: 86_400,
+    clockSkewSeconds: 60,
+    keys,
+    currentDate: () => new Date(now * 1000 + 5000),
+  };
+}
 
 /** A test's own signing key pair standing in for the issuer, plus the JWKS that publishes it. */
 export interface TokenForge {
