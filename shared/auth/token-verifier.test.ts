@@ -294,13 +294,7 @@ describe('token verifier', () => {
   it('stops honouring a remembered token once it expires', async () => {
     let clock = NOW * 1000;
     const remembering = createTokenVerifier({
-      issuer: TEST_ISSUER,
-      audience: TEST_AUDIENCE,
-      tenantId: TEST_TENANT,
-      maxTokenBytes: 8192,
-      maxTokenAgeSeconds: 86_400,
-      clockSkewSeconds: 60,
-      keys: forge.keys,
+      ...testVerifierOptions(forge.keys, NOW),
       currentDate: () => new Date(clock),
     });
     const token = await forge.token({ exp: NOW + 300 });
