@@ -120,6 +120,11 @@ describe('sensitiveContentOf', () => {
     ['a Google API key', `AIza${'Sy0_x-'.repeat(5)}12345`],
     ['a GitLab token', 'glpat-abcdefghij1234567890'],
     ['an Entra client secret', 'Rotate app secret Xy78Q~abcDEF123-ghi.JKL456mno_pqr789STUvw now'],
+    ['a short password assigned', 'password=hunter2 for db admin'],
+    ['a short password after a colon', 'password: hunter2 for db admin'],
+    ['a short pwd', 'pwd=hunter2 for db admin'],
+    ['a password of letters assigned', 'passwd=letmein'],
+    ['a short password in words', 'the password is abc123'],
   ])('reads a credential in %s', (_case, text) => {
     expect(sensitiveContentOf(`see ${text} here`)).toBe('token_like');
   });
@@ -138,6 +143,8 @@ describe('sensitiveContentOf', () => {
     ],
     ['a dotted name', 'per section 2.4.1 of the grant agreement'],
     ['a password reset', 'password reset requested by the vendor'],
+    ['a password policy', 'password: expired, reset by the help desk'],
+    ['a password age', 'the password is 2 days old'],
     ['a key point', 'key: the reviewer asked for the FY2024 ledger'],
     ['significant figures', 'sig figs rechecked'],
     ['an underscored date', 'batch_2026_12_04'],

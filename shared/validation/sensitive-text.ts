@@ -77,6 +77,15 @@ const SECRET_NAMES = [
 ];
 /** A secret's value: eight or more characters with both a letter and a digit, as keys have. */
 const SECRET_VALUE = String.raw`(?=[^\s&;"']*\d)(?=[^\s&;"']*[A-Za-z])[^\s&;"']{8,}`;
+/**
+ * A password's value, which people keep shorter and simpler than a key: anything assigned with
+ * `=`, or four or more characters with a digit after `:` or `is` (`password: reset-requested`
+ * reads as prose).
+ */
+const PASSWORD_VALUE = [
+  String.raw`=\s*["']?[^\s&;"']+`,
+  String.raw`(?::|\bis\b)\s*["']?(?=[^\s&;"']*\d)[^\s&;"']{4,}`,
+].join('|');
 /** Provider keys known by their prefix: Slack, GitHub, GitLab, AWS, Google, `sk-` API keys. */
 const PROVIDER_KEYS = [
   'xox[a-z]-[A-Za-z0-9-]{10,}',
@@ -90,14 +99,16 @@ const PROVIDER_KEYS = [
 ];
 /**
  * Credentials known by their shape: a secret assigned to one of those names (`AccountKey=…`,
- * `sig=…`, `password: …`, `password is …`), HTTP Basic credentials, a provider key, and the
- * start of a base64url JSON object (`eyJ`: a JWT's header or claims cut from the token).
+ * `sig=…`, `password: …`, `password is …`), a password even when short (`pwd=hunter2`), HTTP
+ * Basic credentials, a provider key, and the start of a base64url JSON object (`eyJ`: a JWT's
+ * header or claims cut from the token).
  */
 const CREDENTIAL_SHAPES: readonly RegExp[] = [
   new RegExp(
     String.raw`\b(?:${SECRET_NAMES.join('|')})\s*(?:[=:]|\bis\b)\s*["']?${SECRET_VALUE}`,
     'i',
   ),
+  new RegExp(String.raw`\b(?:pass(?:word|wd)?|pwd)\s*(?:${PASSWORD_VALUE})`, 'i'),
   new RegExp(String.raw`\bbasic\s+${SECRET_VALUE}`, 'i'),
   new RegExp(String.raw`\b(?:${PROVIDER_KEYS.join('|')})`),
   /eyJ[A-Za-z0-9_-]{17,}/,
