@@ -47,10 +47,16 @@ describe('local HTTP server response writing', () => {
       host: '127.0.0.1',
       port: 0,
       definitions: [definition],
-      createHandler: () => (request) =>
-        request.query.get('answer') === 'throw'
-          ? Promise.reject(new RangeError('value 123-45-6789 out of range'))
-          : Promise.resolve(ANSWERS[request.query.get('answer') ?? ''] ?? { status: 404 }),
+      createHandler: () => (request) => {
+        const answer = request.query.get('answer') ?? '';
+        if (answer === 'throw')
+          return Promise.reject(new RangeError('value 123-45-6789 out of range'));
+        // The Authorization the function is handed, to compare with what was sent.
+        if (answer === 'authorization') {
+          return Promise.resolve({ status: 200, body: request.headers.get('authorization') ?? '' });
+        }
+        return Promise.resolve(ANSWERS[answer] ?? { status: 404 });
+      },
       onRefused: (refusal) => refusals.push(refusal),
     });
   });
@@ -171,6 +177,15 @@ describe('local HTTP server response writing', () => {
       socket.on('error', reject);
     });
 
+  it('hands the function every Authorization sent, joined, not only the first', async () => {
+    const reply = await exchange(
+      'GET /api/answer?answer=authorization HTTP/1.1\r\nHost: x\r\n' +
+        'Authorization: Bearer first\r\nAuthorization: Bearer second\r\nConnection: close\r\n\r\n',
+    );
+    expect(reply).toMatch(/^HTTP\/1\.1 200 /);
+    expect(reply.split('\r\n\r\n')[1]).toBe('Bearer first, Bearer second');
+  });
+
   it.each([
     ['a malformed request line', 'GET /api/answer HTTP/9\r\n\r\n', 400, 'HTTP_MALFORMED_REQUEST'],
     [
@@ -204,6 +219,12 @@ describe('local HTTP server response writing', () => {
 
   it.each([
     ['an HTTP/1.1 request without Host', 'GET /api/answer HTTP/1.1\r\n\r\n', 'GET', 400],
+    [
+      'a request with two Host headers',
+      'GET /api/answer?answer=record HTTP/1.1\r\nHost: a\r\nHost: b\r\nConnection: close\r\n\r\n',
+      'GET',
+      400,
+    ],
     ['a CONNECT', 'CONNECT 127.0.0.1:1 HTTP/1.1\r\nHost: 127.0.0.1:1\r\n\r\n', 'CONNECT', 405],
   ])('answers %s with a problem document, and reports it', async (_l, bytes, method, status) => {
     refusals.length = 0;

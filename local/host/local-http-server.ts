@@ -216,6 +216,10 @@ export async function startLocalHttpServer(
     if (request.httpVersion === '1.1' && request.headers.host === undefined) {
       return refuse(method, new AppError('HTTP_MALFORMED_REQUEST', 'no Host header'));
     }
+    // RFC 9112 §3.2: a request with more than one Host field is answered 400.
+    if ((request.headersDistinct.host?.length ?? 0) > 1) {
+      return refuse(method, new AppError('HTTP_MALFORMED_REQUEST', 'more than one Host header'));
+    }
     if (AMBIGUOUS_PATH.test(target.split('?', 1)[0] ?? '')) {
       return refuse(method, new AppError('HTTP_MALFORMED_REQUEST', 'dot segment or backslash'));
     }
@@ -257,10 +261,13 @@ export async function startLocalHttpServer(
         headers: { ...(refused.headers as Record<string, string>), Connection: 'close' },
       };
     }
+    // Every copy of a field, joined as a Fetch `Headers` object (and so the Functions host) joins
+    // them: Node's own `headers` keeps only the first Authorization, which would let a second one
+    // pass unseen where Azure hands the function both (and the pipeline refuses the pair).
     const headers: Record<string, string> = {};
-    for (const [name, value] of Object.entries(request.headers)) {
-      if (value === undefined || PLATFORM_HEADERS.has(name)) continue;
-      headers[name] = Array.isArray(value) ? value.join(', ') : value;
+    for (const [name, values] of Object.entries(request.headersDistinct)) {
+      if (values === undefined || PLATFORM_HEADERS.has(name)) continue;
+      headers[name] = values.join(', ');
     }
     // As the platform front end does: the client address comes from the socket, not the client.
     headers['x-forwarded-for'] = request.socket.remoteAddress ?? 'unknown';

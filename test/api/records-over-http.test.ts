@@ -1,3 +1,5 @@
+import { request as httpRequest } from 'node:http';
+
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -54,6 +56,36 @@ describe('financial records over HTTP', () => {
     expect(
       (await t.request('GET', `/api/v1/awards/${mdAwardId}`, { token: mdAnalyst })).status,
     ).toBe(200);
+  });
+
+  it('refuses a request carrying a second Authorization after a valid one (401)', async () => {
+    const mdAnalyst = await t.token(['EDS.Analyst'], ['MD']);
+    const { status, body } = await new Promise<{ status: number; body: string }>(
+      (resolve, reject) => {
+        const sent = httpRequest(`${t.baseUrl}/api/v1/awards?limit=1`, {
+          // Raw header pairs: two Authorization lines, as an attacker could send them.
+          headers: [
+            'Host',
+            '127.0.0.1',
+            'Authorization',
+            `Bearer ${mdAnalyst}`,
+            'Authorization',
+            'Bearer garbage',
+          ],
+        });
+        sent.on('response', (response) => {
+          let text = '';
+          response.setEncoding('utf8');
+          response.on('data', (chunk: string) => (text += chunk));
+          response.on('end', () => resolve({ status: response.statusCode ?? 0, body: text }));
+        });
+        sent.on('error', reject);
+        sent.end();
+      },
+    );
+    expect(status).toBe(401);
+    expect(JSON.parse(body)).toMatchObject({ code: 'AUTH_TOKEN_INVALID' });
+    expect(body).not.toContain(mdAnalyst.split('.')[1]);
   });
 
   it('shows nothing for division claims that are not codes, and keeps the valid ones', async () => {
