@@ -230,6 +230,13 @@ describe('request pipeline on the local host', () => {
       'VALIDATION_FAILED',
     ],
     [
+      'a number rounded away as it is read',
+      '{"note":"a","amount":445873.0000000000000001}',
+      { 'content-type': 'application/json' },
+      400,
+      'VALIDATION_FAILED',
+    ],
+    [
       'a number past the allowed range',
       '{"note":"a","amount":123456789012345678901234567890}',
       { 'content-type': 'application/json' },

@@ -11,8 +11,9 @@ const DEFAULT_LIMITS: StrictJsonLimits = { maxDepth: 32 };
 
 /**
  * Parses a JSON request body, rejecting what `JSON.parse` silently accepts: duplicate keys (the
- * last one would win, so two parsers could disagree on one body), prototype-shaped keys, and
- * nesting deeper than the limit.
+ * last one would win, so two parsers could disagree on one body), prototype-shaped keys, nesting
+ * deeper than the limit, and numbers that do not read as written (`1e400` becomes Infinity,
+ * `445873.0000000000000001` becomes 445873: the schema would check a number nobody sent).
  *
  * @throws AppError HTTP_INVALID_JSON for malformed text, VALIDATION_FAILED for the rest.
  */
@@ -56,6 +57,13 @@ function scanStructure(text: string, maxDepth: number): string | undefined {
       i = end + 1;
       continue;
     }
+    if (ch === '-' || (ch !== undefined && ch >= '0' && ch <= '9')) {
+      NUMBER_LITERAL.lastIndex = i;
+      const literal = NUMBER_LITERAL.exec(text)?.[0] ?? ch;
+      if (!readsAsWritten(literal)) return 'imprecise_number';
+      i += literal.length;
+      continue;
+    }
     if (ch === '{' || ch === '[') {
       stack.push(
         ch === '{' ? { kind: 'object', keys: new Set(), expectKey: true } : { kind: 'array' },
@@ -70,6 +78,32 @@ function scanStructure(text: string, maxDepth: number): string | undefined {
     i += 1;
   }
   return undefined;
+}
+
+/** A JSON number token (RFC 8259 §6), read from `lastIndex`. */
+const NUMBER_LITERAL = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
+
+/**
+ * A decimal in one spelling, `<sign><digits>e<exponent>` without leading or trailing zeros
+ * (`100.10` and `1.001e2` both read `1001e-1`), so two spellings of one number compare equal.
+ */
+function canonicalDecimal(text: string): string {
+  const [, sign = '', whole = '', fraction = '', exponent = '0'] =
+    /^(-?)(\d+)(?:\.(\d+))?(?:[eE]([+-]?\d+))?$/.exec(text) ?? [];
+  const digits = `${whole}${fraction}`.replace(/^0+/, '');
+  const significant = digits.replace(/0+$/, '');
+  if (significant === '') return '0';
+  const power = Number(exponent) - fraction.length + (digits.length - significant.length);
+  return `${sign}${significant}e${power}`;
+}
+
+/**
+ * Whether a number literal is the number JavaScript reads from it: finite, and spelled as the
+ * shortest form of that double spells it (`0.1` is; `0.10000000000000000001` is not).
+ */
+function readsAsWritten(literal: string): boolean {
+  const value = Number(literal);
+  return Number.isFinite(value) && canonicalDecimal(literal) === canonicalDecimal(String(value));
 }
 
 function findStringEnd(text: string, start: number): number {
