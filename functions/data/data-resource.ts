@@ -62,4 +62,9 @@ export interface DataResource<TItem extends { readonly id: number }, TQuery exte
    * cleared for CONFIDENTIAL may use them (as with `q`, whose text vectors hold such fields).
    */
   readonly confidentialFilters?: readonly (keyof TQuery & string)[];
+  /**
+   * The table carries `row_version` (records EDS writes): on the Postgres store a read by id
+   * answers with the version's `ETag`, the one an update's `If-Match` names.
+   */
+  readonly versioned?: boolean;
 }

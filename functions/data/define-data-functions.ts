@@ -99,11 +99,15 @@ export function defineGetFunction<T extends { id: number }, Q extends ListQueryB
     handler: async ({ principal, params }) => {
       const services = await getServices();
       const { getRecord } = await import('./operations/get-record.js');
-      const item = await getRecord(services, assertPrincipal(principal), {
+      const { item, etag } = await getRecord(services, assertPrincipal(principal), {
         resource,
         id: params.id,
       });
-      return { body: item, auditResource: `${resource.noun}/${params.id}` };
+      return {
+        body: item,
+        ...(etag === undefined ? {} : { headers: { ETag: etag } }),
+        auditResource: `${resource.noun}/${params.id}`,
+      };
     },
   });
 }

@@ -3,7 +3,15 @@ import { AppError } from '../../../shared/errors/app-error.js';
 import type { DataDeps } from '../data-deps.js';
 import type { DataResource, ListQueryBase } from '../data-resource.js';
 import { redactItem } from '../redact-item.js';
-import { buildGetQuery } from './build-get-query.js';
+import { formatRowVersionEtag } from '../writes/row-version-etag.js';
+import { buildGetQuery, readsRowVersion } from './build-get-query.js';
+
+/** One record as the caller may read it, and the `ETag` of its version when it has one. */
+export interface ReadRecord<T> {
+  readonly item: Partial<T>;
+  /** Versioned resources on the Postgres store only (see `DataResource.versioned`). */
+  readonly etag: string | undefined;
+}
 
 /**
  * Reads one record by id within the caller's divisions, redacted to the caller's clearance.
@@ -16,15 +24,20 @@ export async function getRecord<T extends { id: number }, Q extends ListQueryBas
   deps: Pick<DataDeps, 'db'>,
   principal: VerifiedPrincipal,
   input: { readonly resource: DataResource<T, Q>; readonly id: number },
-): Promise<Partial<T>> {
+): Promise<ReadRecord<T>> {
   const { resource, id } = input;
   const { dialect } = deps.db;
-  const row = await deps.db.withScope(principal, (trx) =>
+  const found: Record<string, unknown> | undefined = await deps.db.withScope(principal, (trx) =>
     buildGetQuery(trx, dialect, resource, id).executeTakeFirst(),
   );
-  if (row === undefined) {
+  if (found === undefined) {
     throw new AppError('DATA_NOT_FOUND', `${resource.noun} record not found`);
   }
+  const { row_version: rowVersion, ...row } = found;
   const item = resource.toItem(resource.row.parse(dialect.decodeRow(resource.table, row)));
-  return redactItem(item, resource.fields, principal.clearance);
+  const etag =
+    readsRowVersion(resource, dialect) && typeof rowVersion === 'number'
+      ? formatRowVersionEtag(id, rowVersion)
+      : undefined;
+  return { item: redactItem(item, resource.fields, principal.clearance), etag };
 }

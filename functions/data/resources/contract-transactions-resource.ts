@@ -69,6 +69,7 @@ export const contractTransactionsResource: DataResource<
   table: 'contract_transactions',
   row: ContractTransactionRowSchema,
   item: ContractTransactionSchema,
+  versioned: true,
   fields: CONTRACT_TRANSACTION_FIELDS,
   sorts: {
     id: { column: 'id', type: 'integer' },

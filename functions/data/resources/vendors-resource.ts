@@ -67,6 +67,7 @@ export const vendorsResource: DataResource<Vendor, ListVendorsQuery> = {
   table: 'vendors',
   row: VendorRowSchema,
   item: VendorSchema,
+  versioned: true,
   fields: VENDOR_FIELDS,
   sorts: {
     id: { column: 'id', type: 'integer' },

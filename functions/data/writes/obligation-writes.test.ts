@@ -27,6 +27,7 @@ describe('obligation writes on the local host', () => {
       });
       expect(read.status).toBe(200);
       expect(read.body).toEqual(response.body);
+      expect(read.headers.get('etag')).toBe(`"${id}-1"`);
     });
 
     it('finds an obligation of the last fiscal year a record date reaches (2101)', async () => {

@@ -5,10 +5,9 @@ const ROW_VERSION_TAG = /^(\d{1,10})-(\d{1,10})$/;
 const MAX_TAGS = 20;
 
 /**
- * The strong entity tag of one version of a record: `"<id>-<version>"`.
- *
- * LIMITATION: only write responses carry it for now; `GET` responses gain the same tag when the
- * read operations return `row_version`, until then a client reads the tag from its last write.
+ * The strong entity tag of one version of a record: `"<id>-<version>"`. Write responses carry
+ * it, and so does a read by id of a versioned resource on the Postgres store (see
+ * `DataResource.versioned`).
  */
 export function formatRowVersionEtag(id: number, version: number): string {
   return `"${id}-${version}"`;

@@ -70,6 +70,28 @@ describe('vendor writes and idempotency keys on the local host', () => {
       expect(row).toEqual({ name: 'Renamed', row_version: 2 });
     });
 
+    it('answers a read by id with the version’s ETag, which an update then names', async () => {
+      const created = await post('/api/v1/vendors', vendorBody());
+      const id = idOf(created);
+      const path = `/api/v1/vendors/${id}`;
+      const read = await w.t.request('GET', path, { token: w.manager });
+      expect(read.headers.get('etag')).toBe(created.headers.get('etag'));
+      const updated = await patch(path, { name: 'Read first' }, { 'if-match': `"${id}-1"` });
+      expect(updated.status).toBe(200);
+      const reread = await w.t.request('GET', path, { token: w.manager });
+      expect(reread.headers.get('etag')).toBe(`"${id}-2"`);
+      expect(reread.headers.get('etag')).toBe(updated.headers.get('etag'));
+      // A record EDS does not write has no version to name.
+      const [award] = await owner<{ id: number }>(
+        sql`SELECT id FROM awards WHERE division = 'DC' LIMIT 1`,
+      );
+      const awardRead = await w.t.request('GET', `/api/v1/awards/${award?.id}`, {
+        token: w.manager,
+      });
+      expect(awardRead.status).toBe(200);
+      expect(awardRead.headers.get('etag')).toBeNull();
+    });
+
     it('refuses to change a vendor’s DUNS or state', async () => {
       const created = await post('/api/v1/vendors', vendorBody());
       const headers = { 'if-match': created.headers.get('etag') ?? '' };
