@@ -44,6 +44,9 @@ param openAiDeployments array = [
   { name: 'embeddings', modelName: 'text-embedding-3-large', modelVersion: '1', capacity: 30 }
 ]
 
+@description('Optional. Id of the Front Door profile (its X-Azure-FDID) that fronts the API. When set, the Function App takes traffic from that profile only and the rate limit reads the client address Front Door saw; empty leaves the app open to direct callers.')
+param frontDoorId string = ''
+
 @description('Optional. Tags applied to every resource.')
 param tags object = {}
 
@@ -79,6 +82,7 @@ module resources 'resources.bicep' = {
     searchApiKeySecretName: searchApiKeySecretName
     customEmailDomain: customEmailDomain
     openAiDeployments: openAiDeployments
+    frontDoorId: frontDoorId
   }
 }
 

@@ -43,6 +43,9 @@ param customEmailDomain string
 @description('Required. Azure OpenAI deployments (approved models only).')
 param openAiDeployments array
 
+@description('Required. Id of the Front Door profile in front of the Function App; empty for none.')
+param frontDoorId string
+
 var baseName = '${workloadName}-${environmentName}'
 var suffix = take(uniqueString(subscription().id, resourceGroup().id), 6)
 var compactName = toLower('${workloadName}${environmentName}${suffix}')
@@ -249,6 +252,8 @@ var appSettings = {
   EDS_JWKS_URI: '${loginEndpoint}${tenantId}/discovery/v2.0/keys'
   EDS_CORS_ORIGINS: join(corsAllowedOrigins, ',')
   EDS_LOG_LEVEL: 'info'
+  // Front Door, then the platform's front end: the client's address is two entries from the right.
+  EDS_TRUSTED_PROXY_HOPS: empty(frontDoorId) ? '1' : '2'
   EDS_CREDENTIAL: 'managed-identity'
   EDS_MANAGED_IDENTITY_CLIENT_ID: identity.outputs.clientId
   EDS_SQL_SERVER: sql.outputs.fullyQualifiedDomainName
@@ -289,6 +294,7 @@ module functionApp '../bicep/modules/function-app/main.bicep' = {
     corsAllowedOrigins: corsAllowedOrigins
     logAnalyticsWorkspaceResourceId: monitoring.outputs.workspaceResourceId
     enableDeleteLock: enableDeleteLock
+    frontDoorId: frontDoorId
   }
   dependsOn: [monitorPrivateLink]
 }

@@ -54,6 +54,9 @@ param logAnalyticsWorkspaceResourceId string
 @description('Required. Apply a CanNotDelete lock (production).')
 param enableDeleteLock bool
 
+@description('Optional. Id of the Front Door profile in front of the app (its X-Azure-FDID). When set, the app takes traffic only from that profile: service tag AzureFrontDoor.Backend with that header value; everything else, direct callers included, gets 403. Empty leaves the app open to any caller.')
+param frontDoorId string = ''
+
 var hostSettings = {
   AzureWebJobsStorage__accountName: storageAccountName
   AzureWebJobsStorage__credential: 'managedidentity'
@@ -129,6 +132,26 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
         allowedOrigins: corsAllowedOrigins
         supportCredentials: false
       }
+      // Behind Front Door the rate limit trusts the address Front Door appends, which only holds
+      // if nothing but Front Door (this profile, not any other customer's) can reach the app.
+      ipSecurityRestrictionsDefaultAction: empty(frontDoorId) ? 'Allow' : 'Deny'
+      ipSecurityRestrictions: empty(frontDoorId)
+        ? []
+        : [
+            {
+              name: 'front-door-only'
+              description: 'Traffic from this Front Door profile only'
+              action: 'Allow'
+              priority: 100
+              tag: 'ServiceTag'
+              ipAddress: 'AzureFrontDoor.Backend'
+              headers: {
+                'x-azure-fdid': [
+                  frontDoorId
+                ]
+              }
+            }
+          ]
       appSettings: [
         for setting in items(union(appSettings, hostSettings)): {
           name: setting.key
