@@ -5,6 +5,7 @@
  */
 import './auth/get-issuer-configuration.function.js';
 import './auth/get-issuer-keys.function.js';
+import './compliance/checkpoint-audit.function.js';
 import './compliance/verify-audit.function.js';
 import './data/create-obligation.function.js';
 import './data/create-vendor.function.js';

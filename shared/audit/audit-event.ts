@@ -60,4 +60,9 @@ export interface AuditTrail {
   /** Appends one event; never sampled. Resolves once the event is durable (or queued durably). */
   append(event: AuditEvent): Promise<void>;
   verify(): Promise<AuditVerification>;
+  /**
+   * Signs the current head now if it has no checkpoint yet, so events written since the last
+   * one stop being open to an unnoticed rewrite (the clock-driven companion of every N events).
+   */
+  checkpoint(): Promise<void>;
 }

@@ -34,6 +34,7 @@ function unavailableTrail(): AuditTrail & { attempts: number } {
       return Promise.reject(new AppError('AUDIT_UNAVAILABLE', 'down'));
     },
     verify: () => Promise.reject(new Error('not used')),
+    checkpoint: () => Promise.reject(new Error('not used')),
   };
 }
 

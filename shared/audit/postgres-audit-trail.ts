@@ -39,8 +39,6 @@ export interface PostgresAuditTrailOptions {
 export interface PostgresAuditTrail extends AuditTrail {
   /** Writes every outbox entry to the store, in order; resolves to how many were written. */
   flushOutbox(): Promise<number>;
-  /** Signs the current head now if it has no checkpoint yet (for a time-based schedule). */
-  checkpoint(): Promise<void>;
 }
 
 /** One `audit_events` row before it is written. */
@@ -79,12 +77,12 @@ const MAX_BATCH = 100;
  * > until the stored event reads as written again (see `chain-guard.ts`). No checkpoint is
  * > signed over a broken link either (a row let in with the head-link trigger switched off).
  *
- * LIMITATION: checkpoints are signed every N events, and on demand through `checkpoint()`;
- * nothing here signs on a clock. Events after the last checkpoint can be truncated or rewritten
- * by someone with DBA rights without the verifier noticing; a running writer notices a change
- * below its own last event (above), but not one made before it first wrote. A timer calling
- * `checkpoint()` and the logged `audit.checkpoint_signed` line (seq and hash, shipped off the
- * host) bound that window.
+ * LIMITATION: checkpoints are signed every N events, and through `checkpoint()`, which the
+ * `compliance-checkpoint-audit` timer calls every five minutes. Events after the last checkpoint
+ * can be truncated or rewritten by someone with DBA rights without the verifier noticing; a
+ * running writer notices a change below its own last event (above), but not one made before it
+ * first wrote. The logged `audit.checkpoint_signed` line (seq and hash, shipped off the host) is
+ * the reference for that window.
  *
  * @throws AppError INTERNAL from `append` when the event fails validation; AppError
  * AUDIT_UNAVAILABLE when neither the store nor the outbox could take it.

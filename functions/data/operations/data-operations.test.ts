@@ -62,6 +62,7 @@ function recordingAudit(): AuditTrail & { events: AuditEvent[] } {
       return Promise.resolve();
     },
     verify: () => Promise.resolve({ status: 'intact', count: events.length, lastSequence: 0 }),
+    checkpoint: () => Promise.resolve(),
   };
 }
 
