@@ -23,7 +23,7 @@ describe('compliance-checkpoint-audit timer', () => {
   });
   afterAll(() => t.close());
 
-  it('signs the head once events arrived since the last checkpoint; users are refused', async () => {
+  it('signs the head once events arrived since the last checkpoint; refuses users', async () => {
     const reader = await t.token(['EDS.Reader'], ['DC']);
     for (let i = 0; i < 3; i += 1) await t.request('GET', '/api/health', { token: reader });
     const before = await head();
