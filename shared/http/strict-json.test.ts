@@ -25,6 +25,7 @@ describe('parseStrictJson numbers', () => {
     ['an exponent', '1.5e-7'],
     ['the same number spelled with an exponent', '1.001E2'],
     ['the largest safe integer', '9007199254740991'],
+    ['an integer past 2^53 in its shortest form', '1152921504606847000'],
     ['numbers inside strings, keys and arrays', '{"a1": "445873.0000000000000001", "b": [1, 2.5]}'],
   ])('accepts %s', (_case, text) => {
     expect(ruleOf(text)).toBe('accepted');
@@ -36,8 +37,22 @@ describe('parseStrictJson numbers', () => {
     ['more digits than a double holds', '[0.10000000000000000001]'],
     ['a number that overflows', '{"amount": 1e400}'],
     ['a number that underflows to zero', '{"amount": 1e-400}'],
+    ['an exact integer past 2^53 not in its shortest form', '[1152921504606846976]'],
   ])('refuses %s as imprecise_number', (_case, text) => {
     expect(ruleOf(text)).toBe('imprecise_number');
+  });
+
+  it('refuses a long literal at once, however its digits are arranged', () => {
+    const zeros = '0'.repeat(250_000);
+    for (const literal of [`1.${zeros}1`, `1${zeros}1`, `0.${zeros}`, `1${zeros}`]) {
+      const started = performance.now();
+      expect(ruleOf(`{"x":${literal}}`)).toBe('imprecise_number');
+      // Linear work: a quarter of a megabyte is read in milliseconds, not seconds.
+      expect(performance.now() - started).toBeLessThan(1000);
+    }
+    // 1e-61 in 63 characters reads as written; in 73 it is over the length limit.
+    expect(ruleOf(`[0.${'0'.repeat(60)}1]`)).toBe('accepted');
+    expect(ruleOf(`[0.${'0'.repeat(70)}1]`)).toBe('imprecise_number');
   });
 
   it('still refuses duplicate keys and malformed text first', () => {

@@ -84,24 +84,43 @@ function scanStructure(text: string, maxDepth: number): string | undefined {
 const NUMBER_LITERAL = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
 
 /**
+ * The longest number literal read. A double needs at most 17 significant digits, so a longer
+ * literal is padding or precision nobody gets; refusing it also keeps the check's work small.
+ */
+const MAX_NUMBER_LITERAL = 64;
+
+/**
  * A decimal in one spelling, `<sign><digits>e<exponent>` without leading or trailing zeros
  * (`100.10` and `1.001e2` both read `1001e-1`), so two spellings of one number compare equal.
+ * Index walks, not regular expressions, so the time is linear in the literal's length.
  */
 function canonicalDecimal(text: string): string {
-  const [, sign = '', whole = '', fraction = '', exponent = '0'] =
-    /^(-?)(\d+)(?:\.(\d+))?(?:[eE]([+-]?\d+))?$/.exec(text) ?? [];
-  const digits = `${whole}${fraction}`.replace(/^0+/, '');
-  const significant = digits.replace(/0+$/, '');
-  if (significant === '') return '0';
-  const power = Number(exponent) - fraction.length + (digits.length - significant.length);
-  return `${sign}${significant}e${power}`;
+  const negative = text.startsWith('-');
+  const body = negative ? text.slice(1) : text;
+  const exponentAt = body.search(/[eE]/);
+  const mantissa = exponentAt === -1 ? body : body.slice(0, exponentAt);
+  const exponent = exponentAt === -1 ? 0 : Number(body.slice(exponentAt + 1));
+  const point = mantissa.indexOf('.');
+  const whole = point === -1 ? mantissa : mantissa.slice(0, point);
+  const fraction = point === -1 ? '' : mantissa.slice(point + 1);
+  const digits = `${whole}${fraction}`;
+  let first = 0;
+  while (first < digits.length && digits[first] === '0') first += 1;
+  let end = digits.length;
+  while (end > first && digits[end - 1] === '0') end -= 1;
+  if (end === first) return '0';
+  const power = exponent - fraction.length + (digits.length - end);
+  return `${negative ? '-' : ''}${digits.slice(first, end)}e${power}`;
 }
 
 /**
  * Whether a number literal is the number JavaScript reads from it: finite, and spelled as the
- * shortest form of that double spells it (`0.1` is; `0.10000000000000000001` is not).
+ * shortest form of that double spells it (`0.1` is; `0.10000000000000000001` is not). An exact
+ * integer past 2^53 counts only in that shortest form (`1152921504606847000`, not
+ * `1152921504606846976`), as `JSON.stringify` writes it.
  */
 function readsAsWritten(literal: string): boolean {
+  if (literal.length > MAX_NUMBER_LITERAL) return false;
   const value = Number(literal);
   return Number.isFinite(value) && canonicalDecimal(literal) === canonicalDecimal(String(value));
 }

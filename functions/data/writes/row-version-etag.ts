@@ -40,7 +40,10 @@ export function readIfMatch(headers: ReadonlyMap<string, string>, id: number): n
     const match = ENTITY_TAG.exec(tag);
     if (match === null) throw invalidIfMatch();
     const parts = match[1] === undefined ? ROW_VERSION_TAG.exec(match[2] ?? '') : null;
-    if (parts !== null && Number(parts[1]) === id) versions.push(Number(parts[2]));
+    if (parts === null) continue;
+    const version = Number(parts[2]);
+    // Strong comparison is character by character: `"044-03"` names no version of record 44.
+    if (tag === formatRowVersionEtag(id, version)) versions.push(version);
   }
   return versions;
 }

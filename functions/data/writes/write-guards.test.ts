@@ -37,6 +37,7 @@ describe('If-Match parsing', () => {
     ['a weak tag', 'W/"7-3"', []],
     ['another record’s tag', '"8-3"', []],
     ['an opaque tag', '"abc"', []],
+    ['a tag spelled with leading zeros', '"07-3", "7-03", "7-0003"', []],
   ])('reads %s', (_label, value, versions) => {
     expect(readIfMatch(headers(value), 7)).toEqual(versions);
   });
