@@ -16,7 +16,8 @@ const MALFORMED_TEXT = /[\p{Cs}\u0000]/u;
 function auditText(max: number) {
   return z
     .string()
-    .max(max)
+    // Over `max`, the content checks do not run (Zod would run them after a failed check).
+    .max(max, { abort: true })
     .check((ctx) => {
       const text = ctx.value;
       let message: string | undefined;

@@ -66,9 +66,11 @@ export interface FreeTextOptions {
 export function freeText(max: number, options: FreeTextOptions = {}) {
   const allowLineBreaks = options.multiline === true;
   const base = options.trim === true ? z.string().trim() : z.string();
+  // Zod runs later checks after a failed one unless told to stop: text over `max` goes no
+  // further, so the content checks only ever read bounded text.
   const text = base
-    .min(options.min ?? 1)
-    .max(max)
+    .min(options.min ?? 1, { abort: true })
+    .max(max, { abort: true })
     .refine((value) => value.replace(SHOWS_NOTHING, '').length > 0, 'blank')
     .refine((value) => !hasControlCharacter(value, allowLineBreaks), 'control_character')
     .refine((value) => !LONE_SURROGATE.test(value), 'malformed_text')
