@@ -125,6 +125,14 @@ describe('sensitiveContentOf', () => {
     ['a short pwd', 'pwd=hunter2 for db admin'],
     ['a password of letters assigned', 'passwd=letmein'],
     ['a short password in words', 'the password is abc123'],
+    ['a password set with :=', 'password := hunter2'],
+    ['a quoted password with a space', "password: ' hunter2'"],
+    ['a password after a space', 'password hunter2 (vendor gave it)'],
+    ['a password after a dash', 'password - hunter2 per vendor'],
+    ['a password that was', 'password was hunter2 per call'],
+    ['a pw', 'pw: hunter2 per vendor'],
+    ['a passphrase', 'passphrase: hunter2 per vendor'],
+    ['a passcode', 'passcode 4521 for the portal'],
   ])('reads a credential in %s', (_case, text) => {
     expect(sensitiveContentOf(`see ${text} here`)).toBe('token_like');
   });
@@ -145,6 +153,11 @@ describe('sensitiveContentOf', () => {
     ['a password reset', 'password reset requested by the vendor'],
     ['a password policy', 'password: expired, reset by the help desk'],
     ['a password age', 'the password is 2 days old'],
+    ['a review pass', 'Pass: round2 payee review'],
+    ['a pass-through entity', 'Annual review, pass=through entity check'],
+    ['a second pass', 'Second pass: review payee 2024 filing'],
+    ['a password reset date', 'password was reset on 2024-11-30'],
+    ['a protected file', 'password-protected file sent for FY2024'],
     ['a key point', 'key: the reviewer asked for the FY2024 ledger'],
     ['significant figures', 'sig figs rechecked'],
     ['an underscored date', 'batch_2026_12_04'],

@@ -77,14 +77,16 @@ const SECRET_NAMES = [
 ];
 /** A secret's value: eight or more characters with both a letter and a digit, as keys have. */
 const SECRET_VALUE = String.raw`(?=[^\s&;"']*\d)(?=[^\s&;"']*[A-Za-z])[^\s&;"']{8,}`;
+/** Names a password goes by; bare `pass` is left to the rule above (`pass: round2` is prose). */
+const PASSWORD_NAMES = 'pass(?:word|wd|phrase|code)|pwd|pw';
 /**
  * A password's value, which people keep shorter and simpler than a key: anything assigned with
- * `=`, or four or more characters with a digit after `:` or `is` (`password: reset-requested`
- * reads as prose).
+ * `=`, `:=` or `=>`, or four or more characters with a digit after `:`, a dash, `is`, `was` or a
+ * plain space (`password: reset-requested` reads as prose). A quote may open the value.
  */
 const PASSWORD_VALUE = [
-  String.raw`=\s*["']?[^\s&;"']+`,
-  String.raw`(?::|\bis\b)\s*["']?(?=[^\s&;"']*\d)[^\s&;"']{4,}`,
+  String.raw`\s*:?=>?\s*(?:["']\s*)?[^\s&;"']+`,
+  String.raw`(?:\s*(?::|-+|\bis\b|\bwas\b)\s*|\s+)(?:["']\s*)?(?=[^\s&;"']*\d)[^\s&;"']{4,}`,
 ].join('|');
 /** Provider keys known by their prefix: Slack, GitHub, GitLab, AWS, Google, `sk-` API keys. */
 const PROVIDER_KEYS = [
@@ -108,7 +110,7 @@ const CREDENTIAL_SHAPES: readonly RegExp[] = [
     String.raw`\b(?:${SECRET_NAMES.join('|')})\s*(?:[=:]|\bis\b)\s*["']?${SECRET_VALUE}`,
     'i',
   ),
-  new RegExp(String.raw`\b(?:pass(?:word|wd)?|pwd)\s*(?:${PASSWORD_VALUE})`, 'i'),
+  new RegExp(String.raw`\b(?:${PASSWORD_NAMES})(?:${PASSWORD_VALUE})`, 'i'),
   new RegExp(String.raw`\bbasic\s+${SECRET_VALUE}`, 'i'),
   new RegExp(String.raw`\b(?:${PROVIDER_KEYS.join('|')})`),
   /eyJ[A-Za-z0-9_-]{17,}/,
