@@ -14,19 +14,17 @@ const MALFORMED_TEXT = /[\p{Cs}\u0000]/u;
  * rules run in one check: every request's event passes here, so each step counts.
  */
 function auditText(max: number) {
-  return (
-    z
-      .string()
-      // Over `max`, the content checks do not run (Zod would run them after a failed check).
-      .max(max, { abort: true })
-      .check((ctx) => {
-        const text = ctx.value;
-        let message: string | undefined;
-        if (MALFORMED_TEXT.test(text)) message = 'malformed_text';
-        else if (looksLikeToken(text)) message = 'token_like';
-        if (message !== undefined) ctx.issues.push({ code: 'custom', message, input: text });
-      })
-  );
+  // Over `max`, the content checks do not run (Zod would run them after a failed check).
+  return z
+    .string()
+    .max(max, { abort: true })
+    .check((ctx) => {
+      const text = ctx.value;
+      let message: string | undefined;
+      if (MALFORMED_TEXT.test(text)) message = 'malformed_text';
+      else if (looksLikeToken(text)) message = 'token_like';
+      if (message !== undefined) ctx.issues.push({ code: 'custom', message, input: text });
+    });
 }
 
 const Id = auditText(200).min(1);
