@@ -86,7 +86,8 @@ const PASSWORD_NAMES = 'pass(?:word|wd|phrase|code)|pwd|pw';
  */
 const PASSWORD_VALUE = [
   String.raw`\s*:?=>?\s*(?:["']\s*)?[^\s&;"']+`,
-  String.raw`(?:\s*(?::|-+|\bis\b|\bwas\b)\s*|\s+)(?:["']\s*)?(?=[^\s&;"']*\d)[^\s&;"']{4,}`,
+  // A value never starts with a dash, so a long run of dashes is not re-read at every length.
+  String.raw`(?:\s*(?::|-+|\bis\b|\bwas\b)\s*|\s+)(?:["']\s*)?(?!-)(?=[^\s&;"']*\d)[^\s&;"']{4,}`,
 ].join('|');
 /** Provider keys known by their prefix: Slack, GitHub, GitLab, AWS, Google, `sk-` API keys. */
 const PROVIDER_KEYS = [
