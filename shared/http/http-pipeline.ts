@@ -335,6 +335,13 @@ function logServicesUnavailable(
   });
 }
 
+/** Errors a request is logged with as a failure of the service (error), not of the caller. */
+const LOGGED_AS_FAILURE: ReadonlySet<AppError['code']> = new Set([
+  'INTERNAL',
+  'AUDIT_UNAVAILABLE',
+  'AUTH_UNAVAILABLE',
+]);
+
 function logRequest(
   services: Services,
   context: InvocationContext,
@@ -358,8 +365,7 @@ function logRequest(
     reason: outcome.error?.details.reason,
     errorName: outcome.error?.code === 'INTERNAL' ? errorNameOf(outcome.error.cause) : undefined,
   };
-  const failed = ['INTERNAL', 'AUDIT_UNAVAILABLE', 'AUTH_UNAVAILABLE'];
-  if (outcome.error !== undefined && failed.includes(outcome.error.code)) {
+  if (outcome.error !== undefined && LOGGED_AS_FAILURE.has(outcome.error.code)) {
     services.logger.error('http.request_failed', fields);
   } else if (outcome.error !== undefined && outcome.status === 401) {
     services.logger.warn('auth.token_rejected', fields);
