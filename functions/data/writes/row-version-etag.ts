@@ -1,7 +1,8 @@
 import { AppError } from '../../../shared/errors/app-error.js';
 
 const ENTITY_TAG = /^(W\/)?"([\x21\x23-\x7e]*)"$/;
-const ROW_VERSION_TAG = /^(\d{1,10})-(\d{1,10})$/;
+/** A tag of the form `<id>-<version>`, read for its version; the whole tag is compared after. */
+const ROW_VERSION_TAG = /^\d{1,10}-(\d{1,10})$/;
 const MAX_TAGS = 20;
 
 /**
@@ -41,7 +42,7 @@ export function readIfMatch(headers: ReadonlyMap<string, string>, id: number): n
     if (match === null) throw invalidIfMatch();
     const parts = match[1] === undefined ? ROW_VERSION_TAG.exec(match[2] ?? '') : null;
     if (parts === null) continue;
-    const version = Number(parts[2]);
+    const version = Number(parts[1]);
     // Strong comparison is character by character: `"044-03"` names no version of record 44.
     if (tag === formatRowVersionEtag(id, version)) versions.push(version);
   }
