@@ -26,8 +26,8 @@ const DIGIT = String.raw`[\p{Nd}\p{No}]`;
 /** Groups of digits, each at most eight separators from the next: one written number. */
 const DIGIT_RUN = new RegExp(String.raw`${DIGIT}+(?:${SEPARATOR}{1,8}${DIGIT}+)*`, 'gu');
 /**
- * What may stand between the groups of an EIN or SSN: any run of separators, or up to three
- * characters of any kind but digits (a letter standing in for a dash: `53x0196932`).
+ * What may stand between the groups of an EIN or SSN: a run of separators, or up to three
+ * characters that are not digits (a letter standing in for a dash: `53x0196932`).
  */
 const GROUP_GAP = String.raw`(?:${SEPARATOR}{1,64}|[^\p{N}]{1,3})`;
 const DIGIT_GROUP = new RegExp(String.raw`${DIGIT}+`, 'gu');
