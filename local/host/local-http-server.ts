@@ -222,11 +222,12 @@ export async function startLocalHttpServer(
     if (!target.startsWith('/') || target.startsWith('//')) {
       return refuse(method, new AppError('HTTP_NOT_FOUND', 'not an origin-form target'));
     }
-    if (request.httpVersion === '1.1' && request.headers.host === undefined) {
+    // RFC 9112 §3.2: an HTTP/1.1 request without a Host field, or with more than one, gets 400.
+    const hosts = request.headersDistinct.host?.length ?? 0;
+    if (request.httpVersion === '1.1' && hosts === 0) {
       return refuse(method, new AppError('HTTP_MALFORMED_REQUEST', 'no Host header'));
     }
-    // RFC 9112 §3.2: a request with more than one Host field is answered 400.
-    if ((request.headersDistinct.host?.length ?? 0) > 1) {
+    if (hosts > 1) {
       return refuse(method, new AppError('HTTP_MALFORMED_REQUEST', 'more than one Host header'));
     }
     if (AMBIGUOUS_PATH.test(target.split('?', 1)[0] ?? '')) {
