@@ -9,7 +9,7 @@ import { resourceColumns } from './resource-columns.js';
  * Whether a read of `resource` also returns its row version: a versioned table on the Postgres
  * store (the SQL Server migrations do not carry `row_version` yet).
  */
-export function readsRowVersion(
+function readsRowVersion(
   resource: Pick<DataResource<{ id: number }, ListQueryBase>, 'versioned'>,
   dialect: SqlDialectFeatures,
 ): boolean {

@@ -4,7 +4,7 @@ import type { DataDeps } from '../data-deps.js';
 import type { DataResource, ListQueryBase } from '../data-resource.js';
 import { redactItem } from '../redact-item.js';
 import { formatRowVersionEtag } from '../writes/row-version-etag.js';
-import { buildGetQuery, readsRowVersion } from './build-get-query.js';
+import { buildGetQuery } from './build-get-query.js';
 
 /** One record as the caller may read it, and the `ETag` of its version when it has one. */
 export interface ReadRecord<T> {
@@ -33,11 +33,9 @@ export async function getRecord<T extends { id: number }, Q extends ListQueryBas
   if (found === undefined) {
     throw new AppError('DATA_NOT_FOUND', `${resource.noun} record not found`);
   }
+  // Present only when `buildGetQuery` read it (a versioned resource on Postgres).
   const { row_version: rowVersion, ...row } = found;
   const item = resource.toItem(resource.row.parse(dialect.decodeRow(resource.table, row)));
-  const etag =
-    readsRowVersion(resource, dialect) && typeof rowVersion === 'number'
-      ? formatRowVersionEtag(id, rowVersion)
-      : undefined;
+  const etag = typeof rowVersion === 'number' ? formatRowVersionEtag(id, rowVersion) : undefined;
   return { item: redactItem(item, resource.fields, principal.clearance), etag };
 }
