@@ -130,4 +130,41 @@ describe('rate limiter', () => {
     for (const key of ['a', 'b', 'c', 'd']) limiter.take(key, 1);
     expect(limiter.take('a', 1).allowed).toBe(true);
   });
+
+  it('when every key is over its limit, lets the oldest of them go first', () => {
+    const limiter = createRateLimiter({ windowSeconds: 60, maxKeys: 2, now: () => 0 });
+    for (const key of ['first', 'second']) {
+      limiter.take(key, 1);
+      limiter.take(key, 1);
+    }
+    limiter.take('third', 1);
+    expect(limiter.take('second', 1).allowed).toBe(false);
+    expect(limiter.take('first', 1).allowed).toBe(true);
+  });
+
+  it('frees the place of a key whose window has passed before that of a key still counting', () => {
+    let now = 0;
+    const limiter = createRateLimiter({ windowSeconds: 10, maxKeys: 2, now: () => now });
+    limiter.take('stale', 1);
+    limiter.take('stale', 1);
+    now = 5_000;
+    limiter.take('counting', 2);
+    now = 10_000;
+    limiter.take('new', 2);
+    // 'counting' kept its place and its count: one more and it is over.
+    expect(limiter.take('counting', 2).allowed).toBe(true);
+    expect(limiter.take('counting', 2).allowed).toBe(false);
+  });
+
+  it('counts a key whose limit went up while it was over as within its limit again', () => {
+    const limiter = createRateLimiter({ windowSeconds: 60, maxKeys: 2, now: () => 0 });
+    limiter.take('raised', 1);
+    expect(limiter.take('raised', 1).allowed).toBe(false);
+    expect(limiter.take('raised', 5).allowed).toBe(true);
+    limiter.take('other', 1);
+    expect(limiter.take('other', 1).allowed).toBe(false);
+    limiter.take('newcomer', 1);
+    // The newcomer took the place of the key within its limit, not that of the key over it.
+    expect(limiter.take('other', 1).allowed).toBe(false);
+  });
 });

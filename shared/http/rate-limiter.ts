@@ -21,42 +21,60 @@ export interface RateLimiterOptions {
   readonly now?: () => number;
 }
 
+interface Window {
+  readonly start: number;
+  count: number;
+  limit: number;
+}
+
 export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
   const windowMs = options.windowSeconds * 1000;
   const maxKeys = options.maxKeys ?? 50_000;
   const now = options.now ?? Date.now;
-  // Oldest first: a key moves to the end when its window starts again.
-  const windows = new Map<string, { start: number; count: number; limit: number }>();
+  // Keys within their limit, oldest window first (a key moves to the end when its window starts
+  // again), and keys over it, in the order they went over. Two maps, so that freeing a place never
+  // walks past the keys over their limit: every step below is constant time.
+  const within = new Map<string, Window>();
+  const over = new Map<string, Window>();
+
+  const oldest = (windows: Map<string, Window>): [string, Window] | undefined =>
+    windows.entries().next().value;
 
   /**
-   * Frees one place for a new key: the oldest key whose window has passed or that is within its
-   * limit. A key over its limit keeps its count, so a flood of new keys cannot reset it; only
-   * when every tracked key is over its limit does the oldest go.
+   * Frees one place for a new key: a key over its limit whose window has passed, else the oldest
+   * key within its limit. A key over its limit keeps its count, so a flood of new keys cannot
+   * reset it; only when every tracked key is over its limit does the oldest of them go.
    */
   const makeRoom = (at: number): void => {
-    for (const [key, entry] of windows) {
-      if (at - entry.start >= windowMs || entry.count <= entry.limit) {
-        windows.delete(key);
-        return;
-      }
+    const firstOver = oldest(over);
+    if (firstOver !== undefined && at - firstOver[1].start >= windowMs) {
+      over.delete(firstOver[0]);
+      return;
     }
-    const oldest = windows.keys().next();
-    if (oldest.done !== true) windows.delete(oldest.value);
+    const firstWithin = oldest(within);
+    if (firstWithin !== undefined) within.delete(firstWithin[0]);
+    else if (firstOver !== undefined) over.delete(firstOver[0]);
   };
 
   return {
     take(key, limit) {
       const at = now();
-      let entry = windows.get(key);
+      let entry = within.get(key) ?? over.get(key);
       if (entry === undefined || at - entry.start >= windowMs) {
-        if (entry === undefined && windows.size >= maxKeys) makeRoom(at);
+        if (entry === undefined && within.size + over.size >= maxKeys) makeRoom(at);
+        within.delete(key);
+        over.delete(key);
         entry = { start: at, count: 0, limit };
-        windows.delete(key);
-        windows.set(key, entry);
+        within.set(key, entry);
       }
       entry.count += 1;
       entry.limit = limit;
-      if (entry.count <= limit) return { allowed: true, retryAfterSeconds: 0 };
+      if (entry.count <= limit) {
+        // A limit raised since the key went over puts it back among the keys within theirs.
+        if (over.delete(key)) within.set(key, entry);
+        return { allowed: true, retryAfterSeconds: 0 };
+      }
+      if (within.delete(key)) over.set(key, entry);
       const retryAfterSeconds = Math.max(1, Math.ceil((entry.start + windowMs - at) / 1000));
       return { allowed: false, retryAfterSeconds };
     },
