@@ -44,7 +44,8 @@ describe('development issuer', () => {
     expect(decodeProtectedHeader(token).kid).toBe(issuer.jwks().keys[0]?.['kid']);
     expect(JSON.stringify(issuer.jwks())).not.toMatch(/"d"|"p"|"q"/);
     const app = decodeJwt(await issuer.mint({ roles: ['EDS.Jobs'], app: true }));
-    expect(app['idtyp']).toBe('app');
+    expect(app['scp']).toBeUndefined();
+    expect(app['idtyp']).toBeUndefined();
   });
 
   it('advertises only what it serves: its issuer and its keys, no sign-in endpoints', async () => {

@@ -33,7 +33,10 @@ export interface DevIssuer extends IssuerDocuments {
 export interface MintRequest {
   readonly roles: readonly string[];
   readonly divisions?: readonly string[];
-  /** App-only (client credentials) token: `idtyp` app, no `scp`. */
+  /**
+   * App-only (client credentials) token, shaped as Entra issues one by default: no `scp`, and no
+   * `idtyp` either (an optional claim an app registration may not configure).
+   */
   readonly app?: boolean;
   readonly objectId?: string;
   readonly lifetimeSeconds?: number;
@@ -118,9 +121,7 @@ export async function openDevIssuer(options: DevIssuerOptions): Promise<DevIssue
         ver: '2.0',
         roles: [...request.roles],
         azp: randomUUID(),
-        ...(request.app === true
-          ? { idtyp: 'app' }
-          : { scp: 'access_as_user', name: 'Local Developer' }),
+        ...(request.app === true ? {} : { scp: 'access_as_user', name: 'Local Developer' }),
         ...(request.divisions === undefined ? {} : { divisions: [...request.divisions] }),
       };
       return new SignJWT(claims)

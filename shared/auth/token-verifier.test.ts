@@ -279,6 +279,28 @@ describe('token verifier', () => {
     expect(principal.permissions.has('records:write')).toBe(false);
   });
 
+  it.each([
+    ['no idtyp and no scp (the default client-credentials token)', { scp: undefined }],
+    ['empty scp', { scp: ' ' }],
+    ['idtyp user but no scp', { idtyp: 'user', scp: undefined }],
+    ['idtyp app beside a scp', { idtyp: 'app' }],
+  ])('treats a token with %s as an application', async (_title, claims) => {
+    const principal = await verifier.verify(
+      await forge.token({ ...claims, roles: ['EDS.PiiReader', 'EDS.Manager', 'EDS.Reader'] }),
+    );
+    expect(principal.kind).toBe('app');
+    expect(principal.roles).toEqual(['EDS.Reader']);
+    expect(principal.permissions.has('records:unmask')).toBe(false);
+  });
+
+  it('treats a token with scopes as a person and keeps the roles of a person', async () => {
+    const principal = await verifier.verify(
+      await forge.token({ scp: 'access_as_user', roles: ['EDS.PiiReader', 'EDS.Manager'] }),
+    );
+    expect(principal.kind).toBe('user');
+    expect(principal.permissions.has('records:unmask')).toBe(true);
+  });
+
   it('grants nothing for an app-only role carried by a user token', async () => {
     const principal = await verifier.verify(await forge.token({ roles: ['EDS.Jobs'] }));
     expect(principal.roles).toEqual([]);

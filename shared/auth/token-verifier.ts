@@ -74,6 +74,7 @@ const ClaimsSchema = z.object({
   ver: z.literal('2.0'),
   roles: z.array(z.string()).max(64).optional(),
   idtyp: z.enum(['app', 'user']).optional(),
+  scp: z.string().max(4096).optional(),
   divisions: z.array(z.string()).max(64).optional(),
   exp: z.number(),
   nbf: z.number(),
@@ -160,6 +161,17 @@ function assertSafeHeader(token: string): void {
   }
 }
 
+/**
+ * Whether a person or an application holds the token. Entra gives every delegated token its
+ * scopes (`scp`); a client-credentials token has none, and says `idtyp: app` only where that
+ * optional claim is configured. So only a token with scopes that does not call itself an app's
+ * is a person's: anything else gets no more than the roles an application may hold.
+ */
+function kindOf(claims: { readonly idtyp?: string; readonly scp?: string }): 'user' | 'app' {
+  const hasScopes = claims.scp !== undefined && claims.scp.trim() !== '';
+  return hasScopes && claims.idtyp !== 'app' ? 'user' : 'app';
+}
+
 function rolesFor(claimed: readonly string[], kind: 'user' | 'app'): Role[] {
   const known = claimed.filter(isRole);
   // A role on the wrong kind of principal means a misassignment in Entra; it grants nothing.
@@ -240,7 +252,7 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
     const claims = ClaimsSchema.safeParse(payload);
     if (!claims.success) throw rejectToken('claims_shape');
     if (claims.data.tid !== options.tenantId) throw rejectToken('tenant_mismatch');
-    const kind = claims.data.idtyp === 'app' ? 'app' : 'user';
+    const kind = kindOf(claims.data);
     const roles = rolesFor(claims.data.roles ?? [], kind);
     const divisions = (claims.data.divisions ?? []).filter((code): code is Division =>
       isDivision(code),

@@ -82,6 +82,7 @@ export async function createTokenForge(now = Math.floor(Date.now() / 1000)): Pro
           oid: '11111111-2222-4333-8444-555555555555',
           sub: '11111111-2222-4333-8444-555555555555',
           ver: '2.0',
+          scp: 'access_as_user',
           roles: ['EDS.Analyst'],
           divisions: ['DC'],
           iat: now,
