@@ -7,6 +7,7 @@ import { decodeJwt } from 'jose';
 import { describe, expect, it } from 'vitest';
 
 import { resolveInside } from '../shared/fs/safe-path.js';
+import { startTestHost } from '../test/support/test-host.js';
 
 const CLI = fileURLToPath(new URL('../dist/scripts/token.js', import.meta.url));
 
@@ -14,11 +15,12 @@ const CLI = fileURLToPath(new URL('../dist/scripts/token.js', import.meta.url));
 function runTokenCli(
   argv: string[],
   dataDir: string,
+  env: Record<string, string> = { EDS_PORT: '7071' },
 ): Promise<{ stdout: string; exitCode: number }> {
   return new Promise((resolve, reject) => {
     const worker = new Worker(CLI, {
       argv,
-      env: { EDS_DATA_DIR: dataDir, EDS_PORT: '7071' },
+      env: { EDS_DATA_DIR: dataDir, ...env },
       stdout: true,
       stderr: true,
     });
@@ -49,5 +51,19 @@ describe('npm run token', () => {
     const { stdout } = await runTokenCli(['--role', 'EDS.Root'], dataDir);
     expect(stdout).toBe('');
     process.exitCode = 0;
+  });
+
+  it('names the issuer of a host run under EDS_PUBLIC_BASE_URL', async () => {
+    const env = { EDS_PUBLIC_BASE_URL: 'http://127.0.0.1:7614' };
+    const t = await startTestHost({ skipSeed: true, env });
+    try {
+      const { stdout } = await runTokenCli(['--role', 'EDS.Reader'], t.dataDir, env);
+      const token = stdout.trim();
+      expect(decodeJwt(token)['iss']).toBe(t.host.config.issuer);
+      expect(t.host.config.issuer.startsWith('http://127.0.0.1:7614/api/dev-issuer/')).toBe(true);
+      expect((await t.request('GET', '/api/v1/awards?limit=1', { token })).status).toBe(200);
+    } finally {
+      await t.close();
+    }
   });
 });

@@ -98,14 +98,14 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Lo
     },
   });
   try {
-    const issuer = devIssuerUrl(`http://localhost:${http.port}`, preliminary.tenantId);
+    // The issuer is left to `loadConfig`, as `npm run token` leaves it, so both name the same one
+    // (under EDS_PUBLIC_BASE_URL when set); its keys are fetched over loopback whatever it says.
     const config = loadConfig({
       ...env,
       EDS_PORT: String(http.port),
       EDS_JWKS_URI:
         env['EDS_JWKS_URI'] ??
         `${devIssuerUrl(`http://127.0.0.1:${http.port}`, preliminary.tenantId)}/discovery/keys`,
-      EDS_ISSUER: env['EDS_ISSUER'] ?? issuer,
     });
     const building = createLocalServices({
       config,

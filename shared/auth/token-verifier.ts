@@ -167,7 +167,10 @@ function assertSafeHeader(token: string): void {
  * optional claim is configured. So only a token with scopes that does not call itself an app's
  * is a person's: anything else gets no more than the roles an application may hold.
  */
-function kindOf(claims: { readonly idtyp?: string; readonly scp?: string }): 'user' | 'app' {
+function kindOf(claims: {
+  readonly idtyp?: string | undefined;
+  readonly scp?: string | undefined;
+}): 'user' | 'app' {
   const hasScopes = claims.scp !== undefined && claims.scp.trim() !== '';
   return hasScopes && claims.idtyp !== 'app' ? 'user' : 'app';
 }
