@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import type { AuditEvent, AuditTrail } from '../../../shared/audit/audit-event.js';
 import { DIVISIONS } from '../../../shared/auth/divisions.js';
+import { isAppError } from '../../../shared/errors/app-error.js';
 import type { VerifiedPrincipal } from '../../../shared/auth/principal.js';
 import { classificationRank } from '../../../shared/auth/roles.js';
 import { parsePart } from '../../../shared/http/request-input.js';
@@ -339,6 +340,23 @@ describe('data operations over the seeded store', () => {
   ])('rejects a tampered cursor (%s) as VALIDATION_FAILED', async (_label, cursor) => {
     const attempt = listRecords(deps, DC_ANALYST, { resource: awardsResource, query: { cursor } });
     expect(await rejectionCodeOf(attempt)).toBe('VALIDATION_FAILED');
+  });
+
+  it.each([
+    ['a NUL', 'a\u0000b'],
+    ['half a surrogate pair', 'a\ud800b'],
+  ])('refuses a text cursor holding %s as the cursor, before the store', async (_label, value) => {
+    const cursor = encodeCursor({ sortKey: 'aln', sortValue: value, id: 1 });
+    const error = await listRecords(deps, DC_ANALYST, {
+      resource: awardsResource,
+      query: { sort: 'aln', cursor },
+    }).then(
+      () => undefined,
+      (thrown: unknown) => thrown,
+    );
+    expect(isAppError(error) && error.details.issues).toEqual([
+      { location: 'query', path: 'cursor', rule: 'invalid_cursor' },
+    ]);
   });
 });
 
