@@ -67,6 +67,9 @@ describe('sensitiveContentOf', () => {
     ['a tatweel', '12\u06403456789'],
     ['dingbat digits', '\u2776\u2777-\u2778\u2779\u277a\u277b\u277c\u277d\u277e'],
     ['references without semicolons', '&#49&#50-3456789'],
+    ['a named soft hyphen', 'ein 521234&shy;567'],
+    ['a named dash', '52&ndash;1234567'],
+    ['a named reference encoded twice', '52&amp;shy;1234567'],
     ['hex escapes', '\\x31\\x32-3456789'],
     ['braced escapes', '\\u{31}\\u{32}-3456789'],
     ['triple percent encoding', '%2525312-3456789'],
@@ -133,6 +136,7 @@ describe('sensitiveContentOf', () => {
     ['a pw', 'pw: hunter2 per vendor'],
     ['a passphrase', 'passphrase: hunter2 per vendor'],
     ['a passcode', 'passcode 4521 for the portal'],
+    ['a password assigned through a named reference', 'pwd&equals;hunter2'],
   ])('reads a credential in %s', (_case, text) => {
     expect(sensitiveContentOf(`see ${text} here`)).toBe('token_like');
   });

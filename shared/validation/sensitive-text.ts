@@ -1,3 +1,5 @@
+import { decodeHTML } from 'entities';
+
 /**
  * Patterns of credentials that must never reach a log or the audit trail: an `Authorization`
  * value, a compact JWS/JWE (its header segment always starts `eyJ`, base64url of `{"`), or any
@@ -121,12 +123,10 @@ const CREDENTIAL_SHAPES: readonly RegExp[] = [
 const HIDDEN = /[\p{Cf}\p{Default_Ignorable_Code_Point}\p{M}]/gu;
 const PERCENT_ESCAPE = /%([0-9A-Fa-f]{2})/g;
 /**
- * Character escapes and the radix of their digits: HTML references (`&#49;`, `&#x31;`, the `;`
- * optional as browsers read them), JSON and JavaScript escapes (`\u0031`, `\u{31}`, `\x31`).
+ * JSON and JavaScript character escapes (`\u0031`, `\u{31}`, `\x31`) and the radix of their
+ * digits. HTML references, named and numbered, are read by `entities` as a browser reads them.
  */
 const CHARACTER_ESCAPES: readonly (readonly [RegExp, number])[] = [
-  [/&#(\d{1,7});?/g, 10],
-  [/&#[xX]([0-9A-Fa-f]{1,6});?/g, 16],
   [/\\u\{([0-9A-Fa-f]{1,6})\}/g, 16],
   [/\\u([0-9A-Fa-f]{4})/g, 16],
   [/\\x([0-9A-Fa-f]{2})/g, 16],
@@ -149,6 +149,8 @@ function foldForChecks(text: string): string {
     folded = folded.replace(PERCENT_ESCAPE, (_, hex: string) =>
       String.fromCharCode(Number.parseInt(hex, 16)),
     );
+    // `&shy;`, `&#49;`, `&#x31` (browsers read a reference without its `;` too).
+    if (folded.includes('&')) folded = decodeHTML(folded);
     for (const [pattern, radix] of CHARACTER_ESCAPES) {
       folded = folded.replace(pattern, (escape: string, digits: string) =>
         characterOf(Number.parseInt(digits, radix), escape),

@@ -188,6 +188,7 @@ describe('financial records over HTTP', () => {
     ['a token only as written', 'Review of record \\x6eyJabcdefgh.. for audit', 'token_like'],
     ['a JWT', 'review per ticket eyJhbGciOiJIUzI1NiJ9.e30.x for audit', 'token_like'],
     ['a bearer value', 'Bearer abcdefghijklmnopqrstuvwxyz0123456789', 'token_like'],
+    ['an EIN split by a named HTML reference', 'ein 521234&shy;567 reconciling', 'tax_id_like'],
     [
       'an EIN in full-width digits',
       'Checking \uff15\uff13\u2013\uff10\uff11\uff19\uff16\uff19\uff13\uff12 again',
