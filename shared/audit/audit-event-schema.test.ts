@@ -12,8 +12,17 @@ describe('AuditEventSchema', () => {
     expect(AuditEventSchema.safeParse(requestEvent(1)).success).toBe(true);
   });
 
+  it.each(['203.0.113.9', '2001:db8::1', 'unknown'])(
+    'accepts %s as a client address',
+    (address) => {
+      const event = { ...requestEvent(1), clientAddress: address };
+      expect(AuditEventSchema.safeParse(event).success).toBe(true);
+    },
+  );
+
   it.each([
     ['an unknown type', { ...requestEvent(1), type: 'http.other' }],
+    ['a client address that is no address', { ...requestEvent(1), clientAddress: 'evil, 1.2.3.4' }],
     ['an extra field', { ...requestEvent(1), body: '{}' }],
     ['a token in the route', { ...requestEvent(1), route: JWS }],
     ['a NUL character', { ...requestEvent(1), resource: 'awards/\u0000' }],

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { isIP } from 'node:net';
 
 import { z } from 'zod';
 
@@ -29,6 +30,11 @@ function auditText(max: number) {
 
 const Id = auditText(200).min(1);
 const Digest = z.string().regex(/^[0-9a-f]{64}$/);
+/** An IPv4 or IPv6 address, as Node reads one, or `unknown`. */
+const Address = z
+  .string()
+  .max(64, { abort: true })
+  .refine((value) => value === 'unknown' || isIP(value) !== 0);
 
 const Base = {
   /** Opaque Entra object id, or `anonymous` for unauthenticated calls. */
@@ -49,7 +55,13 @@ export const RequestAuditEventSchema = z
     /** Route template, not the URL: no query string, no values. */
     route: auditText(300).min(1),
     permission: Id,
+    /**
+     * What the operation acted on; for a request refused before it, the record its path named
+     * (`vendors/41`), when its parameters were valid.
+     */
     resource: Id.exactOptional(),
+    /** The client's IP address, as the trusted proxies reported it (`unknown` if none was). */
+    clientAddress: Address.exactOptional(),
     status: z.number().int().min(100).max(599),
     errorCode: Id.exactOptional(),
   })
@@ -66,6 +78,7 @@ export const DenialAuditEventSchema = z
      * permission_missing, rate_limited or origin_denied.
      */
     reason: Id,
+    clientAddress: Address.exactOptional(),
   })
   .strict();
 

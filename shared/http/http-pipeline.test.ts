@@ -367,6 +367,30 @@ describe('request pipeline on the local host', () => {
     expect(JSON.stringify(events)).not.toContain(reader.split('.')[1]);
   });
 
+  it('records in each of its events where a request came from', async () => {
+    const before = (await t.auditEvents()).length;
+    await t.request('GET', `/api/v1/test/query/${ID}`, { token: 'not.a.token' });
+    const events = (await t.auditEvents()).slice(before);
+    expect(events.map((e) => [e['type'], e['clientAddress']])).toEqual([
+      ['http.request', '127.0.0.1'],
+      ['auth.denied', '127.0.0.1'],
+    ]);
+  });
+
+  it('names the record a refused request aimed at, when its path parameters are valid', async () => {
+    const before = (await t.auditEvents()).length;
+    await t.request('GET', `/api/v1/test/query/${ID}`);
+    await t.request('GET', '/api/v1/test/query/not-a-uuid', { token: reader });
+    await t.request('GET', '/api/v1/test/query/eyJhbGciOiJIUzI1NiJ9.e30.x', { token: reader });
+    const requests = (await t.auditEvents({ type: 'http.request' })).slice(-3);
+    expect((await t.auditEvents()).length - before).toBe(4);
+    expect(requests.map((e) => [e['status'], e['resource']])).toEqual([
+      [401, `test/query/${ID}`],
+      [400, undefined],
+      [400, undefined],
+    ]);
+  });
+
   it('runs a timer on demand only for an app token holding EDS.Jobs', async () => {
     const jobs = await t.token(['EDS.Jobs'], [], { app: true });
     const missing = await t.request('POST', '/admin/functions/nothing-named-this', { token: jobs });

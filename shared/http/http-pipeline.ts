@@ -17,6 +17,7 @@ import {
 } from '../registry/function-registry.js';
 import { getServices, type Services } from '../runtime/services.js';
 import { addressBucketOf } from './address-bucket.js';
+import { clientAddressOf, recordedAddressOf } from './client-address.js';
 import { API_VERSIONS, versionHeaders, versionOf } from './api-versions.js';
 import { PROBLEM_CONTENT_TYPE, toProblem } from './problem.js';
 import {
@@ -40,31 +41,28 @@ interface Outcome {
   readonly resource: string | undefined;
 }
 
-/** An address as a proxy writes it, without its port: `[v6]:port`, `v4:port` or bare. */
-function withoutPort(entry: string): string {
-  if (entry.startsWith('[')) return entry.slice(1).split(']')[0] ?? '';
-  // A bare IPv6 address has several colons; only `v4:port` has exactly one.
-  const parts = entry.split(':');
-  return parts.length === 2 ? (parts[0] ?? '') : entry;
-}
+/** A path parameter plain enough to name a record in the trail (an id, a code). */
+const PLAIN_PARAM = /^[A-Za-z0-9_.:-]{1,64}$/;
 
 /**
- * The client address, as the first trusted proxy saw it. Each proxy appends the address it saw
- * to `X-Forwarded-For`, so with `trustedHops` proxies in front of the app (1: App Service's front
- * end; 2: Front Door, then the front end) the entry that many from the right is the client's.
- * Entries further left came from the client itself and are never believed. With fewer entries
- * than hops the request skipped a proxy, so the nearest one's entry (the rightmost) is used.
- *
- * > [!WARNING]
- * > Behind Front Door the app must accept traffic from Front Door only (an access restriction on
- * > its service tag and `X-Azure-FDID`): a caller reaching the app directly could otherwise put
- * > any address one entry from the right.
+ * What a request that failed before its operation named a record aimed at: the route's path with
+ * its parameters filled in and the version dropped (`vendors/41`, `recipients/3/unmask`). Only
+ * parameters that pass the route's own schema and are plain ids are written; otherwise nothing.
  */
-export function clientAddressOf(request: HttpRequest, trustedHops = 1): string {
-  const entries = (request.headers.get('x-forwarded-for') ?? '').split(',');
-  const index = entries.length >= trustedHops ? entries.length - trustedHops : entries.length - 1;
-  const address = withoutPort(entries[index]?.trim() ?? '');
-  return address === '' ? 'unknown' : address;
+function targetOf(definition: HttpFunctionDefinition, request: HttpRequest): string | undefined {
+  if (definition.params === undefined) return undefined;
+  const parsed = definition.params.safeParse({ ...request.params });
+  if (!parsed.success || typeof parsed.data !== 'object' || parsed.data === null) return undefined;
+  const values = parsed.data as Record<string, unknown>;
+  let plain = true;
+  const path = definition.route
+    .replace(/^v\d+\//, '')
+    .replace(/\{([^}]+)\}/g, (_, name: string) => {
+      const value = String(values[name]);
+      plain &&= PLAIN_PARAM.test(value);
+      return value;
+    });
+  return plain ? path : undefined;
 }
 
 function bearerTokenOf(request: HttpRequest): string | undefined {
@@ -148,13 +146,13 @@ export function createHttpHandler(definition: HttpFunctionDefinition): Handler {
     request: HttpRequest,
     services: Services,
     correlationId: string,
+    address: string,
     setPrincipal: (principal: VerifiedPrincipal) => void,
   ): Promise<HttpOperationResult> {
     const { config } = services;
     const maxBytes = definition.maxBodyBytes ?? config.maxBodyBytes;
     // First of all: every request an address sends counts, refused ones too, so a flood of
     // refusals (a foreign origin, a retired version) is cut off like any other.
-    const address = clientAddressOf(request, config.rateLimit.trustedProxyHops);
     takeRate(services, `addr:${addressBucketOf(address)}`, config.rateLimit.perAddress);
     if (versionState?.state === 'retired') {
       throw new AppError('HTTP_VERSION_RETIRED', 'version retired');
@@ -204,14 +202,14 @@ export function createHttpHandler(definition: HttpFunctionDefinition): Handler {
     };
   }
 
-  function toErrorOutcome(thrown: unknown, correlationId: string): Outcome {
+  function toErrorOutcome(thrown: unknown, correlationId: string, request?: HttpRequest): Outcome {
     const { problem, error } = toProblem(thrown, correlationId);
     return {
       status: problem.status,
       body: JSON.stringify(problem),
       headers: { 'Content-Type': PROBLEM_CONTENT_TYPE, ...errorHeaders(error) },
       error,
-      resource: undefined,
+      resource: request === undefined ? undefined : targetOf(definition, request),
     };
   }
 
@@ -221,11 +219,13 @@ export function createHttpHandler(definition: HttpFunctionDefinition): Handler {
     principal: VerifiedPrincipal | undefined,
     outcome: Outcome,
     correlationId: string,
+    clientAddress: string,
   ): Promise<void> {
     const base = {
       actor: principal?.id ?? 'anonymous',
       correlationId,
       outcome: outcomeOf(outcome.status),
+      clientAddress,
     } as const;
     const events: AuditEvent[] = [
       {
@@ -272,18 +272,20 @@ export function createHttpHandler(definition: HttpFunctionDefinition): Handler {
         headers: { ...SECURITY_HEADERS, ...outcome.headers, 'X-Correlation-Id': correlationId },
       };
     }
+    const address = clientAddressOf(request, services.config.rateLimit.trustedProxyHops);
+    const clientAddress = recordedAddressOf(address);
     let principal: VerifiedPrincipal | undefined;
     let outcome: Outcome;
     try {
-      const result = await run(request, services, correlationId, (p) => (principal = p));
+      const result = await run(request, services, correlationId, address, (p) => (principal = p));
       outcome = toOutcome(result);
     } catch (thrown) {
-      outcome = toErrorOutcome(thrown, correlationId);
+      outcome = toErrorOutcome(thrown, correlationId, request);
     }
     const isPreflight = request.method === 'OPTIONS' && outcome.error === undefined;
     if (!isPreflight) {
       try {
-        await audit(services, request, principal, outcome, correlationId);
+        await audit(services, request, principal, outcome, correlationId, clientAddress);
       } catch (cause) {
         // AU-5: when the request cannot be audited it is not answered with its result.
         outcome = toErrorOutcome(
@@ -295,7 +297,11 @@ export function createHttpHandler(definition: HttpFunctionDefinition): Handler {
         );
       }
     }
-    logRequest(services, context, request, definition, principal, outcome, correlationId, started);
+    logRequest(services, context, request, definition, principal, outcome, {
+      correlationId,
+      clientAddress,
+      started,
+    });
     return {
       status: outcome.status,
       ...(outcome.body === undefined ? {} : { body: outcome.body }),
@@ -349,12 +355,13 @@ function logRequest(
   definition: HttpFunctionDefinition,
   principal: VerifiedPrincipal | undefined,
   outcome: Outcome,
-  correlationId: string,
-  started: number,
+  meta: { readonly correlationId: string; readonly clientAddress: string; started: number },
 ): void {
+  const { correlationId, clientAddress, started } = meta;
   const fields = {
     invocationId: context.invocationId,
     correlationId,
+    clientAddress,
     function: definition.name,
     method: request.method,
     route: definition.route,

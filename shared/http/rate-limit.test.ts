@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { problemOf } from '../../test/support/response-body.js';
 import { startTestHost, type TestHost } from '../../test/support/test-host.js';
 import { defineHttpFunction } from './define-http-function.js';
-import { clientAddressOf } from './http-pipeline.js';
+import { clientAddressOf } from './client-address.js';
 import { createRateLimiter } from './rate-limiter.js';
 
 defineHttpFunction({

@@ -12,6 +12,7 @@ export const LOG_FIELDS = [
   'correlationId',
   'function',
   'principalId',
+  'clientAddress',
   'resource',
   'route',
   'method',
