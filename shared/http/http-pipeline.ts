@@ -194,7 +194,7 @@ export function createHttpHandler(definition: HttpFunctionDefinition): Handler {
     const headers: Record<string, string> = { ...result.headers };
     if (body !== undefined) headers['Content-Type'] = result.contentType ?? JSON_CONTENT_TYPE;
     return {
-      status: result.status ?? 200,
+      status: result.status ?? definition.successStatus ?? 200,
       body,
       headers,
       error: undefined,

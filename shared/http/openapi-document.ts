@@ -1,4 +1,8 @@
-import { OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-openapi';
+import {
+  OpenAPIRegistry,
+  OpenApiGeneratorV31,
+  type RouteConfig,
+} from '@asteasolutions/zod-to-openapi';
 import { z, type ZodType } from 'zod';
 
 import { ERROR_STATUS, type ErrorCode } from '../errors/error-codes.js';
@@ -23,24 +27,54 @@ function asObject(schema: ZodType | undefined): z.ZodObject | undefined {
   return schema instanceof z.ZodObject ? schema : undefined;
 }
 
+type ResponseEntry = RouteConfig['responses'][string];
+
+/** Statuses the pipeline itself may answer for a function of this shape. */
+function pipelineStatuses(isPublic: boolean, hasBody: boolean): number[] {
+  const statuses = [400, 429, 500, 503];
+  if (!isPublic) statuses.push(401, 403, 404);
+  if (hasBody) statuses.push(413, 415);
+  return statuses;
+}
+
+/**
+ * One problem+json response per status the function may answer with an error: the pipeline's,
+ * and those of the codes the definition declares, which the description names.
+ */
 function problemResponses(
+  definition: HttpFunctionDefinition,
   isPublic: boolean,
-  hasBody: boolean,
-): Record<string, { description: string; content: Record<string, { schema: ZodType }> }> {
-  const statuses = new Set<number>([400, 429, 500, 503]);
-  if (!isPublic) [401, 403, 404].forEach((status) => statuses.add(status));
-  if (hasBody) [413, 415].forEach((status) => statuses.add(status));
-  const responses: Record<
-    string,
-    { description: string; content: Record<string, { schema: ZodType }> }
-  > = {};
-  for (const status of [...statuses].sort()) {
+): Record<string, ResponseEntry> {
+  const codesByStatus = new Map<number, ErrorCode[]>();
+  for (const status of pipelineStatuses(isPublic, definition.body !== undefined)) {
+    codesByStatus.set(status, []);
+  }
+  for (const code of definition.errorCodes ?? []) {
+    const status = ERROR_STATUS[code];
+    codesByStatus.set(status, [...(codesByStatus.get(status) ?? []), code]);
+  }
+  const responses: Record<string, ResponseEntry> = {};
+  for (const [status, codes] of [...codesByStatus].sort(([a], [b]) => a - b)) {
     responses[String(status)] = {
-      description: 'Problem details',
+      description: codes.length === 0 ? 'Problem details' : `Problem details: ${codes.join(', ')}`,
       content: { 'application/problem+json': { schema: ProblemSchema } },
     };
   }
   return responses;
+}
+
+/** The one success the definition declares, with its body schema and headers. */
+function successResponse(definition: HttpFunctionDefinition): Record<string, ResponseEntry> {
+  const { response, responseHeaders } = definition;
+  const status = definition.successStatus ?? 200;
+  const hasContent = response !== undefined && status !== 204;
+  return {
+    [String(status)]: {
+      description: status === 201 ? 'Created' : 'Success',
+      ...(responseHeaders === undefined ? {} : { headers: responseHeaders }),
+      ...(hasContent ? { content: { 'application/json': { schema: response } } } : {}),
+    },
+  };
 }
 
 export interface OpenApiInfo {
@@ -51,7 +85,9 @@ export interface OpenApiInfo {
 
 /**
  * Builds the OpenAPI 3.1 description from the same definitions and Zod schemas the pipeline
- * validates with. Every operation carries `x-eds-permission`: its permission, or `public`.
+ * validates with. Every operation carries `x-eds-permission`: its permission, or `public`. Its
+ * success status, request and response headers and error codes are the ones the definition
+ * declares; every error response is problem+json.
  */
 export function buildOpenApiDocument(
   definitions: readonly HttpFunctionDefinition[],
@@ -81,19 +117,14 @@ export function buildOpenApiDocument(
         request: {
           ...(params === undefined ? {} : { params }),
           ...(query === undefined ? {} : { query }),
+          ...(definition.requestHeaders === undefined
+            ? {}
+            : { headers: definition.requestHeaders }),
           ...(definition.body === undefined
             ? {}
             : { body: { content: { 'application/json': { schema: definition.body } } } }),
         },
-        responses: {
-          '200': {
-            description: 'Success',
-            ...(definition.response === undefined
-              ? {}
-              : { content: { 'application/json': { schema: definition.response } } }),
-          },
-          ...problemResponses(isPublic, definition.body !== undefined),
-        },
+        responses: { ...successResponse(definition), ...problemResponses(definition, isPublic) },
       });
     }
   }

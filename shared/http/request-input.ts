@@ -8,6 +8,11 @@ import { parseStrictJson } from './strict-json.js';
 /** Request headers a handler may read. Authorization and cookies never reach an operation. */
 const HANDLER_HEADERS = ['if-match', 'if-none-match', 'idempotency-key', 'accept'] as const;
 
+/** Whether an operation can read header `name` (any case): the pipeline passes it through. */
+export function isHandlerHeader(name: string): boolean {
+  return (HANDLER_HEADERS as readonly string[]).includes(name.toLowerCase());
+}
+
 const SAFE_KEY = /^[A-Za-z0-9_.-]{1,64}$/;
 /** A rule name a refinement gives as its message: lower snake case, never caller text. */
 const RULE_NAME = /^[a-z][a-z_]{1,39}$/;

@@ -1,9 +1,13 @@
-import type { ZodType } from 'zod';
+import type { ZodObject, ZodType } from 'zod';
 
 import type { Permission } from '../auth/roles.js';
 import type { VerifiedPrincipal } from '../auth/principal.js';
+import type { ErrorCode } from '../errors/error-codes.js';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+/** The status a successful call answers. */
+export type SuccessStatus = 200 | 201 | 202 | 204;
 
 /** Who may call a function: one permission, or explicitly anyone. There is no third option. */
 export type Access = { readonly permission: Permission } | { readonly public: true };
@@ -45,6 +49,24 @@ export interface HttpFunctionDefinition<TParams = unknown, TQuery = unknown, TBo
   readonly body?: ZodType<TBody>;
   /** Response body schema, for the OpenAPI description only. */
   readonly response?: ZodType;
+  /**
+   * The status of a success: 200 unless stated. The pipeline answers it when the operation's
+   * result names none, and the OpenAPI description documents it as the one success.
+   */
+  readonly successStatus?: SuccessStatus;
+  /**
+   * Request headers the operation reads, keyed by name as clients write it (`If-Match`), for the
+   * OpenAPI description; a header that is not optional is documented as required. The pipeline
+   * does not validate them: the operation reads and refuses them with its own codes.
+   */
+  readonly requestHeaders?: ZodObject;
+  /** Headers of a successful response, keyed by name, for the OpenAPI description. */
+  readonly responseHeaders?: ZodObject;
+  /**
+   * Error codes the operation itself answers, beyond those the pipeline answers for every
+   * function; the OpenAPI description lists each under its status.
+   */
+  readonly errorCodes?: readonly ErrorCode[];
   /** Served by the local host only; never registered with the Azure Functions host. */
   readonly localOnly?: boolean;
   /** Largest accepted body in bytes; defaults to the configured limit. */
