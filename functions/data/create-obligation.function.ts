@@ -3,6 +3,7 @@ import { getServices } from '../../shared/runtime/services.js';
 import { assertPrincipal } from './define-data-functions.js';
 import { ContractTransactionSchema } from './resources/contract-transactions-resource.js';
 import { CreateObligationBodySchema } from './writes/create-obligation-body.js';
+import { writeContract } from './writes/write-contract.js';
 
 /**
  * `POST /api/v1/obligations`: record an obligation (contract action) on a contract in the
@@ -18,6 +19,7 @@ defineHttpFunction({
   summary: 'Record an obligation on a contract',
   body: CreateObligationBodySchema,
   response: ContractTransactionSchema.partial(),
+  ...writeContract('create', ['DATA_NOT_FOUND']),
   maxBodyBytes: 32_768,
   handler: async ({ principal, body, headers, correlationId }) => {
     const services = await getServices();

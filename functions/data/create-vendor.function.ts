@@ -3,6 +3,7 @@ import { getServices } from '../../shared/runtime/services.js';
 import { assertPrincipal } from './define-data-functions.js';
 import { VendorSchema } from './resources/vendors-resource.js';
 import { CreateVendorBodySchema } from './writes/create-vendor-body.js';
+import { writeContract } from './writes/write-contract.js';
 
 /**
  * `POST /api/v1/vendors`: register a vendor in the division of its state. Requires
@@ -18,6 +19,7 @@ defineHttpFunction({
   summary: 'Register a vendor',
   body: CreateVendorBodySchema,
   response: VendorSchema.partial(),
+  ...writeContract('create', ['AUTH_FORBIDDEN', 'DATA_CONFLICT']),
   maxBodyBytes: 32_768,
   handler: async ({ principal, body, headers, correlationId }) => {
     const services = await getServices();

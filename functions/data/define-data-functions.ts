@@ -7,6 +7,7 @@ import { defineHttpFunction } from '../../shared/http/define-http-function.js';
 import { getServices } from '../../shared/runtime/services.js';
 import type { DataResource, ListQueryBase } from './data-resource.js';
 import { pageSchema, RecordIdParamsSchema } from './list-query-schema.js';
+import { VersionedReadHeadersSchema } from './writes/write-contract.js';
 
 /** The principal of a protected function; the pipeline guarantees one, this narrows the type. */
 export function assertPrincipal(principal: VerifiedPrincipal | undefined): VerifiedPrincipal {
@@ -96,6 +97,8 @@ export function defineGetFunction<T extends { id: number }, Q extends ListQueryB
     summary: options.summary,
     params: RecordIdParamsSchema,
     response: (resource.item as unknown as ZodObject).partial(),
+    ...(resource.versioned === true ? { responseHeaders: VersionedReadHeadersSchema } : {}),
+    errorCodes: ['DATA_NOT_FOUND'],
     handler: async ({ principal, params }) => {
       const services = await getServices();
       const { getRecord } = await import('./operations/get-record.js');

@@ -4,6 +4,7 @@ import { assertPrincipal } from './define-data-functions.js';
 import { RecordIdParamsSchema } from './list-query-schema.js';
 import { ContractTransactionSchema } from './resources/contract-transactions-resource.js';
 import { UpdateObligationBodySchema } from './writes/update-obligation-body.js';
+import { writeContract } from './writes/write-contract.js';
 
 /**
  * `PATCH /api/v1/obligations/{id}`: change an obligation in the caller's divisions. Requires
@@ -20,6 +21,7 @@ defineHttpFunction({
   params: RecordIdParamsSchema,
   body: UpdateObligationBodySchema,
   response: ContractTransactionSchema.partial(),
+  ...writeContract('update'),
   maxBodyBytes: 32_768,
   handler: async ({ principal, params, body, headers, correlationId }) => {
     const services = await getServices();

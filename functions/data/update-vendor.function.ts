@@ -4,6 +4,7 @@ import { assertPrincipal } from './define-data-functions.js';
 import { RecordIdParamsSchema } from './list-query-schema.js';
 import { VendorSchema } from './resources/vendors-resource.js';
 import { UpdateVendorBodySchema } from './writes/update-vendor-body.js';
+import { writeContract } from './writes/write-contract.js';
 
 /**
  * `PATCH /api/v1/vendors/{id}`: change a vendor in the caller's divisions. Requires
@@ -20,6 +21,7 @@ defineHttpFunction({
   params: RecordIdParamsSchema,
   body: UpdateVendorBodySchema,
   response: VendorSchema.partial(),
+  ...writeContract('update'),
   maxBodyBytes: 32_768,
   handler: async ({ principal, params, body, headers, correlationId }) => {
     const services = await getServices();

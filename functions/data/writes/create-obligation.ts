@@ -64,7 +64,7 @@ export async function createObligation(
       .returning(OBLIGATION_COLUMNS)
       .executeTakeFirstOrThrow();
     const created = toObligationVersion(row);
-    const result = obligationResult(principal, created, 201);
+    const result = obligationResult(principal, created, 'create');
     return {
       result,
       audit: { action: 'create', afterDigest: created.digest },

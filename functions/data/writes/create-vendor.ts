@@ -71,7 +71,7 @@ export async function createVendor(
         });
       });
     const created = toVendorVersion(row);
-    const result = vendorResult(principal, created, 201);
+    const result = vendorResult(principal, created, 'create');
     return {
       result,
       audit: { action: 'create', afterDigest: created.digest },

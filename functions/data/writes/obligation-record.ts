@@ -11,6 +11,7 @@ import {
 } from '../resources/contract-transactions-resource.js';
 import { digestRecord } from './record-digest.js';
 import { formatRowVersionEtag } from './row-version-etag.js';
+import { WRITE_STATUS, type WriteKind } from './write-contract.js';
 import type { WriteResult } from './write-result.js';
 
 /** The columns an obligation write returns: the readable record and its row version. */
@@ -66,16 +67,16 @@ export async function tryLockObligation(
 export function obligationResult(
   principal: VerifiedPrincipal,
   version: ObligationVersion,
-  status: 200 | 201,
+  kind: WriteKind,
 ): WriteResult {
   const { id } = version.item;
   const location = `/api/v1/contract-transactions/${id}`;
   return {
-    status,
+    status: WRITE_STATUS[kind],
     body: redactItem(version.item, CONTRACT_TRANSACTION_FIELDS, principal.clearance),
     headers: {
       ETag: formatRowVersionEtag(id, version.rowVersion),
-      ...(status === 201 ? { Location: location } : {}),
+      ...(kind === 'create' ? { Location: location } : {}),
     },
     resource: contractTransactionsResource.noun,
     id,

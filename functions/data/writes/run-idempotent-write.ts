@@ -14,6 +14,7 @@ import {
   IndexRecordsMessageSchema,
   SEARCH_INDEX_QUEUE,
 } from '../../../shared/messaging/search-index-queue.js';
+import { IDEMPOTENCY_KEY_PATTERN } from './write-contract.js';
 import type { WriteDeps } from './write-deps.js';
 import { toWriteResponse, type WriteResponse, type WriteResult } from './write-result.js';
 
@@ -52,8 +53,6 @@ export function updateChange(
   return { result, audit };
 }
 
-const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,128}$/;
-
 const StoredResponseSchema = z.object({
   fingerprint: z.string(),
   response_status: z.union([z.literal(200), z.literal(201)]),
@@ -65,7 +64,7 @@ const StoredResponseSchema = z.object({
 function readIdempotencyKey(headers: ReadonlyMap<string, string>): string | undefined {
   const key = headers.get('idempotency-key');
   if (key === undefined) return undefined;
-  if (!IDEMPOTENCY_KEY.test(key)) {
+  if (!IDEMPOTENCY_KEY_PATTERN.test(key)) {
     throw new AppError('VALIDATION_FAILED', 'malformed Idempotency-Key', {
       details: {
         issues: [{ location: 'header', path: 'idempotency-key', rule: 'invalid_format' }],

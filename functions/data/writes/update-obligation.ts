@@ -82,6 +82,6 @@ export async function updateObligation(
       throw new AppError('DATA_PRECONDITION_FAILED', 'obligation changed during the update');
     }
     const after = toObligationVersion(row);
-    return updateChange(obligationResult(principal, after, 200), before, after);
+    return updateChange(obligationResult(principal, after, 'update'), before, after);
   });
 }

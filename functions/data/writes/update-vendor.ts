@@ -65,6 +65,6 @@ export async function updateVendor(
       throw new AppError('DATA_PRECONDITION_FAILED', 'vendor changed during the update');
     }
     const after = toVendorVersion(row);
-    return updateChange(vendorResult(principal, after, 200), before, after);
+    return updateChange(vendorResult(principal, after, 'update'), before, after);
   });
 }

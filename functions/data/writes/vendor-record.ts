@@ -7,6 +7,7 @@ import { redactItem } from '../redact-item.js';
 import { VENDOR_FIELDS, vendorsResource, type Vendor } from '../resources/vendors-resource.js';
 import { digestRecord } from './record-digest.js';
 import { formatRowVersionEtag } from './row-version-etag.js';
+import { WRITE_STATUS, type WriteKind } from './write-contract.js';
 import type { WriteResult } from './write-result.js';
 
 /** The columns a vendor write returns: the readable record and its row version. */
@@ -58,15 +59,15 @@ export async function tryLockVendor(
 export function vendorResult(
   principal: VerifiedPrincipal,
   version: VendorVersion,
-  status: 200 | 201,
+  kind: WriteKind,
 ): WriteResult {
   const { id } = version.item;
   return {
-    status,
+    status: WRITE_STATUS[kind],
     body: redactItem(version.item, VENDOR_FIELDS, principal.clearance),
     headers: {
       ETag: formatRowVersionEtag(id, version.rowVersion),
-      ...(status === 201 ? { Location: `/api/v1/vendors/${id}` } : {}),
+      ...(kind === 'create' ? { Location: `/api/v1/vendors/${id}` } : {}),
     },
     resource: vendorsResource.noun,
     id,
