@@ -139,6 +139,11 @@ export interface ContractsTable {
   pop_congressional_district: string | null;
   first_action_date: DateOnly;
   last_action_date: DateOnly;
+  /**
+   * The part of `total_obligation` from actions EDS does not hold (migration 0007): the total is
+   * this plus the sum of the contract's transactions. 0 when every action is in EDS.
+   */
+  untracked_obligation: ColumnType<string, string | number | undefined, string | number>;
   search: SearchVector;
 }
 

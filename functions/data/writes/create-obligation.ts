@@ -1,5 +1,7 @@
+import { isDivision } from '../../../shared/auth/divisions.js';
 import type { VerifiedPrincipal } from '../../../shared/auth/principal.js';
 import { AppError } from '../../../shared/errors/app-error.js';
+import { refreshContractTotals, tryLockContract } from './contract-totals.js';
 import {
   federalFiscalYear,
   obligationResult,
@@ -23,8 +25,12 @@ export interface CreateObligationInput {
  * contract's (never the body's); the fiscal year follows from the action date and the
  * last-modified date is today (UTC).
  *
+ * The contract's total obligation, its size bucket and its action dates are recomputed from its
+ * transactions in the same transaction (see `refreshContractTotals`).
+ *
  * Requires `records:write` (the HTTP function checks it). Audited as `data.change` `create`
- * with the new record's digest, in the same transaction; honours `Idempotency-Key`.
+ * with the new record's digest, and `update` of the contract when its fields changed, in the
+ * same transaction; honours `Idempotency-Key`.
  *
  * @throws AppError DATA_NOT_FOUND when the contract does not exist or is outside the caller's
  * divisions (no row is written); AppError DATA_IDEMPOTENCY_MISMATCH, VALIDATION_FAILED (bad
@@ -38,15 +44,15 @@ export async function createObligation(
   const { body } = input;
   const request = { method: 'POST', route: 'v1/obligations', params: {}, ...input } as const;
   return runIdempotentWrite(deps, principal, request, async (trx) => {
-    const contract = await trx
-      .selectFrom('contracts')
-      .select(['id', 'division'])
-      .where('id', '=', body.contractId)
-      .executeTakeFirst();
-    if (contract === undefined) {
+    const locked = await tryLockContract(trx, body.contractId);
+    if (locked === undefined) {
       throw new AppError('DATA_NOT_FOUND', 'obligation for a contract not in scope', {
         publicMessage: 'No such contract.',
       });
+    }
+    const contract = locked.item;
+    if (!isDivision(contract.division)) {
+      throw new AppError('INTERNAL', 'contract outside every division');
     }
     const row = await trx
       .insertInto('contract_transactions')
@@ -65,9 +71,11 @@ export async function createObligation(
       .executeTakeFirstOrThrow();
     const created = toObligationVersion(row);
     const result = obligationResult(principal, created, 'create');
+    const totals = await refreshContractTotals(trx, locked);
     return {
       result,
       audit: { action: 'create', afterDigest: created.digest },
+      related: totals === undefined ? [] : [totals],
     };
   });
 }

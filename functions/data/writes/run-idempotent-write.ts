@@ -30,13 +30,24 @@ export interface WriteRequest {
   readonly correlationId: string;
 }
 
+/** What a `data.change` audit event records of one record's change: digests only. */
+export type ChangeDigests = Pick<DataChangeAuditEvent, 'action' | 'beforeDigest' | 'afterDigest'>;
+
+/** Another record a change updated with its own (a contract's totals), audited on its own. */
+export interface RelatedChange {
+  /** The record as audit events name it: `contracts/<id>`. */
+  readonly resource: string;
+  readonly audit: ChangeDigests;
+}
+
 /**
- * What a change returns: its result, and the digests its `data.change` audit event records (the
- * event names the result's record).
+ * What a change returns: its result, the digests its `data.change` audit event records (the
+ * event names the result's record), and the other records it changed, one event each.
  */
 export interface WriteChange {
   readonly result: WriteResult;
-  readonly audit: Pick<DataChangeAuditEvent, 'action' | 'beforeDigest' | 'afterDigest'>;
+  readonly audit: ChangeDigests;
+  readonly related?: readonly RelatedChange[];
 }
 
 /** An update's change: its result, and the digests of the versions before and after it. */
@@ -131,9 +142,10 @@ async function storeResponse(
 
 /**
  * Runs one change in one scoped transaction with everything that must commit with it: the
- * `Idempotency-Key` record of its response and its `data.change` audit event (queued in
- * `audit_relay`, digests only). After commit, relays queued events into the audit trail; if that
- * fails the events wait for the `data-relay-audit` timer, and the write still succeeds.
+ * `Idempotency-Key` record of its response and its `data.change` audit events (queued in
+ * `audit_relay`, digests only: the written record's first, then each related record's). After
+ * commit, relays queued events into the audit trail; if that fails the events wait for the
+ * `data-relay-audit` timer, and the write still succeeds.
  *
  * With an `Idempotency-Key` the first successful response is stored; a retry with the same key
  * and the same request gets that response again (`Idempotency-Replayed: true`) and changes
@@ -167,16 +179,19 @@ export async function runIdempotentWrite(
       const replay = await claimOrReplay(trx, principal.id, key, fingerprint);
       if (replay !== undefined) return { response: replay, written: undefined };
     }
-    const { result, audit } = await change(trx);
+    const { result, audit, related = [] } = await change(trx);
     const response = toWriteResponse(result);
-    await enqueueAuditEvent(trx, {
-      type: 'data.change',
-      actor: principal.id,
-      correlationId: request.correlationId,
-      outcome: 'success',
-      resource: response.auditResource,
-      ...audit,
-    });
+    const changes = [{ resource: response.auditResource, audit }, ...related];
+    for (const { resource, audit: digests } of changes) {
+      await enqueueAuditEvent(trx, {
+        type: 'data.change',
+        actor: principal.id,
+        correlationId: request.correlationId,
+        outcome: 'success',
+        resource,
+        ...digests,
+      });
+    }
     if (key !== undefined) await storeResponse(trx, principal.id, key, response);
     return { response, written: result };
   });

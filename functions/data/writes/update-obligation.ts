@@ -3,6 +3,7 @@ import type { Updateable } from 'kysely';
 import type { VerifiedPrincipal } from '../../../shared/auth/principal.js';
 import type { ContractTransactionsTable } from '../../../shared/db/schema.js';
 import { AppError } from '../../../shared/errors/app-error.js';
+import { refreshContractTotals, tryLockContract } from './contract-totals.js';
 import {
   federalFiscalYear,
   obligationResult,
@@ -42,10 +43,12 @@ function changesOf(body: UpdateObligationBody): Updateable<ContractTransactionsT
 
 /**
  * Updates an obligation in the caller's divisions if it is still at a version `If-Match` names,
- * and bumps its version; the last-modified date becomes today (UTC).
+ * and bumps its version; the last-modified date becomes today (UTC). Its contract's total
+ * obligation, size bucket and action dates are recomputed in the same transaction.
  *
  * Requires `records:write` (the HTTP function checks it). Audited as `data.change` `update`
- * with before and after digests, in the same transaction; honours `Idempotency-Key`.
+ * with before and after digests, and `update` of the contract when its fields changed, in the
+ * same transaction; honours `Idempotency-Key`.
  *
  * @throws AppError DATA_PRECONDITION_REQUIRED (428) without `If-Match`; AppError DATA_NOT_FOUND
  * when the obligation does not exist or is outside the caller's divisions; AppError
@@ -67,6 +70,11 @@ export async function updateObligation(
   } as const;
   return runIdempotentWrite(deps, principal, request, async (trx) => {
     const before = assertVersionMatches(await tryLockObligation(trx, id), versions, 'obligation');
+    const contract = await tryLockContract(trx, before.item.contractId);
+    if (contract === undefined) {
+      // A contract's transactions share its division, so this is a broken row, not a refusal.
+      throw new AppError('INTERNAL', 'obligation visible without its contract');
+    }
     const row = await trx
       .updateTable('contract_transactions')
       .set({
@@ -82,6 +90,8 @@ export async function updateObligation(
       throw new AppError('DATA_PRECONDITION_FAILED', 'obligation changed during the update');
     }
     const after = toObligationVersion(row);
-    return updateChange(obligationResult(principal, after, 'update'), before, after);
+    const change = updateChange(obligationResult(principal, after, 'update'), before, after);
+    const totals = await refreshContractTotals(trx, contract);
+    return totals === undefined ? change : { ...change, related: [totals] };
   });
 }

@@ -234,12 +234,18 @@ describe('writes on the local host: access, bad input and audit', () => {
       expect(await relayRows()).toBe(0);
     });
 
-    it('writes the change event and the request event under one correlation id', async () => {
+    it('writes the change events and the request event under one correlation id', async () => {
       const created = await post('/api/v1/obligations', obligationBody());
       const correlationId = created.headers.get('x-correlation-id') ?? '';
-      const events = await owner<{ type: string }>(sql`SELECT type FROM audit_events
+      const events = await owner<{ type: string; resource: string }>(sql`SELECT type,
+        event ->> 'resource' AS resource FROM audit_events
         WHERE event ->> 'correlationId' = ${correlationId} ORDER BY seq`);
-      expect(events.map((event) => event.type)).toEqual(['data.change', 'http.request']);
+      const obligation = `contract-transactions/${idOf(created)}`;
+      expect(events).toEqual([
+        { type: 'data.change', resource: obligation },
+        { type: 'data.change', resource: `contracts/${w.dcContractId}` },
+        { type: 'http.request', resource: obligation },
+      ]);
     });
 
     it('leaves a refused write with no change event and no relay row', async () => {

@@ -97,6 +97,25 @@ function toTransaction(
 }
 
 /**
+ * Sets each contract's `untracked_obligation`: USAspending's award total counts actions outside
+ * the loaded file, and writes recompute the total as this part plus the contract's transactions.
+ */
+async function setUntrackedObligations(trx: SeedContext['trx']): Promise<void> {
+  await trx
+    .updateTable('contracts')
+    .set((eb) => {
+      const loaded = eb
+        .selectFrom('contract_transactions as t')
+        .select((sub) => sub.fn.sum<string>('t.federal_action_obligation').as('obligated'))
+        .whereRef('t.contract_id', '=', 'contracts.id');
+      return {
+        untracked_obligation: eb('total_obligation', '-', eb.fn.coalesce(loaded, eb.val('0'))),
+      };
+    })
+    .execute();
+}
+
+/**
  * Loads vendors (one per DUNS, newest attributes), contracts (one per USAspending award) and
  * their transactions from the construction contracts file, in the open transaction.
  *
@@ -143,6 +162,7 @@ export async function seedContracts(context: SeedContext, dir: string): Promise<
   await insertInBatches(trx, 'vendors', vendors);
   await insertInBatches(trx, 'contracts', contracts);
   await insertInBatches(trx, 'contract_transactions', transactions);
+  await setUntrackedObligations(trx);
   return {
     vendors: vendors.length,
     contracts: contracts.length,
