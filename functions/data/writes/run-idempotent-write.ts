@@ -64,11 +64,20 @@ export function updateChange(
   return { result, audit };
 }
 
+/** JSON text as stored, parsed; the column's `json` type already refused anything else. */
+const JsonText = z.string().transform((text): unknown => JSON.parse(text));
+
+/**
+ * A stored response, its body and headers read as the text stored (`json` keeps it as given).
+ * The body's text is `JSON.stringify` of the first response's body, the same call the pipeline
+ * sends it with; parsing that text and serialising it again yields the same text, so a replay
+ * sends the first response's bytes.
+ */
 const StoredResponseSchema = z.object({
   fingerprint: z.string(),
   response_status: z.union([z.literal(200), z.literal(201)]),
-  response_body: z.record(z.string(), z.unknown()),
-  response_headers: z.record(z.string(), z.string()),
+  response_body: JsonText.pipe(z.record(z.string(), z.unknown())),
+  response_headers: JsonText.pipe(z.record(z.string(), z.string())),
   audit_resource: z.string(),
 });
 
@@ -110,7 +119,8 @@ async function claimOrReplay(
     VALUES (${principalId}, ${key}, ${fingerprint})
     ON CONFLICT (principal_id, key) DO NOTHING RETURNING key`.execute(trx);
   if (claimed.rows.length > 0) return undefined;
-  const { rows } = await sql`SELECT fingerprint, response_status, response_body, response_headers,
+  const { rows } = await sql`SELECT fingerprint, response_status,
+    response_body::text AS response_body, response_headers::text AS response_headers,
     audit_resource FROM idempotency_keys
     WHERE principal_id = ${principalId} AND key = ${key}`.execute(trx);
   const stored = StoredResponseSchema.parse(rows[0]);
@@ -134,8 +144,8 @@ async function storeResponse(
   response: WriteResponse,
 ): Promise<void> {
   await sql`UPDATE idempotency_keys SET response_status = ${response.status},
-    response_body = ${JSON.stringify(response.body)}::jsonb,
-    response_headers = ${JSON.stringify(response.headers)}::jsonb,
+    response_body = ${JSON.stringify(response.body)}::json,
+    response_headers = ${JSON.stringify(response.headers)}::json,
     audit_resource = ${response.auditResource}
     WHERE principal_id = ${principalId} AND key = ${key}`.execute(trx);
 }

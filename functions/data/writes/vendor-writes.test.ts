@@ -121,6 +121,31 @@ describe('vendor writes and idempotency keys on the local host', () => {
       expect(await changeEvents(second.headers.get('x-correlation-id') ?? '')).toEqual([]);
     });
 
+    it('replays the first body byte for byte, for a create and an update', async () => {
+      const replayed = ['etag', 'location', 'content-type'] as const;
+      const key = `bytes-${nextDuns()}`;
+      const body = obligationBody({ description: `byte for byte ${key}` });
+      const first = await post('/api/v1/obligations', body, { 'idempotency-key': key });
+      const second = await post('/api/v1/obligations', body, { 'idempotency-key': key });
+      expect([first.status, second.status]).toEqual([201, 201]);
+      expect(second.headers.get('idempotency-replayed')).toBe('true');
+      expect(Buffer.from(second.text, 'utf8')).toEqual(Buffer.from(first.text, 'utf8'));
+      for (const name of replayed) {
+        expect(second.headers.get(name), name).toBe(first.headers.get(name));
+      }
+
+      const vendor = await post('/api/v1/vendors', vendorBody());
+      const update = { name: 'Replayed Paving 東京 👩\u200D💻', zip5: null };
+      const etag = vendor.headers.get('etag') ?? '';
+      const headers = { 'if-match': etag, 'idempotency-key': `${key}-update` };
+      const updated = await patch(`/api/v1/vendors/${idOf(vendor)}`, update, headers);
+      const again = await patch(`/api/v1/vendors/${idOf(vendor)}`, update, headers);
+      expect([updated.status, again.status]).toEqual([200, 200]);
+      expect(again.headers.get('idempotency-replayed')).toBe('true');
+      expect(again.text).toBe(updated.text);
+      expect(again.headers.get('etag')).toBe(updated.headers.get('etag'));
+    });
+
     it('creates one vendor when the same keyed request arrives five times at once', async () => {
       const key = `burst-${nextDuns()}`;
       const body = vendorBody();

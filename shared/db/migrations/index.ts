@@ -7,6 +7,7 @@ import * as auditAppend from './0004-audit-append.js';
 import * as auditDigestChecks from './0005-audit-digest-checks.js';
 import * as maintenanceRole from './0006-maintenance-role.js';
 import * as contractTotals from './0007-contract-totals.js';
+import * as idempotencyResponseText from './0008-idempotency-response-text.js';
 
 /**
  * Every migration, by name, in the order they apply. Names sort lexically: `NNNN-<topic>`.
@@ -20,6 +21,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0005-audit-digest-checks': auditDigestChecks,
   '0006-maintenance-role': maintenanceRole,
   '0007-contract-totals': contractTotals,
+  '0008-idempotency-response-text': idempotencyResponseText,
 };
 
 /** A static provider: no directory scan, so bundling and ESM paths cannot lose a migration. */
