@@ -29,6 +29,29 @@ function asObject(schema: ZodType | undefined): z.ZodObject | undefined {
 
 type ResponseEntry = RouteConfig['responses'][string];
 
+const CorrelationIdSchema = z.string().uuid().meta({
+  description: "Names the request in the service's logs and audit trail; quote it when reporting",
+});
+
+/** Headers the pipeline puts on every response it answers. */
+const COMMON_HEADERS = { 'X-Correlation-Id': CorrelationIdSchema };
+
+const RetryAfterSchema = z.string().regex(/^\d+$/).meta({
+  description: 'Seconds to wait before trying again',
+});
+
+/** Headers of the error responses that carry more than the common ones, by status. */
+const ERROR_HEADERS: Readonly<Record<number, z.ZodObject>> = {
+  401: z.object({
+    ...COMMON_HEADERS,
+    'WWW-Authenticate': z.string().meta({
+      description: 'The Bearer challenge; `error="invalid_token"` when a token was refused',
+    }),
+  }),
+  429: z.object({ ...COMMON_HEADERS, 'Retry-After': RetryAfterSchema }),
+  503: z.object({ ...COMMON_HEADERS, 'Retry-After': RetryAfterSchema.optional() }),
+};
+
 /** Statuses the pipeline itself may answer for a function of this shape. */
 function pipelineStatuses(isPublic: boolean, hasBody: boolean): number[] {
   const statuses = [400, 429, 500, 503];
@@ -57,6 +80,7 @@ function problemResponses(
   for (const [status, codes] of [...codesByStatus].sort(([a], [b]) => a - b)) {
     responses[String(status)] = {
       description: codes.length === 0 ? 'Problem details' : `Problem details: ${codes.join(', ')}`,
+      headers: ERROR_HEADERS[status] ?? z.object(COMMON_HEADERS),
       content: { 'application/problem+json': { schema: ProblemSchema } },
     };
   }
@@ -71,7 +95,7 @@ function successResponse(definition: HttpFunctionDefinition): Record<string, Res
   return {
     [String(status)]: {
       description: status === 201 ? 'Created' : 'Success',
-      ...(responseHeaders === undefined ? {} : { headers: responseHeaders }),
+      headers: z.object({ ...COMMON_HEADERS, ...responseHeaders?.shape }),
       ...(hasContent ? { content: { 'application/json': { schema: response } } } : {}),
     },
   };

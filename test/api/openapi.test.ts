@@ -122,6 +122,18 @@ describe('GET /api/v1/openapi.json', () => {
   );
 
   it('documents no ETag on a read by id of a record EDS never writes', () => {
-    expect(operation('data-get-award').responses['200']?.headers).toBeUndefined();
+    expect(operation('data-get-award').responses['200']?.headers?.['ETag']).toBeUndefined();
+  });
+
+  it('documents the correlation id on every response, and the challenge and retry headers', () => {
+    for (const [name, documented] of operations) {
+      for (const [status, response] of Object.entries(documented.responses)) {
+        const headers = response.headers ?? {};
+        expect(headers['X-Correlation-Id']?.required, `${name} ${status}`).toBe(true);
+        if (status === '401') expect(headers['WWW-Authenticate']?.required, name).toBe(true);
+        if (status === '429') expect(headers['Retry-After']?.required, name).toBe(true);
+        if (status === '503') expect(headers['Retry-After'], name).toBeDefined();
+      }
+    }
   });
 });
