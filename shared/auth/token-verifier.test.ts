@@ -282,6 +282,8 @@ describe('token verifier', () => {
   it.each([
     ['no idtyp and no scp (the default client-credentials token)', { scp: undefined }],
     ['empty scp', { scp: ' ' }],
+    ['a scp of invisible characters', { scp: '\u200b\u2060 \u00ad' }],
+    ['a scp of a NUL', { scp: '\u0000' }],
     ['idtyp user but no scp', { idtyp: 'user', scp: undefined }],
     ['idtyp app beside a scp', { idtyp: 'app' }],
   ])('treats a token with %s as an application', async (_title, claims) => {

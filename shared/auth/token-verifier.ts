@@ -161,17 +161,21 @@ function assertSafeHeader(token: string): void {
   }
 }
 
+/** One scope name as Entra writes it: visible ASCII, no space (`access_as_user`). */
+const SCOPE_NAME = /^[\x21-\x7e]+$/;
+
 /**
  * Whether a person or an application holds the token. Entra gives every delegated token its
- * scopes (`scp`); a client-credentials token has none, and says `idtyp: app` only where that
- * optional claim is configured. So only a token with scopes that does not call itself an app's
- * is a person's: anything else gets no more than the roles an application may hold.
+ * scopes (`scp`, names separated by spaces); a client-credentials token has none, and says
+ * `idtyp: app` only where that optional claim is configured. So only a token naming at least one
+ * scope, and not calling itself an app's, is a person's: anything else (blank or invisible
+ * characters in `scp` included) gets no more than the roles an application may hold.
  */
 function kindOf(claims: {
   readonly idtyp?: string | undefined;
   readonly scp?: string | undefined;
 }): 'user' | 'app' {
-  const hasScopes = claims.scp !== undefined && claims.scp.trim() !== '';
+  const hasScopes = (claims.scp ?? '').split(' ').some((scope) => SCOPE_NAME.test(scope));
   return hasScopes && claims.idtyp !== 'app' ? 'user' : 'app';
 }
 
