@@ -23,6 +23,7 @@ describe('AuditEventSchema', () => {
   it.each([
     ['an unknown type', { ...requestEvent(1), type: 'http.other' }],
     ['a client address that is no address', { ...requestEvent(1), clientAddress: 'evil, 1.2.3.4' }],
+    ['a client address with a zone', { ...requestEvent(1), clientAddress: 'fe80::1%LOGIN-HQ' }],
     ['an extra field', { ...requestEvent(1), body: '{}' }],
     ['a token in the route', { ...requestEvent(1), route: JWS }],
     ['a NUL character', { ...requestEvent(1), resource: 'awards/\u0000' }],

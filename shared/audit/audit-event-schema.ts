@@ -30,11 +30,11 @@ function auditText(max: number) {
 
 const Id = auditText(200).min(1);
 const Digest = z.string().regex(/^[0-9a-f]{64}$/);
-/** An IPv4 or IPv6 address, as Node reads one, or `unknown`. */
+/** An IPv4 or IPv6 address, as Node reads one but without an IPv6 zone, or `unknown`. */
 const Address = z
   .string()
   .max(64, { abort: true })
-  .refine((value) => value === 'unknown' || isIP(value) !== 0);
+  .refine((value) => value === 'unknown' || (isIP(value) !== 0 && !value.includes('%')));
 
 const Base = {
   /** Opaque Entra object id, or `anonymous` for unauthenticated calls. */

@@ -29,7 +29,12 @@ export function clientAddressOf(request: HttpRequest, trustedHops = 1): string {
   return address === '' ? 'unknown' : address;
 }
 
-/** The client address as the audit trail and the log record it: an IP address, or `unknown`. */
+/**
+ * The client address as the audit trail and the log record it: an IP address, or `unknown`. An
+ * IPv6 zone (`fe80::1%eth0`) names an interface of the sender's own machine, and is free text:
+ * it is dropped.
+ */
 export function recordedAddressOf(address: string): string {
-  return isIP(address) === 0 ? 'unknown' : address;
+  const bare = address.split('%', 1)[0] ?? '';
+  return isIP(bare) === 0 ? 'unknown' : bare;
 }

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { problemOf } from '../../test/support/response-body.js';
 import { startTestHost, type TestHost } from '../../test/support/test-host.js';
 import { defineHttpFunction } from './define-http-function.js';
-import { clientAddressOf } from './client-address.js';
+import { clientAddressOf, recordedAddressOf } from './client-address.js';
 import { createRateLimiter } from './rate-limiter.js';
 
 defineHttpFunction({
@@ -104,6 +104,14 @@ describe('client address', () => {
 
   it('names a request without the header unknown', () => {
     expect(from('')).toBe('unknown');
+  });
+
+  it('records an IP address only, without an IPv6 zone, and anything else as unknown', () => {
+    expect(recordedAddressOf(from('fe80::1%ADMIN-LOGIN-FROM-HQ, 203.0.113.9', 2))).toBe('fe80::1');
+    expect(recordedAddressOf(`fe80::1%${'z'.repeat(80)}`)).toBe('fe80::1');
+    expect(recordedAddressOf('203.0.113.9')).toBe('203.0.113.9');
+    expect(recordedAddressOf('evil text')).toBe('unknown');
+    expect(recordedAddressOf('unknown')).toBe('unknown');
   });
 });
 
