@@ -2,6 +2,21 @@ import { describe, expect, it } from 'vitest';
 
 import { looksLikeToken, sensitiveContentOf } from './sensitive-text.js';
 
+/** Each character as `\\u{…}` with its hex padded by zeros. */
+const paddedEscapes = (text: string): string =>
+  [...text].map((c) => `\\u{00000${c.charCodeAt(0).toString(16)}}`).join('');
+
+/** Decimal digits written in the script whose zero is `zero` (full-width, Arabic-Indic). */
+const inScript = (zero: number, digits: string): string =>
+  [...digits].map((digit) => String.fromCodePoint(zero + Number(digit))).join('');
+
+/** The text percent-encoded `times` times over. */
+const percentTimes = (text: string, times: number): string => {
+  let encoded = [...text].map((c) => `%${c.charCodeAt(0).toString(16)}`).join('');
+  for (let round = 1; round < times; round += 1) encoded = encoded.replaceAll('%', '%25');
+  return encoded;
+};
+
 const JWS =
   'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJhYmMiLCJyb2xlcyI6WyJFRFMuUmVhZGVyIl19.' +
   'dGhpcy1pcy1ub3QtYS1yZWFsLXNpZ25hdHVyZQ';
@@ -70,6 +85,17 @@ describe('sensitiveContentOf', () => {
     ['a named soft hyphen', 'ein 521234&shy;567'],
     ['a named dash', '52&ndash;1234567'],
     ['a named reference encoded twice', '52&amp;shy;1234567'],
+    [
+      'percent-escaped UTF-8 full-width digits',
+      `EIN ${encodeURIComponent(inScript(0xff10, '530196932'))}`,
+    ],
+    [
+      'percent-escaped UTF-8 Arabic-Indic digits',
+      `EIN ${encodeURIComponent(inScript(0x0660, '530196932'))}`,
+    ],
+    ['braced escapes padded with zeros', `EIN ${paddedEscapes('530196932')}`],
+    ['four rounds of percent encoding', `EIN ${percentTimes('530196932', 4)}`],
+    ['four rounds of HTML encoding', 'EIN &amp;amp;amp;amp;#53;3-0196932'],
     ['hex escapes', '\\x31\\x32-3456789'],
     ['braced escapes', '\\u{31}\\u{32}-3456789'],
     ['triple percent encoding', '%2525312-3456789'],

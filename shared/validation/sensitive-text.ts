@@ -121,13 +121,17 @@ const CREDENTIAL_SHAPES: readonly RegExp[] = [
 
 /** Characters that hide between others: format characters, default-ignorables, combining marks. */
 const HIDDEN = /[\p{Cf}\p{Default_Ignorable_Code_Point}\p{M}]/gu;
+/** A run of percent escapes: read as UTF-8 where it is, byte by byte where it is not. */
+const PERCENT_RUN = /(?:%[0-9A-Fa-f]{2})+/g;
 const PERCENT_ESCAPE = /%([0-9A-Fa-f]{2})/g;
+/** Decoding rounds before the text is taken as it stands: more than any honest text needs. */
+const MAX_DECODING_ROUNDS = 8;
 /**
  * JSON and JavaScript character escapes (`\u0031`, `\u{31}`, `\x31`) and the radix of their
  * digits. HTML references, named and numbered, are read by `entities` as a browser reads them.
  */
 const CHARACTER_ESCAPES: readonly (readonly [RegExp, number])[] = [
-  [/\\u\{([0-9A-Fa-f]{1,6})\}/g, 16],
+  [/\\u\{0*([0-9A-Fa-f]{1,6})\}/g, 16],
   [/\\u([0-9A-Fa-f]{4})/g, 16],
   [/\\x([0-9A-Fa-f]{2})/g, 16],
 ];
@@ -137,25 +141,43 @@ function characterOf(code: number, escape: string): string {
   return code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : escape;
 }
 
+/** A run of percent escapes decoded: as UTF-8 when it is UTF-8, else each byte as Latin-1. */
+function decodePercentRun(run: string): string {
+  try {
+    return decodeURIComponent(run);
+  } catch {
+    return run.replace(PERCENT_ESCAPE, (_, hex: string) =>
+      String.fromCharCode(Number.parseInt(hex, 16)),
+    );
+  }
+}
+
+/** One round of decoding: percent escapes, HTML references, JSON and JavaScript escapes. */
+function decodeOnce(text: string): string {
+  let decoded = text.replace(PERCENT_RUN, decodePercentRun);
+  // `&shy;`, `&#49;`, `&#x31` (browsers read a reference without its `;` too).
+  if (decoded.includes('&')) decoded = decodeHTML(decoded);
+  for (const [pattern, radix] of CHARACTER_ESCAPES) {
+    decoded = decoded.replace(pattern, (escape: string, digits: string) =>
+      characterOf(Number.parseInt(digits, radix), escape),
+    );
+  }
+  return decoded;
+}
+
 /**
- * The text as the checks read it: percent and character escapes decoded (three times over, for
- * a text encoded more than once), compatibility forms folded (full-width letters, digits and dots;
- * mathematical, circled and superscript digits), and whatever hides between characters removed,
- * so a disguise of the same characters reads as them.
+ * The text as the checks read it: percent and character escapes decoded until nothing more
+ * decodes (a text encoded many times over; at most eight rounds, each only shortens it),
+ * compatibility forms folded (full-width letters, digits and dots; mathematical, circled and
+ * superscript digits), and whatever hides between characters removed, so a disguise of the same
+ * characters reads as them.
  */
 function foldForChecks(text: string): string {
   let folded = text;
-  for (let pass = 0; pass < 3; pass += 1) {
-    folded = folded.replace(PERCENT_ESCAPE, (_, hex: string) =>
-      String.fromCharCode(Number.parseInt(hex, 16)),
-    );
-    // `&shy;`, `&#49;`, `&#x31` (browsers read a reference without its `;` too).
-    if (folded.includes('&')) folded = decodeHTML(folded);
-    for (const [pattern, radix] of CHARACTER_ESCAPES) {
-      folded = folded.replace(pattern, (escape: string, digits: string) =>
-        characterOf(Number.parseInt(digits, radix), escape),
-      );
-    }
+  for (let round = 0; round < MAX_DECODING_ROUNDS; round += 1) {
+    const decoded = decodeOnce(folded);
+    if (decoded === folded) break;
+    folded = decoded;
   }
   return folded.normalize('NFKC').replace(HIDDEN, '');
 }
