@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 
 import { testPrincipal } from '../../../shared/db/test-support/test-database.js';
-import { fieldsOf, idOf, pageOf } from '../../../test/support/response-body.js';
+import { fieldsOf, idOf, pageOf, problemOf } from '../../../test/support/response-body.js';
 import { refreshContractTotals, tryLockContract } from './contract-totals.js';
 import { runIdempotentWrite } from './run-idempotent-write.js';
 import { useWriteHost } from './test-support/write-host.js';
@@ -153,6 +153,28 @@ describe('contract totals follow obligation writes', () => {
       await expect(attempt).rejects.toMatchObject({ code: 'INTERNAL' });
       expect(related).toMatchObject({ resource: `contracts/${w.dcContractId}` });
       expect((await readContract(w.dcContractId)).text).toBe(before.text);
+    });
+
+    it('on a 400 naming the amount when the total would pass what the store holds', async () => {
+      const id = w.dcContractId;
+      const untracked = sql<{ untracked: string }>`SELECT untracked_obligation AS untracked
+        FROM contracts WHERE id = ${id}`;
+      const [saved] = await owner(untracked);
+      await owner(sql`UPDATE contracts SET untracked_obligation = 9999999999999000.00
+        WHERE id = ${id}`);
+      try {
+        const before = await readContract(id);
+        const body = obligationBody({ contractId: id, federalActionObligation: '9999999999.99' });
+        const refused = await post('/api/v1/obligations', body);
+        expect(refused.status).toBe(400);
+        expect(problemOf(refused).errors).toEqual([
+          { location: 'body', path: 'federalActionObligation', rule: 'contract_total_out_of_range' },
+        ]);
+        expect((await readContract(id)).text).toBe(before.text);
+      } finally {
+        await owner(sql`UPDATE contracts SET untracked_obligation = ${saved?.untracked ?? '0'}
+          WHERE id = ${id}`);
+      }
     });
 
     it('on a 404 for a contract of another division', async () => {

@@ -1,6 +1,8 @@
 import type { Expression, ExpressionBuilder, Transaction } from 'kysely';
 
 import type { ContractsTable, Database } from '../../../shared/db/schema.js';
+import { AppError } from '../../../shared/errors/app-error.js';
+import { errorCodeOf } from '../../../shared/errors/error-code.js';
 import {
   CONTRACT_FIELDS,
   contractsResource,
@@ -80,6 +82,28 @@ export async function refreshContractTotals(
   before: ContractVersion,
 ): Promise<RelatedChange | undefined> {
   const { id } = before.item;
+  const row = await recomputeTotals(trx, id);
+  const after = toContractVersion(row);
+  if (after.digest === before.digest) return undefined;
+  const resource = auditResourceOf({ resource: contractsResource.noun, id });
+  const audit: ChangeDigests = {
+    action: 'update',
+    beforeDigest: before.digest,
+    afterDigest: after.digest,
+  };
+  return { resource, audit };
+}
+
+/** SQLSTATE of a value outside its column's range: a total past `numeric(18, 2)`. */
+const NUMERIC_OUT_OF_RANGE = '22003';
+
+/**
+ * Writes the contract's new total, bucket and dates.
+ *
+ * @throws AppError VALIDATION_FAILED (path `federalActionObligation`, rule
+ * `contract_total_out_of_range`) when the contract's total would pass what its column holds.
+ */
+async function recomputeTotals(trx: Transaction<Database>, id: number): Promise<unknown> {
   const totals = trx
     .selectFrom('contract_transactions')
     .where('contract_id', '=', id)
@@ -88,8 +112,9 @@ export async function refreshContractTotals(
       eb.fn.min('action_date').as('first_action'),
       eb.fn.max('action_date').as('last_action'),
     ]);
-  const row = await trx
-    .updateTable('contracts')
+  try {
+    return await trx
+      .updateTable('contracts')
     .from(totals.as('t'))
     .set((eb) => {
       const total = eb('contracts.untracked_obligation', '+', eb.ref('t.obligated'));
@@ -103,13 +128,14 @@ export async function refreshContractTotals(
     .where('contracts.id', '=', id)
     .returning(CONTRACT_COLUMNS)
     .executeTakeFirstOrThrow();
-  const after = toContractVersion(row);
-  if (after.digest === before.digest) return undefined;
-  const resource = auditResourceOf({ resource: contractsResource.noun, id });
-  const audit: ChangeDigests = {
-    action: 'update',
-    beforeDigest: before.digest,
-    afterDigest: after.digest,
-  };
-  return { resource, audit };
+  } catch (error) {
+    if (errorCodeOf(error) !== NUMERIC_OUT_OF_RANGE) throw error;
+    throw new AppError('VALIDATION_FAILED', 'contract total out of range', {
+      details: {
+        issues: [
+          { location: 'body', path: 'federalActionObligation', rule: 'contract_total_out_of_range' },
+        ],
+      },
+    });
+  }
 }
