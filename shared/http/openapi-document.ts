@@ -52,11 +52,14 @@ const ERROR_HEADERS: Readonly<Record<number, z.ZodObject>> = {
   503: z.object({ ...COMMON_HEADERS, 'Retry-After': RetryAfterSchema.optional() }),
 };
 
-/** Statuses the pipeline itself may answer for a function of this shape. */
+/**
+ * Statuses the pipeline itself may answer for a function of this shape: every function refuses a
+ * foreign origin (403) and a declared body over the limit (413), whether it takes a body or not.
+ */
 function pipelineStatuses(isPublic: boolean, hasBody: boolean): number[] {
-  const statuses = [400, 429, 500, 503];
-  if (!isPublic) statuses.push(401, 403, 404);
-  if (hasBody) statuses.push(413, 415);
+  const statuses = [400, 403, 413, 429, 500, 503];
+  if (!isPublic) statuses.push(401, 404);
+  if (hasBody) statuses.push(415);
   return statuses;
 }
 

@@ -125,6 +125,16 @@ describe('GET /api/v1/openapi.json', () => {
     expect(operation('data-get-award').responses['200']?.headers?.['ETag']).toBeUndefined();
   });
 
+  it('documents on every operation the refusals the pipeline makes of any request', async () => {
+    const foreign = await t.request('GET', '/api/health', {
+      headers: { origin: 'http://evil.example' },
+    });
+    expect(foreign.status).toBe(403);
+    for (const [name, documented] of operations) {
+      expect(documentedStatuses(documented), name).toEqual(expect.arrayContaining([403, 413]));
+    }
+  });
+
   it('documents the correlation id on every response, and the challenge and retry headers', () => {
     for (const [name, documented] of operations) {
       for (const [status, response] of Object.entries(documented.responses)) {
