@@ -16,7 +16,7 @@ import type {
 
 import { createHttpHandler } from '../../shared/http/http-pipeline.js';
 import { toProblem, PROBLEM_CONTENT_TYPE } from '../../shared/http/problem.js';
-import { SECURITY_HEADERS } from '../../shared/http/response-headers.js';
+import { readableByOrigin, SECURITY_HEADERS } from '../../shared/http/response-headers.js';
 import { AppError } from '../../shared/errors/app-error.js';
 import { errorNameOf } from '../../shared/errors/error-name.js';
 import type { HttpFunctionDefinition } from '../../shared/registry/function-registry.js';
@@ -53,6 +53,8 @@ export interface LocalHttpServerOptions {
    * route lacks (405), a malformed path (400), a body over the ceiling (413), a host failure.
    */
   readonly onRefused?: (refusal: HostRefusal) => void;
+  /** Origins whose browser apps may read the host's own answers, as the functions' (CORS). */
+  readonly corsOrigins?: readonly string[];
 }
 
 /** An answer the host gave without calling a function; never the path or anything sent. */
@@ -212,6 +214,19 @@ export async function startLocalHttpServer(
     return init;
   };
 
+  /**
+   * The answer with CORS headers for an allow-listed origin when it has none: the host's own
+   * answers. A function's answer already carries the pipeline's, or none on purpose.
+   */
+  const readable = (request: IncomingMessage, init: HttpResponseInit): HttpResponseInit => {
+    const origin = request.headers.origin;
+    const cors = readableByOrigin(origin ?? null, options.corsOrigins ?? []);
+    const headers = [...headerEntries(init.headers)];
+    const hasCors = headers.some(([name]) => name.toLowerCase() === 'access-control-allow-origin');
+    if (Object.keys(cors).length === 0 || hasCors) return init;
+    return { ...init, headers: { ...Object.fromEntries(headers), ...cors } };
+  };
+
   async function dispatch(
     request: IncomingMessage,
     method: string,
@@ -308,7 +323,9 @@ export async function startLocalHttpServer(
       if (closeAfterAnswer.has(socket)) socket.destroy();
     });
     dispatch(request, method)
-      .then((init) => (init === undefined ? response.destroy() : writeResponse(response, init)))
+      .then((init) =>
+        init === undefined ? response.destroy() : writeResponse(response, readable(request, init)),
+      )
       .catch((error: unknown) => {
         // Whatever headers the failed answer had set go with it.
         for (const name of response.getHeaderNames()) response.removeHeader(name);

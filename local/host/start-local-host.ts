@@ -88,6 +88,7 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Lo
     port: options.port ?? preliminary.port,
     definitions: listHttpFunctions(),
     maxBodyBytes: preliminary.maxBodyBytes,
+    corsOrigins: preliminary.corsOrigins,
     adminDefinitions: [
       adminRunDefinition((name) => timers?.runNow(name) ?? Promise.resolve(false)),
     ],

@@ -84,6 +84,22 @@ describe('request pipeline on the local host', () => {
     expect(problemOf(response).code).toBe('HTTP_NOT_FOUND');
   });
 
+  it('lets an allow-listed origin read the host’s own 404 and 405, and no other origin', async () => {
+    const allowed = { origin: 'http://localhost:5173' };
+    const notFound = await t.request('GET', '/api/v1/nothing-here', { headers: allowed });
+    const wrongMethod = await t.request('DELETE', '/api/health', { headers: allowed });
+    for (const response of [notFound, wrongMethod]) {
+      expect(response.headers.get('access-control-allow-origin')).toBe('http://localhost:5173');
+      expect(response.headers.get('access-control-expose-headers')).toContain('X-Correlation-Id');
+      expect(response.headers.get('vary')).toBe('Origin');
+    }
+    expect(wrongMethod.status).toBe(405);
+    const foreign = await t.request('GET', '/api/v1/nothing-here', {
+      headers: { origin: 'http://evil.example' },
+    });
+    expect(foreign.headers.get('access-control-allow-origin')).toBeNull();
+  });
+
   it('rejects a call without a token with 401 and a Bearer challenge', async () => {
     const response = await t.request('GET', `/api/v1/test/query/${ID}`);
     expect(response.status).toBe(401);

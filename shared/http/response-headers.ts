@@ -33,6 +33,22 @@ export function corsHeaders(
   };
 }
 
+/**
+ * CORS headers for an answer no function gave (the host's own 404 or 405), so a browser app on
+ * an allow-listed origin can read its problem document and correlation id; nothing for any other.
+ */
+export function readableByOrigin(
+  origin: string | null,
+  allowList: readonly string[],
+): Record<string, string> {
+  if (origin === null || !allowList.includes(origin)) return {};
+  return {
+    'Access-Control-Allow-Origin': origin,
+    'Access-Control-Expose-Headers': CORS_EXPOSED_HEADERS,
+    Vary: 'Origin',
+  };
+}
+
 export function isOriginAllowed(origin: string | null, allowList: readonly string[]): boolean {
   return origin === null || allowList.includes(origin);
 }
