@@ -167,8 +167,9 @@ describe('contract totals follow obligation writes', () => {
         const body = obligationBody({ contractId: id, federalActionObligation: '9999999999.99' });
         const refused = await post('/api/v1/obligations', body);
         expect(refused.status).toBe(400);
+        const rule = 'contract_total_out_of_range';
         expect(problemOf(refused).errors).toEqual([
-          { location: 'body', path: 'federalActionObligation', rule: 'contract_total_out_of_range' },
+          { location: 'body', path: 'federalActionObligation', rule },
         ]);
         expect((await readContract(id)).text).toBe(before.text);
       } finally {

@@ -97,6 +97,13 @@ export async function refreshContractTotals(
 /** SQLSTATE of a value outside its column's range: a total past `numeric(18, 2)`. */
 const NUMERIC_OUT_OF_RANGE = '22003';
 
+/** The amount named as what to change when the contract's total cannot hold it. */
+const TOTAL_OUT_OF_RANGE = {
+  location: 'body',
+  path: 'federalActionObligation',
+  rule: 'contract_total_out_of_range',
+} as const;
+
 /**
  * Writes the contract's new total, bucket and dates.
  *
@@ -131,11 +138,7 @@ async function recomputeTotals(trx: Transaction<Database>, id: number): Promise<
   } catch (error) {
     if (errorCodeOf(error) !== NUMERIC_OUT_OF_RANGE) throw error;
     throw new AppError('VALIDATION_FAILED', 'contract total out of range', {
-      details: {
-        issues: [
-          { location: 'body', path: 'federalActionObligation', rule: 'contract_total_out_of_range' },
-        ],
-      },
+      details: { issues: [TOTAL_OUT_OF_RANGE] },
     });
   }
 }
