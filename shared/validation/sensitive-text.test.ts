@@ -95,6 +95,7 @@ describe('sensitiveContentOf', () => {
     ],
     ['braced escapes padded with zeros', `EIN ${paddedEscapes('530196932')}`],
     ['four rounds of percent encoding', `EIN ${percentTimes('530196932', 4)}`],
+    ['eight rounds of percent encoding', `EIN ${percentTimes('530196932', 8)}`],
     ['four rounds of HTML encoding', 'EIN &amp;amp;amp;amp;#53;3-0196932'],
     ['hex escapes', '\\x31\\x32-3456789'],
     ['braced escapes', '\\u{31}\\u{32}-3456789'],
@@ -162,6 +163,7 @@ describe('sensitiveContentOf', () => {
     ['a pw', 'pw: hunter2 per vendor'],
     ['a passphrase', 'passphrase: hunter2 per vendor'],
     ['a passcode', 'passcode 4521 for the portal'],
+    ['a text still encoded after eight rounds', `ref ${percentTimes('12-3456789', 9)}`],
     ['a password assigned through a named reference', 'pwd&equals;hunter2'],
   ])('reads a credential in %s', (_case, text) => {
     expect(sensitiveContentOf(`see ${text} here`)).toBe('token_like');

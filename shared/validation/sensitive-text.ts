@@ -167,19 +167,23 @@ function decodeOnce(text: string): string {
 
 /**
  * The text as the checks read it: percent and character escapes decoded until nothing more
- * decodes (a text encoded many times over; at most eight rounds, each only shortens it),
+ * decodes (a text encoded many times over; at most eight rounds, each only shortens it, and a
+ * text that still decodes after them is reported unsettled),
  * compatibility forms folded (full-width letters, digits and dots; mathematical, circled and
  * superscript digits), and whatever hides between characters removed, so a disguise of the same
  * characters reads as them.
  */
-function foldForChecks(text: string): string {
+function foldForChecks(text: string): { readonly folded: string; readonly settled: boolean } {
   let folded = text;
-  for (let round = 0; round < MAX_DECODING_ROUNDS; round += 1) {
+  for (let round = 0; ; round += 1) {
     const decoded = decodeOnce(folded);
-    if (decoded === folded) break;
+    if (decoded === folded) {
+      return { folded: folded.normalize('NFKC').replace(HIDDEN, ''), settled: true };
+    }
+    // Encoded more times over than the rounds allowed: not read further.
+    if (round === MAX_DECODING_ROUNDS) return { folded, settled: false };
     folded = decoded;
   }
-  return folded.normalize('NFKC').replace(HIDDEN, '');
 }
 
 /**
@@ -202,7 +206,9 @@ export function looksLikeToken(text: string): boolean {
  * DUNS, an amount of nine digits (1,234,567.89) or three three-digit numbers read as a tax id.
  */
 export function sensitiveContentOf(text: string): 'token_like' | 'tax_id_like' | undefined {
-  const folded = foldForChecks(text);
+  const { folded, settled } = foldForChecks(text);
+  // Still encoded after eight rounds: no reason a person types, and the checks cannot read it.
+  if (!settled) return 'token_like';
   const undotted = folded.replace(/\s*\.\s*/g, '.');
   // The raw text too: the audit trail checks it as written.
   const isCredential =
