@@ -5,6 +5,7 @@ import {
   loadKeyRotationPolicy,
   rotateKekIfDue,
 } from '../../shared/crypto/key-rotation-policy.js';
+import { errorCodeOf } from '../../shared/errors/error-code.js';
 import { defineTimerFunction } from '../../shared/registry/define-background-functions.js';
 import { getServices } from '../../shared/runtime/services.js';
 
@@ -18,7 +19,8 @@ const policy = loadKeyRotationPolicy();
  * (default 90) old; in Azure, Key Vault's rotation policy makes new versions and this only
  * re-wraps. Then every data key under an older version is re-wrapped, in batches, resumably
  * (see `rewrapStaleFieldKeys`). Audited as `security.event` `crypto.key_rotation` with counts and
- * version names only.
+ * version names only, a failed run too (its error code only), as the caller's when asked for on
+ * demand.
  *
  * @throws AppError CRYPTO_KEY_UNAVAILABLE or STORE_UNAVAILABLE; the next run resumes.
  */
@@ -26,19 +28,33 @@ defineTimerFunction({
   name: 'data-rotate-field-keys',
   capability: 'data',
   schedule: policy.schedule,
-  handler: async () => {
+  handler: async (requested) => {
     const { db, logger, audit, kek } = await getServices();
-    // Loaded on first run: the re-wrap sweep pulls in the query builder.
-    const { rewrapStaleFieldKeys } = await import('../../shared/crypto/key-rotation.js');
-    const rotatedTo = isRotatableKeyHolder(kek)
-      ? await rotateKekIfDue(kek, policy, logger)
-      : undefined;
-    const report = await rewrapStaleFieldKeys({ db, kek, logger });
-    await audit.append({
+    // A run asked for on demand is its caller's, under the request's correlation id.
+    const run = {
       type: 'security.event',
       name: 'crypto.key_rotation',
-      actor: 'system',
-      correlationId: randomUUID(),
+      actor: requested?.actor ?? 'system',
+      correlationId: requested?.correlationId ?? randomUUID(),
+    } as const;
+    let report;
+    let rotatedTo;
+    try {
+      // Loaded on first run: the re-wrap sweep pulls in the query builder.
+      const { rewrapStaleFieldKeys } = await import('../../shared/crypto/key-rotation.js');
+      rotatedTo = isRotatableKeyHolder(kek) ? await rotateKekIfDue(kek, policy, logger) : undefined;
+      report = await rewrapStaleFieldKeys({ db, kek, logger });
+    } catch (error) {
+      // Batches re-wrapped before the failure stay done; the next run resumes after them.
+      await audit.append({
+        ...run,
+        outcome: 'failure',
+        detail: { errorCode: errorCodeOf(error), kekRotated: rotatedTo !== undefined },
+      });
+      throw error;
+    }
+    await audit.append({
+      ...run,
       outcome: report.remaining === 0 ? 'success' : 'failure',
       detail: {
         keyVersion: report.keyVersion,

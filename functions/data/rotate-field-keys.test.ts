@@ -2,6 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { openLocalKeyRing } from '../../shared/crypto/local-key-ring.js';
@@ -10,6 +11,8 @@ import { fieldsOf, pageOf } from '../../test/support/response-body.js';
 import { startTestHost, type TestHost } from '../../test/support/test-host.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
+/** The object id of the app that asks for the runs. */
+const JOBS_APP = '7d0c6f2a-5b1e-4c3d-9a8f-1e2d3c4b5a60';
 const UNMASK_REASON = { fields: ['ein'], reason: 'Key rotation check of a known recipient' };
 
 let t: TestHost;
@@ -53,7 +56,7 @@ describe('data-rotate-field-keys', () => {
   it('rotates a KEK past its age on demand, re-wraps every EIN and audits the run', async () => {
     expect(await versionsInUse()).toEqual(['kek-0001']);
     const before = await unmaskFirstDcRecipient();
-    const jobs = await t.token(['EDS.Jobs'], [], { app: true });
+    const jobs = await t.token(['EDS.Jobs'], [], { app: true, objectId: JOBS_APP });
 
     const run = await t.request('POST', '/admin/functions/data-rotate-field-keys', { token: jobs });
 
@@ -67,7 +70,8 @@ describe('data-rotate-field-keys', () => {
     const [event] = await rotationEvents();
     expect(event).toMatchObject({
       type: 'security.event',
-      actor: 'system',
+      actor: JOBS_APP,
+      correlationId: run.headers.get('x-correlation-id'),
       outcome: 'success',
       detail: { keyVersion: 'kek-0002', kekRotated: true, skipped: 0, remaining: 0 },
     });
@@ -89,5 +93,27 @@ describe('data-rotate-field-keys', () => {
     const run = await t.request('POST', '/admin/functions/data-rotate-field-keys', { token: user });
     expect(run.status).toBe(403);
     expect(await rotationEvents()).toHaveLength(2);
+  });
+
+  it('answers a failed run 500 and audits it as the caller’s failed rotation', async () => {
+    await t.ownerRows(sql`UPDATE recipients
+      SET ein_ciphertext = regexp_replace(ein_ciphertext, '"kv":"[^"]*"', '"kv":"kek-0099"')
+      WHERE id = (SELECT min(id) FROM recipients)`);
+    const jobs = await t.token(['EDS.Jobs'], [], { app: true, objectId: JOBS_APP });
+    const run = await t.request('POST', '/admin/functions/data-rotate-field-keys', { token: jobs });
+    expect(run.status).toBe(500);
+    const correlationId = run.headers.get('x-correlation-id') ?? 'none';
+    expect((await rotationEvents()).at(-1)).toMatchObject({
+      actor: JOBS_APP,
+      correlationId,
+      outcome: 'failure',
+      detail: { errorCode: 'CRYPTO_KEY_UNAVAILABLE' },
+    });
+    const [request] = await t.auditEvents({ type: 'http.request', correlationId });
+    expect(request).toMatchObject({
+      status: 500,
+      outcome: 'failure',
+      resource: 'function:data-rotate-field-keys',
+    });
   });
 });

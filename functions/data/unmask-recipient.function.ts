@@ -19,6 +19,7 @@ defineHttpFunction({
   params: RecordIdParamsSchema,
   body: UnmaskRecipientBodySchema,
   response: UnmaskedRecipientSchema,
+  auditTarget: (params) => `recipients/${params.id}`,
   handler: async ({ principal, params, body, correlationId }) => {
     const services = await getServices();
     // Loaded on first call: the query builder would otherwise weigh on every cold start.

@@ -14,11 +14,16 @@ import {
   listQueueFunctions,
   listTimerFunctions,
   type HttpFunctionDefinition,
+  type TimerRunRequest,
 } from '../../shared/registry/function-registry.js';
 import { installServices } from '../../shared/runtime/services.js';
 import { createLocalServices, type LocalServices } from './local-services.js';
 import { startLocalHttpServer } from './local-http-server.js';
-import { startTimerScheduler, type TimerScheduler } from './timer-scheduler.js';
+import {
+  startTimerScheduler,
+  type TimerRunOutcome,
+  type TimerScheduler,
+} from './timer-scheduler.js';
 
 /** The package root: the nearest folder above this module holding `package.json`. */
 function packageRoot(): string {
@@ -53,7 +58,10 @@ export interface LocalHost {
   close(): Promise<void>;
 }
 
-function adminRunDefinition(runTimer: (name: string) => Promise<boolean>): HttpFunctionDefinition {
+function adminRunDefinition(
+  runTimer: (name: string, requested: TimerRunRequest) => Promise<TimerRunOutcome>,
+): HttpFunctionDefinition {
+  const auditTarget = (params: unknown) => `function:${(params as { name: string }).name}`;
   return {
     name: 'admin-run-function',
     capability: 'admin',
@@ -62,10 +70,15 @@ function adminRunDefinition(runTimer: (name: string) => Promise<boolean>): HttpF
     access: { permission: 'jobs:run' },
     summary: 'Runs a timer function now, as the Functions host admin API does',
     params: z.object({ name: z.string().regex(/^[a-z]+(-[a-z]+)+$/) }).strict(),
-    handler: async (input) => {
-      const { name } = input.params as { name: string };
-      if (!(await runTimer(name))) throw new AppError('HTTP_NOT_FOUND', 'no such timer function');
-      return { status: 202, auditResource: `function:${name}` };
+    auditTarget,
+    handler: async ({ params, principal, correlationId }) => {
+      const { name } = params as { name: string };
+      const actor = principal?.id ?? 'anonymous';
+      const outcome = await runTimer(name, { actor, correlationId });
+      if (outcome === 'not_found') throw new AppError('HTTP_NOT_FOUND', 'no such timer function');
+      // The run's own failure is the answer too: a caller is never told a failed run went well.
+      if (outcome === 'failed') throw new AppError('INTERNAL', 'timer function failed');
+      return { status: 202, auditResource: auditTarget(params) };
     },
   };
 }
@@ -90,7 +103,9 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Lo
     maxBodyBytes: preliminary.maxBodyBytes,
     corsOrigins: preliminary.corsOrigins,
     adminDefinitions: [
-      adminRunDefinition((name) => timers?.runNow(name) ?? Promise.resolve(false)),
+      adminRunDefinition(
+        (name, requested) => timers?.runNow(name, requested) ?? Promise.resolve('not_found'),
+      ),
     ],
     // No function ran, so nothing audits these; the log keeps them, as the Functions host's does.
     onRefused: (refusal) => {

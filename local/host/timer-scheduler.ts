@@ -1,11 +1,21 @@
 import { CronExpressionParser } from 'cron-parser';
 
+import { errorCodeOf } from '../../shared/errors/error-code.js';
 import type { Logger } from '../../shared/logging/logger.js';
-import type { TimerFunctionDefinition } from '../../shared/registry/function-registry.js';
+import type {
+  TimerFunctionDefinition,
+  TimerRunRequest,
+} from '../../shared/registry/function-registry.js';
+
+/** How a run ended; `not_found` when no timer function has the name. */
+export type TimerRunOutcome = 'completed' | 'failed' | 'not_found';
 
 export interface TimerScheduler {
-  /** Runs a timer function now, as `POST /admin/functions/<name>` does in the Functions host. */
-  runNow(name: string): Promise<boolean>;
+  /**
+   * Runs a timer function now, as `POST /admin/functions/<name>` does in the Functions host, and
+   * tells how the run ended. A run already going is joined, not started again.
+   */
+  runNow(name: string, requested?: TimerRunRequest): Promise<TimerRunOutcome>;
   stop(): Promise<void>;
 }
 
@@ -19,27 +29,33 @@ export function startTimerScheduler(
   options: { readonly onSchedule?: boolean } = {},
 ): TimerScheduler {
   const handles = new Map<string, NodeJS.Timeout>();
-  const running = new Map<string, Promise<void>>();
+  const running = new Map<string, Promise<'completed' | 'failed'>>();
   let stopped = false;
 
-  async function run(timer: TimerFunctionDefinition): Promise<void> {
+  async function run(
+    timer: TimerFunctionDefinition,
+    requested?: TimerRunRequest,
+  ): Promise<'completed' | 'failed'> {
     const current = running.get(timer.name);
     if (current !== undefined) return current;
     const started = performance.now();
     const task = timer
-      .handler()
-      .then(() =>
+      .handler(requested)
+      .then(() => {
         logger.info('timer.completed', {
           function: timer.name,
           durationMs: Math.round(performance.now() - started),
-        }),
-      )
-      .catch((error: unknown) =>
+        });
+        return 'completed' as const;
+      })
+      .catch((error: unknown) => {
         logger.error('timer.failed', {
           function: timer.name,
+          code: errorCodeOf(error),
           errorName: error instanceof Error ? error.name : 'unknown',
-        }),
-      )
+        });
+        return 'failed' as const;
+      })
       .finally(() => running.delete(timer.name));
     running.set(timer.name, task);
     return task;
@@ -66,11 +82,9 @@ export function startTimerScheduler(
   }
 
   return {
-    async runNow(name) {
+    async runNow(name, requested) {
       const timer = timers.find((t) => t.name === name);
-      if (timer === undefined) return false;
-      await run(timer);
-      return true;
+      return timer === undefined ? 'not_found' : run(timer, requested);
     },
     async stop() {
       stopped = true;

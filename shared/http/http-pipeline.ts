@@ -45,24 +45,21 @@ interface Outcome {
 const PLAIN_PARAM = /^[A-Za-z0-9_.:-]{1,64}$/;
 
 /**
- * What a request that failed before its operation named a record aimed at: the route's path with
- * its parameters filled in and the version dropped (`vendors/41`, `recipients/3/unmask`). Only
- * parameters that pass the route's own schema and are plain ids are written; otherwise nothing.
+ * What a request that failed before its operation named a record aimed at, named as a success
+ * names it: the definition's `auditTarget`, else the route's path with its parameters filled in
+ * and the version dropped (`vendors/41`). Only parameters that pass the route's own schema and
+ * are plain ids are written; otherwise nothing.
  */
 function targetOf(definition: HttpFunctionDefinition, request: HttpRequest): string | undefined {
   if (definition.params === undefined) return undefined;
   const parsed = definition.params.safeParse({ ...request.params });
   if (!parsed.success || typeof parsed.data !== 'object' || parsed.data === null) return undefined;
   const values = parsed.data as Record<string, unknown>;
-  let plain = true;
-  const path = definition.route
+  if (!Object.values(values).every((value) => PLAIN_PARAM.test(String(value)))) return undefined;
+  if (definition.auditTarget !== undefined) return definition.auditTarget(parsed.data);
+  return definition.route
     .replace(/^v\d+\//, '')
-    .replace(/\{([^}]+)\}/g, (_, name: string) => {
-      const value = String(values[name]);
-      plain &&= PLAIN_PARAM.test(value);
-      return value;
-    });
-  return plain ? path : undefined;
+    .replace(/\{([^}]+)\}/g, (_, name: string) => String(values[name]));
 }
 
 function bearerTokenOf(request: HttpRequest): string | undefined {

@@ -50,6 +50,11 @@ export interface HttpFunctionDefinition<TParams = unknown, TQuery = unknown, TBo
   /** Response body schema, for the OpenAPI description only. */
   readonly response?: ZodType;
   /**
+   * The record a call names, from its valid path parameters, as its audit events name it. For a
+   * call refused before its operation named a record; the path without its version otherwise.
+   */
+  readonly auditTarget?: (params: TParams) => string;
+  /**
    * The status of a success: 200 unless stated. The pipeline answers it when the operation's
    * result names none, and the OpenAPI description documents it as the one success.
    */
@@ -76,13 +81,22 @@ export interface HttpFunctionDefinition<TParams = unknown, TQuery = unknown, TBo
   ) => Promise<HttpOperationResult>;
 }
 
+/** Who asked for a timer run on demand, for the run's own audit events. */
+export interface TimerRunRequest {
+  /** The caller's principal id. */
+  readonly actor: string;
+  /** The correlation id of the request that asked for the run. */
+  readonly correlationId: string;
+}
+
 export interface TimerFunctionDefinition {
   readonly name: string;
   readonly capability: string;
   /** NCRONTAB with seconds, as the Functions host reads it. */
   readonly schedule: string;
   readonly runOnStartup?: boolean;
-  readonly handler: () => Promise<void>;
+  /** `requested` is set for a run asked for on demand; a scheduled run has none. */
+  readonly handler: (requested?: TimerRunRequest) => Promise<void>;
 }
 
 export interface QueueFunctionDefinition {

@@ -224,6 +224,10 @@ describe('financial records over HTTP', () => {
     });
     expect(response.status).toBe(403);
     expect(problemOf(response).code).toBe('AUTH_FORBIDDEN');
+    // Named as a granted unmask names it, so refusals and accesses of a record line up.
+    const correlationId = response.headers.get('x-correlation-id') ?? 'none';
+    const [event] = await t.auditEvents({ type: 'http.request', correlationId });
+    expect(event?.['resource']).toBe(`recipients/${dcRecipientId}`);
   });
 
   it('answers a CORS preflight for every method that shares a route', async () => {
