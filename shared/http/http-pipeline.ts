@@ -132,11 +132,13 @@ export function createHttpHandler(definition: HttpFunctionDefinition): Handler {
   // Several functions may share a route (GET and POST /v1/vendors); a preflight answers for all.
   const methodsOfRoute = (): readonly HttpMethod[] =>
     (routeMethods ??= [
-      ...new Set(
-        listHttpFunctions()
+      ...new Set([
+        // Its own first: a host route outside the registry (the admin endpoint) has only these.
+        ...definition.methods,
+        ...listHttpFunctions()
           .filter((candidate) => candidate.route === definition.route)
           .flatMap((candidate) => candidate.methods),
-      ),
+      ]),
     ]);
 
   async function run(

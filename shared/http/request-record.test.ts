@@ -68,4 +68,12 @@ describe('what the trail and the host record of each request', () => {
     });
     expect(foreign.headers.get('access-control-allow-origin')).toBeNull();
   });
+
+  it('names the admin endpoint’s own method in its preflight', async () => {
+    const preflight = await t.request('OPTIONS', '/admin/functions/data-relay-audit-events', {
+      headers: { origin: 'http://localhost:5173', 'access-control-request-method': 'POST' },
+    });
+    expect(preflight.status).toBe(204);
+    expect(preflight.headers.get('access-control-allow-methods')).toBe('POST, OPTIONS');
+  });
 });
