@@ -5,6 +5,7 @@ import {
   loadKeyRotationPolicy,
   rotateKekIfDue,
 } from '../../shared/crypto/key-rotation-policy.js';
+import { AppError } from '../../shared/errors/app-error.js';
 import { errorCodeOf } from '../../shared/errors/error-code.js';
 import { defineTimerFunction } from '../../shared/registry/define-background-functions.js';
 import { getServices } from '../../shared/runtime/services.js';
@@ -45,12 +46,16 @@ defineTimerFunction({
       rotatedTo = isRotatableKeyHolder(kek) ? await rotateKekIfDue(kek, policy, logger) : undefined;
       report = await rewrapStaleFieldKeys({ db, kek, logger });
     } catch (error) {
-      // Batches re-wrapped before the failure stay done; the next run resumes after them.
-      await audit.append({
-        ...run,
-        outcome: 'failure',
-        detail: { errorCode: errorCodeOf(error), kekRotated: rotatedTo !== undefined },
-      });
+      // Batches re-wrapped before the failure stay done; the next run resumes after them. The
+      // run's own error is what the caller hears, even when this event could not be written
+      // (the trail logs that itself).
+      await audit
+        .append({
+          ...run,
+          outcome: 'failure',
+          detail: { errorCode: errorCodeOf(error), kekRotated: rotatedTo !== undefined },
+        })
+        .catch(() => undefined);
       throw error;
     }
     await audit.append({
@@ -64,5 +69,7 @@ defineTimerFunction({
         remaining: report.remaining,
       },
     });
+    // Keys left under an older version: a failed run, whatever it managed; the next resumes.
+    if (report.remaining > 0) throw new AppError('INTERNAL', 'key rotation left keys under an older version');
   },
 });

@@ -61,7 +61,12 @@ export interface LocalHost {
 function adminRunDefinition(
   runTimer: (name: string, requested: TimerRunRequest) => Promise<TimerRunOutcome>,
 ): HttpFunctionDefinition {
-  const auditTarget = (params: unknown) => `function:${(params as { name: string }).name}`;
+  // Only a timer that exists is named: a made-up name is the caller's text, not a function.
+  const timerNames = new Set(listTimerFunctions().map((timer) => timer.name));
+  const auditTarget = (params: unknown) => {
+    const { name } = params as { name: string };
+    return timerNames.has(name) ? `function:${name}` : undefined;
+  };
   return {
     name: 'admin-run-function',
     capability: 'admin',
@@ -76,9 +81,14 @@ function adminRunDefinition(
       const actor = principal?.id ?? 'anonymous';
       const outcome = await runTimer(name, { actor, correlationId });
       if (outcome === 'not_found') throw new AppError('HTTP_NOT_FOUND', 'no such timer function');
+      if (outcome === 'already_running') {
+        throw new AppError('DATA_CONFLICT', 'timer function already running', {
+          publicMessage: 'A run of this function is in progress; ask again once it has ended.',
+        });
+      }
       // The run's own failure is the answer too: a caller is never told a failed run went well.
       if (outcome === 'failed') throw new AppError('INTERNAL', 'timer function failed');
-      return { status: 202, auditResource: auditTarget(params) };
+      return { status: 202, auditResource: `function:${name}` };
     },
   };
 }

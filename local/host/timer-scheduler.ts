@@ -7,13 +7,16 @@ import type {
   TimerRunRequest,
 } from '../../shared/registry/function-registry.js';
 
-/** How a run ended; `not_found` when no timer function has the name. */
-export type TimerRunOutcome = 'completed' | 'failed' | 'not_found';
+/**
+ * How a run ended; `not_found` when no timer function has the name, `already_running` when a run
+ * of it was going (not joined: its audit events are its own caller's, not this one's).
+ */
+export type TimerRunOutcome = 'completed' | 'failed' | 'not_found' | 'already_running';
 
 export interface TimerScheduler {
   /**
    * Runs a timer function now, as `POST /admin/functions/<name>` does in the Functions host, and
-   * tells how the run ended. A run already going is joined, not started again.
+   * tells how the run ended. While a run of it is going, none is started and none joined.
    */
   runNow(name: string, requested?: TimerRunRequest): Promise<TimerRunOutcome>;
   stop(): Promise<void>;
@@ -84,7 +87,8 @@ export function startTimerScheduler(
   return {
     async runNow(name, requested) {
       const timer = timers.find((t) => t.name === name);
-      return timer === undefined ? 'not_found' : run(timer, requested);
+      if (timer === undefined) return 'not_found';
+      return running.has(name) ? 'already_running' : run(timer, requested);
     },
     async stop() {
       stopped = true;

@@ -76,4 +76,13 @@ describe('what the trail and the host record of each request', () => {
     expect(preflight.status).toBe(204);
     expect(preflight.headers.get('access-control-allow-methods')).toBe('POST, OPTIONS');
   });
+
+  it('names no function for a run asked for under a name no timer has', async () => {
+    const response = await t.request('POST', '/admin/functions/zz-made-up-name');
+    expect(response.status).toBe(401);
+    const correlationId = response.headers.get('x-correlation-id') ?? 'none';
+    const [event] = await t.auditEvents({ type: 'http.request', correlationId });
+    expect(event).toBeDefined();
+    expect(event?.['resource']).toBeUndefined();
+  });
 });

@@ -53,7 +53,7 @@ export interface HttpFunctionDefinition<TParams = unknown, TQuery = unknown, TBo
    * The record a call names, from its valid path parameters, as its audit events name it. For a
    * call refused before its operation named a record; the path without its version otherwise.
    */
-  readonly auditTarget?: (params: TParams) => string;
+  readonly auditTarget?: (params: TParams) => string | undefined;
   /**
    * The status of a success: 200 unless stated. The pipeline answers it when the operation's
    * result names none, and the OpenAPI description documents it as the one success.
