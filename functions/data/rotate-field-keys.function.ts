@@ -70,6 +70,8 @@ defineTimerFunction({
       },
     });
     // Keys left under an older version: a failed run, whatever it managed; the next resumes.
-    if (report.remaining > 0) throw new AppError('INTERNAL', 'key rotation left keys under an older version');
+    if (report.remaining > 0) {
+      throw new AppError('INTERNAL', 'key rotation left keys under an older version');
+    }
   },
 });
