@@ -122,19 +122,19 @@ async function recomputeTotals(trx: Transaction<Database>, id: number): Promise<
   try {
     return await trx
       .updateTable('contracts')
-    .from(totals.as('t'))
-    .set((eb) => {
-      const total = eb('contracts.untracked_obligation', '+', eb.ref('t.obligated'));
-      return {
-        total_obligation: total,
-        total_obligation_bin: binOf(eb, total),
-        first_action_date: eb.fn.coalesce('t.first_action', 'contracts.first_action_date'),
-        last_action_date: eb.fn.coalesce('t.last_action', 'contracts.last_action_date'),
-      };
-    })
-    .where('contracts.id', '=', id)
-    .returning(CONTRACT_COLUMNS)
-    .executeTakeFirstOrThrow();
+      .from(totals.as('t'))
+      .set((eb) => {
+        const total = eb('contracts.untracked_obligation', '+', eb.ref('t.obligated'));
+        return {
+          total_obligation: total,
+          total_obligation_bin: binOf(eb, total),
+          first_action_date: eb.fn.coalesce('t.first_action', 'contracts.first_action_date'),
+          last_action_date: eb.fn.coalesce('t.last_action', 'contracts.last_action_date'),
+        };
+      })
+      .where('contracts.id', '=', id)
+      .returning(CONTRACT_COLUMNS)
+      .executeTakeFirstOrThrow();
   } catch (error) {
     if (errorCodeOf(error) !== NUMERIC_OUT_OF_RANGE) throw error;
     throw new AppError('VALIDATION_FAILED', 'contract total out of range', {
