@@ -1,6 +1,7 @@
 import { CronExpressionParser } from 'cron-parser';
 
 import { errorCodeOf } from '../../shared/errors/error-code.js';
+import { errorNameOf } from '../../shared/errors/error-name.js';
 import type { Logger } from '../../shared/logging/logger.js';
 import type {
   TimerFunctionDefinition,
@@ -55,7 +56,7 @@ export function startTimerScheduler(
         logger.error('timer.failed', {
           function: timer.name,
           code: errorCodeOf(error),
-          errorName: error instanceof Error ? error.name : 'unknown',
+          errorName: errorNameOf(error) ?? 'unknown',
         });
         return 'failed' as const;
       })
