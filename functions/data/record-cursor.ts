@@ -10,16 +10,15 @@ import {
   encodeOpaqueCursor,
   invalidCursorError,
 } from '../../shared/http/opaque-cursor.js';
+import { isStorableText } from '../../shared/validation/storable-text.js';
 import type { SortType } from './data-resource.js';
 
 const SORT_VALUE: Record<SortType, z.ZodType<string | number>> = {
   integer: z.number().int().min(-2147483648).max(2147483647),
   numeric: z.string().regex(/^-?\d{1,16}(\.\d{1,4})?$/),
   date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
-  // A stored text never holds NUL or half a surrogate pair (Postgres refuses both), so a cursor
-  // that does was not made here.
-  // eslint-disable-next-line no-control-regex -- NUL is exactly what this rule refuses
-  text: z.string().max(500).regex(/^[^\u0000\p{Cs}]*$/u),
+  // A stored text is always storable, so a cursor whose value is not was not made here.
+  text: z.string().max(500).refine(isStorableText),
 };
 
 const CursorSchema = z

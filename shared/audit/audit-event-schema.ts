@@ -4,10 +4,8 @@ import { isIP } from 'node:net';
 import { z } from 'zod';
 
 import { looksLikeToken } from '../validation/sensitive-text.js';
+import { isStorableText } from '../validation/storable-text.js';
 import type { SecurityAuditEvent } from './audit-event.js';
-
-// eslint-disable-next-line no-control-regex -- NUL is exactly what this rule refuses
-const MALFORMED_TEXT = /[\p{Cs}\u0000]/u;
 
 /**
  * Text safe for the trail: bounded, well-formed UTF-16 with no NUL (Postgres `jsonb` refuses
@@ -22,7 +20,7 @@ function auditText(max: number) {
     .check((ctx) => {
       const text = ctx.value;
       let message: string | undefined;
-      if (MALFORMED_TEXT.test(text)) message = 'malformed_text';
+      if (!isStorableText(text)) message = 'malformed_text';
       else if (looksLikeToken(text)) message = 'token_like';
       if (message !== undefined) ctx.issues.push({ code: 'custom', message, input: text });
     });
