@@ -124,7 +124,7 @@ const HIDDEN = /[\p{Cf}\p{Default_Ignorable_Code_Point}\p{M}]/gu;
 /** A run of percent escapes: read as UTF-8 where it is, byte by byte where it is not. */
 const PERCENT_RUN = /(?:%[0-9A-Fa-f]{2})+/g;
 const PERCENT_ESCAPE = /%([0-9A-Fa-f]{2})/g;
-/** Decoding rounds before the text is taken as it stands: more than any honest text needs. */
+/** Decoding rounds before a text that still decodes is refused: more than honest text needs. */
 const MAX_DECODING_ROUNDS = 8;
 /**
  * JSON and JavaScript character escapes (`\u0031`, `\u{31}`, `\x31`) and the radix of their
@@ -168,10 +168,9 @@ function decodeOnce(text: string): string {
 /**
  * The text as the checks read it: percent and character escapes decoded until nothing more
  * decodes (a text encoded many times over; at most eight rounds, each only shortens it, and a
- * text that still decodes after them is reported unsettled),
- * compatibility forms folded (full-width letters, digits and dots; mathematical, circled and
- * superscript digits), and whatever hides between characters removed, so a disguise of the same
- * characters reads as them.
+ * text that still decodes after them is reported unsettled), compatibility forms folded
+ * (full-width letters, digits and dots; mathematical, circled and superscript digits), and
+ * whatever hides between characters removed, so a disguise of the same characters reads as them.
  */
 function foldForChecks(text: string): { readonly folded: string; readonly settled: boolean } {
   let folded = text;
