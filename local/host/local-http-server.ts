@@ -219,12 +219,14 @@ export async function startLocalHttpServer(
    * answers. A function's answer already carries the pipeline's, or none on purpose.
    */
   const readable = (request: IncomingMessage, init: HttpResponseInit): HttpResponseInit => {
-    const origin = request.headers.origin;
-    const cors = readableByOrigin(origin ?? null, options.corsOrigins ?? []);
+    // Most requests send no Origin: nothing to look at, on every response's path.
+    const { origin } = request.headers;
+    if (origin === undefined || options.corsOrigins === undefined) return init;
+    const cors = readableByOrigin(origin, options.corsOrigins);
+    if (Object.keys(cors).length === 0) return init;
     const headers = [...headerEntries(init.headers)];
     const hasCors = headers.some(([name]) => name.toLowerCase() === 'access-control-allow-origin');
-    if (Object.keys(cors).length === 0 || hasCors) return init;
-    return { ...init, headers: { ...Object.fromEntries(headers), ...cors } };
+    return hasCors ? init : { ...init, headers: { ...Object.fromEntries(headers), ...cors } };
   };
 
   async function dispatch(
