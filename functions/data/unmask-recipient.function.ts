@@ -4,6 +4,9 @@ import { assertPrincipal } from './define-data-functions.js';
 import { RecordIdParamsSchema } from './list-query-schema.js';
 import { UnmaskedRecipientSchema, UnmaskRecipientBodySchema } from './unmask-recipient-schemas.js';
 
+/** The recipient an unmask names, granted or refused, as its audit events name it. */
+const recipientOf = (params: { readonly id: number }): string => `recipients/${params.id}`;
+
 /**
  * `POST /api/v1/recipients/{id}/unmask`: a recipient's EIN in clear, for a stated reason.
  * Requires `records:unmask` (EDS.PiiReader) and the recipient in the caller's divisions (else
@@ -19,7 +22,7 @@ defineHttpFunction({
   params: RecordIdParamsSchema,
   body: UnmaskRecipientBodySchema,
   response: UnmaskedRecipientSchema,
-  auditTarget: (params) => `recipients/${params.id}`,
+  auditTarget: recipientOf,
   handler: async ({ principal, params, body, correlationId }) => {
     const services = await getServices();
     // Loaded on first call: the query builder would otherwise weigh on every cold start.
@@ -29,6 +32,6 @@ defineHttpFunction({
       body,
       correlationId,
     });
-    return { body: result, auditResource: `recipients/${params.id}` };
+    return { body: result, auditResource: recipientOf(params) };
   },
 });
