@@ -8,6 +8,7 @@ import * as auditDigestChecks from './0005-audit-digest-checks.js';
 import * as maintenanceRole from './0006-maintenance-role.js';
 import * as contractTotals from './0007-contract-totals.js';
 import * as idempotencyResponseText from './0008-idempotency-response-text.js';
+import * as divisionFollowsParent from './0009-division-follows-parent.js';
 
 /**
  * Every migration, by name, in the order they apply. Names sort lexically: `NNNN-<topic>`.
@@ -22,6 +23,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0006-maintenance-role': maintenanceRole,
   '0007-contract-totals': contractTotals,
   '0008-idempotency-response-text': idempotencyResponseText,
+  '0009-division-follows-parent': divisionFollowsParent,
 };
 
 /** A static provider: no directory scan, so bundling and ESM paths cannot lose a migration. */
