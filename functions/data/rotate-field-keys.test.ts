@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { sql } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 
 import { openLocalKeyRing } from '../../shared/crypto/local-key-ring.js';
 import { einKeyVersionsInUse } from '../../shared/crypto/test-support/ein-key-versions.js';
@@ -93,6 +93,41 @@ describe('data-rotate-field-keys', () => {
     const run = await t.request('POST', '/admin/functions/data-rotate-field-keys', { token: user });
     expect(run.status).toBe(403);
     expect(await rotationEvents()).toHaveLength(2);
+  });
+
+  it('answers 500 when the ring turns mid-run and keys stay behind; a rerun ends it', async () => {
+    const { keyRing } = t.host.services;
+    const currentVersion = keyRing.currentVersion.bind(keyRing);
+    let calls = 0;
+    // The run reads the version once to decide on a rotation, once to re-wrap: another holder
+    // adds a version between the re-wrap's read and its count of what is left.
+    const spy = vi.spyOn(keyRing, 'currentVersion').mockImplementation(async () => {
+      const version = await currentVersion();
+      calls += 1;
+      if (calls === 2) await keyRing.rotate();
+      return version;
+    });
+    const jobs = await t.token(['EDS.Jobs'], [], { app: true, objectId: JOBS_APP });
+    const run = await t
+      .request('POST', '/admin/functions/data-rotate-field-keys', { token: jobs })
+      .finally(() => spy.mockRestore());
+
+    expect(run.status).toBe(500);
+    expect(await versionsInUse()).toEqual(['kek-0002']);
+    expect((await rotationEvents()).at(-1)).toMatchObject({
+      correlationId: run.headers.get('x-correlation-id'),
+      outcome: 'failure',
+      detail: { keyVersion: 'kek-0002', kekRotated: false, rewrapped: 0, remaining: 172 },
+    });
+    const again = await t.request('POST', '/admin/functions/data-rotate-field-keys', {
+      token: jobs,
+    });
+    expect(again.status).toBe(202);
+    expect(await versionsInUse()).toEqual(['kek-0003']);
+    expect((await rotationEvents()).at(-1)).toMatchObject({
+      outcome: 'success',
+      detail: { keyVersion: 'kek-0003', rewrapped: 172, remaining: 0 },
+    });
   });
 
   it('answers a failed run 500 and audits it as the caller’s failed rotation', async () => {
