@@ -28,6 +28,12 @@ describe('opaque cursors', () => {
     ['characters outside base64url', 'not a cursor'],
     ['base64url that is not JSON', Buffer.from('{v:1', 'utf8').toString('base64url')],
     ['JSON of another shape', encodeOpaqueCursor({ v: 2, n: 7 })],
+    ['a repeated key', Buffer.from('{"v":1,"n":9,"n":7}', 'utf8').toString('base64url')],
+    ['reordered keys', Buffer.from('{"n":7,"v":1}', 'utf8').toString('base64url')],
+    ['spacing', Buffer.from('{"v":1, "n":7}', 'utf8').toString('base64url')],
+    ['an escaped key', Buffer.from('{"\\u0076":1,"n":7}', 'utf8').toString('base64url')],
+    ['a number in another form', Buffer.from('{"v":1,"n":7.0}', 'utf8').toString('base64url')],
+    ['other padding bits', `${encodeOpaqueCursor({ v: 1, n: 7 }).slice(0, -1)}R`],
   ])('refuses %s with 400 VALIDATION_FAILED at query cursor', (_case, text) => {
     const error = errorOf(() => decodeOpaqueCursor(text, BodySchema, 20));
     expect(isAppError(error) && [error.code, error.status, error.details]).toEqual([

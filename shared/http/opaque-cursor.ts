@@ -21,10 +21,13 @@ export function encodeOpaqueCursor(body: unknown): string {
 }
 
 /**
- * Decodes a cursor made by {@link encodeOpaqueCursor} and parses its body with `schema`.
+ * Decodes a cursor made by {@link encodeOpaqueCursor} and parses its body with `schema`. Only
+ * the exact text the encoder makes of the parsed body is taken back: a cursor with its keys
+ * repeated or reordered, other spacing or escapes, or other base64url padding bits for the same
+ * body was not made here.
  *
  * @throws AppError VALIDATION_FAILED (400, path `cursor`) when the text is longer than
- * `maxLength`, is not base64url JSON, or does not match `schema`.
+ * `maxLength`, is not base64url JSON, does not match `schema`, or is not the encoder's text.
  */
 export function decodeOpaqueCursor<T extends z.ZodType>(
   text: string,
@@ -39,6 +42,6 @@ export function decodeOpaqueCursor<T extends z.ZodType>(
     throw invalidCursorError(cause);
   }
   const parsed = schema.safeParse(raw);
-  if (!parsed.success) throw invalidCursorError();
+  if (!parsed.success || encodeOpaqueCursor(parsed.data) !== text) throw invalidCursorError();
   return parsed.data;
 }
