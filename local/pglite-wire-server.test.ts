@@ -323,6 +323,43 @@ describe('startPgliteWireServer', () => {
     await expect(extra.connect()).rejects.toThrow();
   });
 
+  it('drops clients that do not log in in time, so they cannot hold every place', async () => {
+    const guarded = await startPgliteWireServer({
+      db,
+      host: '127.0.0.1',
+      port: 0,
+      password: PASSWORD,
+      maxConnections: 2,
+      loginTimeoutMs: 200,
+    });
+    const guardedUrl = `postgres://postgres:${PASSWORD}@127.0.0.1:${guarded.port}/postgres`;
+    const connectGuarded = async (): Promise<pg.Client> => {
+      const created = new pg.Client({
+        connectionString: guardedUrl,
+        connectionTimeoutMillis: 1000,
+      });
+      created.on('error', () => undefined);
+      await created.connect();
+      opened.push(created);
+      return created;
+    };
+    try {
+      const early = await connectGuarded();
+      const silent = connect(guarded.port, '127.0.0.1');
+      silent.on('error', () => undefined);
+      const closed = new Promise((resolve) => silent.on('close', () => resolve('closed')));
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      await expect(connectGuarded()).rejects.toThrow();
+      const open = new Promise((resolve) => setTimeout(() => resolve('open'), 2000));
+      expect(await Promise.race([closed, open])).toBe('closed');
+      const later = await connectGuarded();
+      expect((await later.query('SELECT 1 AS one')).rows).toEqual([{ one: 1 }]);
+      expect((await early.query('SELECT 2 AS two')).rows).toEqual([{ two: 2 }]);
+    } finally {
+      await guarded.stop();
+    }
+  });
+
   it('stops with clients still connected, one of them inside a transaction', async () => {
     const holder = await client();
     await holder.query('BEGIN');

@@ -14,6 +14,8 @@ export interface PgliteWireServerOptions {
   /** 0 picks a free port. */
   readonly port: number;
   readonly maxConnections: number;
+  /** How long a client may take to prove the password before it is dropped; 10 s by default. */
+  readonly loginTimeoutMs?: number;
 }
 
 /** A listening wire server over one PGlite. */
@@ -30,6 +32,8 @@ const PROTOCOL_3 = 196608;
 const MAX_STARTUP_BYTES = 10_000;
 /** Longest message, and longest unit, accepted from one client; beyond it the session ends. */
 const MAX_UNIT_BYTES = 64 * 1024 * 1024;
+/** A client not logged in by then is dropped: idle sockets could otherwise hold every place. */
+const LOGIN_TIMEOUT_MS = 10_000;
 
 const code = (type: string): number => type.charCodeAt(0);
 /**
@@ -358,6 +362,9 @@ export async function startPgliteWireServer(
       refused: false,
     };
     sessions.add(session);
+    const deadline = setTimeout(() => {
+      if (!session.started || session.login !== undefined) drop(session);
+    }, options.loginTimeoutMs ?? LOGIN_TIMEOUT_MS).unref();
     socket.on('data', (chunk: Buffer) => {
       if (session.closed || session.refused) return;
       session.pending =
@@ -366,6 +373,7 @@ export async function startPgliteWireServer(
     });
     socket.on('error', () => drop(session));
     socket.on('close', () => drop(session));
+    socket.once('close', () => clearTimeout(deadline));
   };
 
   const server: Server = createServer(accept);
