@@ -114,6 +114,9 @@ describe('sensitiveContentOf', () => {
     ['an Arabic letter between the groups', 'Verify EIN 53\u06270196932 with IRS'],
     ['a runic letter between the groups', 'EIN 53\u16c10196932'],
     ['letters between SSN groups', '123O45O6789'],
+    ['a spaced word between the groups', 'Verify EIN 53 no 0196932 with IRS'],
+    ['two letters set off by dashes', 'EIN 53-ab-0196932'],
+    ['spaced letters between SSN groups', '123 - ab - 45 - cd - 6789'],
     ['groups of three four spaces apart', '530    196    932'],
     ['five and four digits far apart', 'EIN 53019    6932'],
   ])('reads a tax id in %s', (_case, text) => {

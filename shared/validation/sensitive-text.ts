@@ -29,9 +29,11 @@ const DIGIT = String.raw`[\p{Nd}\p{No}]`;
 const DIGIT_RUN = new RegExp(String.raw`${DIGIT}+(?:${SEPARATOR}{1,8}${DIGIT}+)*`, 'gu');
 /**
  * What may stand between the groups of an EIN or SSN: a run of separators, or up to three
- * characters that are not digits (a letter standing in for a dash: `53x0196932`).
+ * characters that are not digits (a letter standing in for a dash: `53x0196932`), spaced or not
+ * (`53 no 0196932`).
  */
-const GROUP_GAP = String.raw`(?:${SEPARATOR}{1,64}|[^\p{N}]{1,3})`;
+const FEW_LETTERS = String.raw`${SEPARATOR}{0,8}[^\p{N}]{1,3}${SEPARATOR}{0,8}`;
+const GROUP_GAP = String.raw`(?:${SEPARATOR}{1,64}|${FEW_LETTERS})`;
 const DIGIT_GROUP = new RegExp(String.raw`${DIGIT}+`, 'gu');
 /**
  * An EIN (12-3456789) or an SSN or ITIN (123-45-6789) in its own grouping, however far apart the
