@@ -51,8 +51,9 @@ export interface LocalHttpServerOptions {
   /**
    * Told of every answer the host gives itself, without a function: no route (404), a method the
    * route lacks (405), a malformed path (400), a body over the ceiling (413), a host failure.
+   * `routed` names the function a refused request was for, when its route and method matched.
    */
-  readonly onRefused?: (refusal: HostRefusal) => void;
+  readonly onRefused?: (refusal: HostRefusal, routed?: RoutedRefusal) => void;
   /** Origins whose browser apps may read the host's own answers, as the functions' (CORS). */
   readonly corsOrigins?: readonly string[];
 }
@@ -65,6 +66,13 @@ export interface HostRefusal {
   readonly correlationId: string;
   /** For a host failure (500), the class of what was thrown; never its message. */
   readonly errorName?: string;
+}
+
+/** A refused request whose route and method named a function (as the pipeline would see it). */
+export interface RoutedRefusal {
+  readonly definition: HttpFunctionDefinition;
+  /** The peer's address, as the host hands it to functions in `X-Forwarded-For`. */
+  readonly clientAddress: string;
 }
 
 /** What the host calls per request: the Functions handler signature. */
@@ -200,17 +208,18 @@ export async function startLocalHttpServer(
   };
 
   /** The host's own problem answer, reported to `onRefused`. */
-  const refuse = (method: string, error: AppError): HttpResponseInit => {
+  const refuse = (method: string, error: AppError, routed?: RoutedRefusal): HttpResponseInit => {
     const correlationId = randomUUID();
     const init = problemResponse(error, correlationId);
     const errorName = error.code === 'INTERNAL' ? errorNameOf(error.cause) : undefined;
-    options.onRefused?.({
+    const refusal = {
       method,
       status: init.status ?? 500,
       code: error.code,
       correlationId,
       ...(errorName === undefined ? {} : { errorName }),
-    });
+    };
+    options.onRefused?.(refusal, routed);
     return init;
   };
 
@@ -281,7 +290,10 @@ export async function startLocalHttpServer(
     // Nothing more to answer on that connection, nor to report twice.
     if (body === 'broken') return undefined;
     if (body === 'too_large') {
-      const refused = refuse(method, new AppError('HTTP_BODY_TOO_LARGE', 'body over limit'));
+      const refused = refuse(method, new AppError('HTTP_BODY_TOO_LARGE', 'body over limit'), {
+        definition,
+        clientAddress: request.socket.remoteAddress ?? 'unknown',
+      });
       // The rest of the body is not read: the connection closes after the answer.
       return {
         ...refused,
