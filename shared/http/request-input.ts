@@ -26,8 +26,50 @@ export function pickHandlerHeaders(request: HttpRequest): ReadonlyMap<string, st
   return picked;
 }
 
-/** Query parameters as a plain object. A repeated parameter is refused (parameter pollution). */
+/** A run of percent escapes: the bytes of one or more characters, in UTF-8 if well formed. */
+const ESCAPE_RUN = /(?:%[0-9A-Fa-f]{2})+/g;
+const STRICT_UTF8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * The parameters of a raw query string whose percent escapes are not UTF-8 (`q=%FF`, an encoded
+ * surrogate `%ED%A0%80`): a URL parser would read each bad byte as U+FFFD, so the operation would
+ * see text the caller never sent. Named by key when the key itself is plain.
+ */
+function malformedEscapes(url: string): FieldIssue[] {
+  const start = url.indexOf('?');
+  if (start < 0 || !url.includes('%', start)) return [];
+  const issues: FieldIssue[] = [];
+  for (const part of url
+    .slice(start + 1)
+    .split('#', 1)[0]
+    ?.split('&') ?? []) {
+    const runs = part.match(ESCAPE_RUN) ?? [];
+    const wellFormed = runs.every((run) => {
+      try {
+        STRICT_UTF8.decode(Buffer.from(run.replaceAll('%', ''), 'hex'));
+        return true;
+      } catch {
+        return false;
+      }
+    });
+    if (wellFormed) continue;
+    const key = part.split('=', 1)[0] ?? '';
+    issues.push({ location: 'query', path: SAFE_KEY.test(key) ? key : '', rule: 'not_utf8' });
+  }
+  return issues;
+}
+
+/**
+ * Query parameters as a plain object. A repeated parameter is refused (parameter pollution), and
+ * so is one whose percent escapes are not UTF-8.
+ */
 export function readQuery(request: HttpRequest): Record<string, string> {
+  const malformed = malformedEscapes(request.url);
+  if (malformed.length > 0) {
+    throw new AppError('VALIDATION_FAILED', 'query escapes not UTF-8', {
+      details: { issues: malformed },
+    });
+  }
   const query: Record<string, string> = Object.create(null) as Record<string, string>;
   const repeated: FieldIssue[] = [];
   for (const [key, value] of request.query.entries()) {

@@ -181,6 +181,20 @@ describe('financial records over HTTP', () => {
     expect(reason.status).toBe(400);
   });
 
+  it('refuses query escapes that are not UTF-8, and reads the ones that are', async () => {
+    for (const query of ['q=%FF', 'q=caf%C3', 'q=%ED%A0%80', 'limit=5&%FF=1']) {
+      const response = await t.request('GET', `/api/v1/awards?${query}`, { token: dcAnalyst });
+      expect(response.status).toBe(400);
+      expect(problemOf(response).errors).toEqual([
+        { location: 'query', path: query.startsWith('q=') ? 'q' : '', rule: 'not_utf8' },
+      ]);
+    }
+    for (const query of ['q=caf%C3%A9', 'q=100%', 'q=%E2%82%AC%2520']) {
+      const response = await t.request('GET', `/api/v1/awards?${query}`, { token: dcAnalyst });
+      expect(response.status).toBe(200);
+    }
+  });
+
   it.each([
     ['an EIN', 'Checking EIN 53-0196932 for the audit', 'tax_id_like'],
     ['an SSN', 'Caller gave SSN 123-45-6789 to confirm', 'tax_id_like'],
