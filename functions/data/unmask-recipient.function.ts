@@ -22,6 +22,8 @@ defineHttpFunction({
   params: RecordIdParamsSchema,
   body: UnmaskRecipientBodySchema,
   response: UnmaskedRecipientSchema,
+  // A recipient outside the caller's divisions reads as absent; the EIN needs its field key.
+  errorCodes: ['DATA_NOT_FOUND', 'CRYPTO_KEY_UNAVAILABLE'],
   auditTarget: recipientOf,
   handler: async ({ principal, params, body, correlationId }) => {
     const services = await getServices();

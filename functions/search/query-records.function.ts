@@ -10,7 +10,7 @@ import { SearchPageSchema, SearchRecordsQuerySchema } from './search-records-que
  * are never indexed. The request's audit event names the searched resources, never the text.
  *
  * @throws AppError VALIDATION_FAILED (400) for a bad query or cursor; STORE_UNAVAILABLE (503)
- * when the index cannot answer.
+ * when the index cannot answer; CRYPTO_KEY_UNAVAILABLE (503) when its API key cannot be read.
  */
 defineHttpFunction({
   name: 'search-query-records',
@@ -21,6 +21,8 @@ defineHttpFunction({
   summary: "Search records across resources within the caller's divisions",
   query: SearchRecordsQuerySchema,
   response: SearchPageSchema,
+  // In Azure the index's API key is read from Key Vault.
+  errorCodes: ['CRYPTO_KEY_UNAVAILABLE'],
   handler: async ({ principal, query }) => {
     if (principal === undefined) throw new AppError('AUTH_TOKEN_MISSING', 'no principal');
     const index = await getSearchIndex();

@@ -7,6 +7,7 @@ import { z, type ZodType } from 'zod';
 
 import { ERROR_STATUS, type ErrorCode } from '../errors/error-codes.js';
 import type { HttpFunctionDefinition } from '../registry/function-registry.js';
+import { API_VERSIONS, versionOf } from './api-versions.js';
 import { problemType } from './problem.js';
 
 const ProblemSchema = z
@@ -29,9 +30,10 @@ function asObject(schema: ZodType | undefined): z.ZodObject | undefined {
 
 type ResponseEntry = RouteConfig['responses'][string];
 
-const CorrelationIdSchema = z.string().uuid().meta({
-  description: "Names the request in the service's logs and audit trail; quote it when reporting",
-});
+const CORRELATION_ID_TEXT =
+  "Names the request in the service's logs and audit trail; quote it when reporting";
+
+const CorrelationIdSchema = z.string().uuid().meta({ description: CORRELATION_ID_TEXT });
 
 /** Headers the pipeline puts on every response it answers. */
 const COMMON_HEADERS = { 'X-Correlation-Id': CorrelationIdSchema };
@@ -52,40 +54,137 @@ const ERROR_HEADERS: Readonly<Record<number, z.ZodObject>> = {
   503: z.object({ ...COMMON_HEADERS, 'Retry-After': RetryAfterSchema.optional() }),
 };
 
-/**
- * Statuses the pipeline itself may answer for a function of this shape: every function refuses a
- * foreign origin (403) and a declared body over the limit (413), whether it takes a body or not.
- */
-function pipelineStatuses(isPublic: boolean, hasBody: boolean): number[] {
-  const statuses = [400, 403, 413, 429, 500, 503];
-  if (!isPublic) statuses.push(401, 404);
-  if (hasBody) statuses.push(415);
-  return statuses;
+const PROBLEM_REF = { $ref: '#/components/schemas/Problem' };
+
+const CORRELATION_ID_HEADER = {
+  required: true,
+  description: CORRELATION_ID_TEXT,
+  schema: { type: 'string', format: 'uuid' } as const,
+};
+
+/** An answer the host gives itself, before any function runs. */
+interface HostResponse {
+  readonly status: number;
+  readonly code: ErrorCode;
+  /** Whether a request to any operation can get it, so that every operation refers to it. */
+  readonly everyOperation: boolean;
+  readonly description: string;
+  readonly allow?: true;
 }
 
 /**
- * One problem+json response per status the function may answer with an error: the pipeline's,
- * and those of the codes the definition declares, which the description names.
+ * The host's own answers, documented once under `components/responses`. 408 and 431 can answer a
+ * request to any operation (the HTTP parser refuses it before it names one), so every operation
+ * refers to them. 404 and 405 answer a request no operation takes: a path no route has, or a
+ * method a documented path lacks (and `CONNECT`); no operation refers to them, and the
+ * document's description names them.
+ */
+const HOST_RESPONSES: Readonly<Record<string, HostResponse>> = {
+  RouteNotFound: {
+    status: 404,
+    code: 'HTTP_NOT_FOUND',
+    everyOperation: false,
+    description: 'Problem details: HTTP_NOT_FOUND. No operation has the path.',
+  },
+  MethodNotAllowed: {
+    status: 405,
+    code: 'HTTP_METHOD_NOT_ALLOWED',
+    everyOperation: false,
+    description:
+      'Problem details: HTTP_METHOD_NOT_ALLOWED. The path has no operation for the method, ' +
+      'or the method is CONNECT; `Allow` lists the methods the path has.',
+    allow: true,
+  },
+  RequestTimeout: {
+    status: 408,
+    code: 'HTTP_REQUEST_TIMEOUT',
+    everyOperation: true,
+    description:
+      'Problem details: HTTP_REQUEST_TIMEOUT. The headers took over 20 seconds to arrive, or ' +
+      'the whole request over 60; answered only on a connection that has had no response yet.',
+  },
+  HeadersTooLarge: {
+    status: 431,
+    code: 'HTTP_HEADERS_TOO_LARGE',
+    everyOperation: true,
+    description:
+      'Problem details: HTTP_HEADERS_TOO_LARGE. The request headers are over 16 KB; answered ' +
+      'only on a connection that has had no response yet.',
+  },
+};
+
+function registerHostResponses(registry: OpenAPIRegistry): void {
+  for (const [name, host] of Object.entries(HOST_RESPONSES)) {
+    const allow = {
+      Allow: {
+        required: true,
+        description: 'The methods the path has',
+        schema: { type: 'string' } as const,
+      },
+    };
+    registry.registerComponent('responses', name, {
+      description: host.description,
+      headers: { 'X-Correlation-Id': CORRELATION_ID_HEADER, ...(host.allow ? allow : {}) },
+      content: { 'application/problem+json': { schema: PROBLEM_REF } },
+    });
+  }
+}
+
+/**
+ * Codes the host and the pipeline may answer for any request to a function of this shape. Every
+ * request: a malformed request or a repeated query parameter (400), a foreign origin (403), a
+ * declared body over the limit (413), the address's rate limit (429), a failure (500), services
+ * or the audit trail down (503). A 404 is not among them: a path no route takes is no operation's
+ * (see `HOST_RESPONSES`), and a record that is not there is the operation's own code.
+ */
+function pipelineCodes(definition: HttpFunctionDefinition, isPublic: boolean): ErrorCode[] {
+  const codes: ErrorCode[] = [
+    'HTTP_MALFORMED_REQUEST',
+    'VALIDATION_FAILED',
+    'HTTP_CORS_ORIGIN_DENIED',
+    'HTTP_BODY_TOO_LARGE',
+    'HTTP_RATE_LIMITED',
+    'INTERNAL',
+    'STORE_UNAVAILABLE',
+    'AUDIT_UNAVAILABLE',
+  ];
+  if (API_VERSIONS[versionOf(definition.route) ?? '']?.state === 'retired') {
+    codes.push('HTTP_VERSION_RETIRED');
+  }
+  if (!isPublic) {
+    codes.push('AUTH_TOKEN_MISSING', 'AUTH_TOKEN_INVALID', 'AUTH_FORBIDDEN', 'AUTH_UNAVAILABLE');
+  }
+  if (definition.body !== undefined) codes.push('HTTP_UNSUPPORTED_MEDIA_TYPE', 'HTTP_INVALID_JSON');
+  return codes;
+}
+
+/**
+ * One problem+json response per status the function may answer with an error: the host's and
+ * the pipeline's, and those of the codes the definition declares; the description names every
+ * code. The host's refusals of any request whatever its route (408, 431) are references.
  */
 function problemResponses(
   definition: HttpFunctionDefinition,
   isPublic: boolean,
 ): Record<string, ResponseEntry> {
   const codesByStatus = new Map<number, ErrorCode[]>();
-  for (const status of pipelineStatuses(isPublic, definition.body !== undefined)) {
-    codesByStatus.set(status, []);
-  }
-  for (const code of definition.errorCodes ?? []) {
+  for (const code of [...pipelineCodes(definition, isPublic), ...(definition.errorCodes ?? [])]) {
     const status = ERROR_STATUS[code];
-    codesByStatus.set(status, [...(codesByStatus.get(status) ?? []), code]);
+    const codes = codesByStatus.get(status) ?? [];
+    if (!codes.includes(code)) codesByStatus.set(status, [...codes, code]);
   }
   const responses: Record<string, ResponseEntry> = {};
   for (const [status, codes] of [...codesByStatus].sort(([a], [b]) => a - b)) {
     responses[String(status)] = {
-      description: codes.length === 0 ? 'Problem details' : `Problem details: ${codes.join(', ')}`,
+      description: `Problem details: ${codes.join(', ')}`,
       headers: ERROR_HEADERS[status] ?? z.object(COMMON_HEADERS),
       content: { 'application/problem+json': { schema: ProblemSchema } },
     };
+  }
+  for (const [name, host] of Object.entries(HOST_RESPONSES)) {
+    if (host.everyOperation) {
+      responses[String(host.status)] = { $ref: `#/components/responses/${name}` };
+    }
   }
   return responses;
 }
@@ -127,6 +226,7 @@ export function buildOpenApiDocument(
     bearerFormat: 'JWT',
     description: 'Entra ID access token for the EDS API audience',
   });
+  registerHostResponses(registry);
   for (const definition of definitions.filter((d) => d.localOnly !== true)) {
     const isPublic = !('permission' in definition.access);
     const params = asObject(definition.params);
@@ -161,7 +261,11 @@ export function buildOpenApiDocument(
     info: {
       title: info.title,
       version: info.version,
-      description: `Problem types: ${problemType('INTERNAL').replace('internal', '<code>')}`,
+      description:
+        `Problem types: ${problemType('INTERNAL').replace('internal', '<code>')}. ` +
+        'Each error response names the codes it may carry. The host answers a path no ' +
+        'operation has (components/responses/RouteNotFound, 404) and a method a path lacks ' +
+        '(MethodNotAllowed, 405) before any operation runs.',
     },
     servers: [{ url: info.serverUrl }],
   });

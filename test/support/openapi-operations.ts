@@ -17,13 +17,56 @@ const Document = z.looseObject({
   openapi: z.string(),
   paths: z.record(z.string(), z.record(z.string(), Operation)),
 });
+const Reference = z.object({ $ref: z.string().startsWith('#/components/responses/') });
+const Served = z.looseObject({
+  components: z.looseObject({ responses: z.record(z.string(), z.unknown()).optional() }),
+  paths: z.record(
+    z.string(),
+    z.record(z.string(), z.looseObject({ responses: z.record(z.string(), z.unknown()) })),
+  ),
+});
 
 export type OpenApiOperation = z.infer<typeof Operation>;
 export type OpenApiDocument = z.infer<typeof Document>;
 
-/** The served document, parsed just enough for the assertions; throws on any other shape. */
+/**
+ * The served document, parsed just enough for the assertions, with every response that refers to
+ * `components/responses` replaced by the one it names; throws on any other shape or a dangling
+ * reference.
+ */
 export function parseOpenApiDocument(body: unknown): OpenApiDocument {
-  return Document.parse(body);
+  const served = Served.parse(body);
+  const shared = served.components.responses ?? {};
+  const resolve = (response: unknown): unknown => {
+    const reference = Reference.safeParse(response);
+    if (!reference.success) return response;
+    const name = reference.data.$ref.slice('#/components/responses/'.length);
+    if (!Object.hasOwn(shared, name)) throw new Error(`${reference.data.$ref} is not defined`);
+    return shared[name];
+  };
+  const paths = Object.fromEntries(
+    Object.entries(served.paths).map(([path, methods]) => [
+      path,
+      Object.fromEntries(
+        Object.entries(methods).map(([method, operation]) => [
+          method,
+          {
+            ...operation,
+            responses: Object.fromEntries(
+              Object.entries(operation.responses).map(([status, r]) => [status, resolve(r)]),
+            ),
+          },
+        ]),
+      ),
+    ]),
+  );
+  return Document.parse({ ...served, paths });
+}
+
+/** The error codes a problem response names: its description reads `Problem details: A, B`. */
+export function documentedCodes(response: { readonly description: string }): string[] {
+  const listed = /^Problem details: ([A-Z_]+(?:, [A-Z_]+)*)/.exec(response.description)?.[1];
+  return listed === undefined ? [] : listed.split(', ');
 }
 
 /** Every operation of the document by its `operationId`. */
