@@ -25,6 +25,7 @@ import './data/list-contracts.function.js';
 import './data/list-expenditures.function.js';
 import './data/list-recipients.function.js';
 import './data/list-vendors.function.js';
+import './data/purge-idempotency-keys.function.js';
 import './data/relay-audit-events.function.js';
 import './data/rotate-field-keys.function.js';
 import './data/unmask-recipient.function.js';

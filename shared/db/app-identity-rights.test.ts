@@ -14,6 +14,7 @@ import { createLogger } from '../logging/logger.js';
 import type { AppDatabase } from './app-database.js';
 import { APP_ROLE } from './migrations/0001-financial-records.js';
 import { createPostgresAppDatabase } from './postgres-app-database.js';
+import { purgeExpiredIdempotencyKeys } from './purge-idempotency-keys.js';
 import { externalPostgresUrl } from './test-support/external-postgres.js';
 import {
   startTestDatabase,
@@ -131,6 +132,26 @@ describe.skipIf(adminUrl === undefined)('the app identity on a real server', () 
     expect(await attempt('DELETE FROM awards')).toBe('42501');
     expect(await attempt('UPDATE audit_events SET type = type')).toBe('42501');
     expect(await attempt('DELETE FROM audit_checkpoints')).toBe('42501');
+  });
+
+  it('sees and deletes only expired Idempotency-Key records unscoped, as the purge does', async () => {
+    const fingerprint = 'a'.repeat(64);
+    await asAdmin(`INSERT INTO idempotency_keys (principal_id, key, fingerprint, created_at)
+      VALUES ('identity-purge', 'old', '${fingerprint}', now() - interval '2 days'),
+        ('identity-purge', 'new', '${fingerprint}', now())`);
+    const unscoped = (statement: string) =>
+      started().identity.unsafeWithoutScope((db) => sql.raw(statement).execute(db));
+    const seen = await unscoped(`SELECT key FROM idempotency_keys`);
+    expect(seen.rows).toEqual([{ key: 'old' }]);
+    const fresh = await unscoped(`DELETE FROM idempotency_keys WHERE key = 'new'`);
+    expect(Number(fresh.numAffectedRows)).toBe(0);
+    expect(await purgeExpiredIdempotencyKeys(started().identity)).toBe(1);
+    // eds_app's own grant reaches the table too, but its policy shows no record unscoped.
+    const changed = await unscoped('UPDATE idempotency_keys SET fingerprint = fingerprint');
+    expect(Number(changed.numAffectedRows)).toBe(0);
+    const { rows } = await asAdmin(`SELECT key FROM idempotency_keys
+      WHERE principal_id = 'identity-purge'`);
+    expect(rows).toEqual([{ key: 'new' }]);
   });
 
   it('appends to the trail as eds_app, relays a queued change and verifies it', async () => {

@@ -9,6 +9,7 @@ import * as maintenanceRole from './0006-maintenance-role.js';
 import * as contractTotals from './0007-contract-totals.js';
 import * as idempotencyResponseText from './0008-idempotency-response-text.js';
 import * as divisionFollowsParent from './0009-division-follows-parent.js';
+import * as idempotencyKeyPurge from './0010-idempotency-key-purge.js';
 
 /**
  * Every migration, by name, in the order they apply. Names sort lexically: `NNNN-<topic>`.
@@ -24,6 +25,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0007-contract-totals': contractTotals,
   '0008-idempotency-response-text': idempotencyResponseText,
   '0009-division-follows-parent': divisionFollowsParent,
+  '0010-idempotency-key-purge': idempotencyKeyPurge,
 };
 
 /** A static provider: no directory scan, so bundling and ESM paths cannot lose a migration. */
