@@ -214,6 +214,27 @@ describe('token verifier', () => {
       'ERR_JOSE_NOT_SUPPORTED',
     ],
     [
+      'rejects a signed token that names a claim twice',
+      async (f) => {
+        const claims = JSON.stringify({
+          iss: TEST_ISSUER,
+          aud: TEST_AUDIENCE,
+          tid: TEST_TENANT,
+          oid: '11111111-2222-4333-8444-555555555555',
+          sub: 'x',
+          ver: '2.0',
+          scp: 'access_as_user',
+          roles: ['EDS.Analyst'],
+          divisions: ['DC'],
+          iat: NOW,
+          nbf: NOW,
+          exp: NOW + 600,
+        });
+        return f.signRaw(claims.replace('}', ',"divisions":["MD","VA"]}'), {});
+      },
+      'json_not_strict',
+    ],
+    [
       'rejects an oversized token before parsing it',
       (f) => f.token({ padding: 'a'.repeat(9000) }),
       'oversized',

@@ -11,6 +11,7 @@ import { z } from 'zod';
 
 import type { AppConfig } from '../config/app-config.js';
 import { AppError } from '../errors/app-error.js';
+import { parseStrictJson } from '../http/strict-json.js';
 import { isDivision, type Division } from './divisions.js';
 import { createVerifiedPrincipal, type VerifiedPrincipal } from './principal.js';
 import {
@@ -139,6 +140,23 @@ function isCanonicalBase64url(segment: string): boolean {
   return Buffer.from(segment, 'base64url').toString('base64url') === segment;
 }
 
+/**
+ * Refuses a signed token whose header or claims read differently to different JSON parsers: a
+ * repeated member (`divisions` twice: jose keeps the last, another parser the first), a
+ * prototype-shaped name, or a number that does not read as written. Entra writes none of these;
+ * a token that has one was made by someone holding the signing key.
+ */
+function assertStrictJson(token: string): void {
+  const [header = '', claims = ''] = token.split('.', 2);
+  for (const segment of [header, claims]) {
+    try {
+      parseStrictJson(Buffer.from(segment, 'base64url').toString('utf8'));
+    } catch (cause) {
+      throw rejectToken('json_not_strict', cause);
+    }
+  }
+}
+
 function assertSafeHeader(token: string): void {
   let header: Record<string, unknown>;
   try {
@@ -256,6 +274,7 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
       }
       throw rejectToken(cause.code, cause);
     }
+    assertStrictJson(token);
     const claims = ClaimsSchema.safeParse(payload);
     if (!claims.success) throw rejectToken('claims_shape');
     if (claims.data.tid !== options.tenantId) throw rejectToken('tenant_mismatch');

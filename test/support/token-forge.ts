@@ -45,8 +45,11 @@ export interface TokenForge {
   readonly keys: JWTVerifyGetKey;
   /** Signs arbitrary claims and header with the issuer's key; no checks at all. */
   sign(claims: Record<string, unknown>, header?: Record<string, unknown>): Promise<string>;
-  /** Signs with node:crypto directly, for headers jose refuses to produce (unknown `crit`). */
-  signRaw(claims: Record<string, unknown>, header: Record<string, unknown>): string;
+  /**
+   * Signs with node:crypto directly, for headers jose refuses to produce (unknown `crit`) and
+   * claims as exact JSON text (a repeated member).
+   */
+  signRaw(claims: Record<string, unknown> | string, header: Record<string, unknown>): string;
   /** A well-formed token for the test tenant with the given overrides. */
   token(overrides?: Record<string, unknown>, header?: Record<string, unknown>): Promise<string>;
 }
@@ -63,9 +66,11 @@ export async function createTokenForge(now = Math.floor(Date.now() / 1000)): Pro
       .sign(privateKey);
   const keyObject = createPrivateKey({ key: jwk as JsonWebKey, format: 'jwk' });
   const encode = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
-  const signRaw = (claims: Record<string, unknown>, header: Record<string, unknown>) => {
+  const signRaw = (claims: Record<string, unknown> | string, header: Record<string, unknown>) => {
     const protectedHeader = encode({ alg: 'RS256', typ: 'JWT', kid: jwk.kid, ...header });
-    const input = `${protectedHeader}.${encode(claims)}`;
+    const payload =
+      typeof claims === 'string' ? Buffer.from(claims).toString('base64url') : encode(claims);
+    const input = `${protectedHeader}.${payload}`;
     return `${input}.${signBytes('sha256', Buffer.from(input), keyObject).toString('base64url')}`;
   };
   return {
