@@ -54,8 +54,9 @@ export const RequestAuditEventSchema = z
     route: auditText(300).min(1),
     permission: Id,
     /**
-     * What the operation acted on; for a request refused before it, the record its path named
-     * (`vendors/41`), when its parameters were valid.
+     * What the operation acted on; for a refused request, the record its path named
+     * (`vendors/41`), when its parameters were valid, or the one the operation names as the
+     * target it refused (a new obligation's contract, `contracts/41`).
      */
     resource: Id.exactOptional(),
     /** The client's IP address, as the trusted proxies reported it (`unknown` if none was). */

@@ -12,6 +12,12 @@ export interface AppErrorDetails {
   readonly retryAfterSeconds?: number;
   /** Machine reason for operational logs and audit (e.g. jose's error code); never rendered. */
   readonly reason?: string;
+  /**
+   * The record a refused operation aimed at, as the trail names records (`contracts/41`), when
+   * its path does not name it (a body field did); audited as the request's `resource`, never
+   * rendered.
+   */
+  readonly resource?: string;
 }
 
 export interface AppErrorOptions {

@@ -208,7 +208,9 @@ export function createHttpHandler(definition: HttpFunctionDefinition): Handler {
       body: JSON.stringify(problem),
       headers: { 'Content-Type': PROBLEM_CONTENT_TYPE, ...errorHeaders(error) },
       error,
-      resource: request === undefined ? undefined : targetOf(definition, request),
+      resource:
+        error.details.resource ??
+        (request === undefined ? undefined : targetOf(definition, request)),
     };
   }
 

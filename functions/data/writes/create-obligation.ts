@@ -48,6 +48,7 @@ export async function createObligation(
     if (locked === undefined) {
       throw new AppError('DATA_NOT_FOUND', 'obligation for a contract not in scope', {
         publicMessage: 'No such contract.',
+        details: { resource: `contracts/${body.contractId}` },
       });
     }
     const contract = locked.item;

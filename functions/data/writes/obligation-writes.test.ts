@@ -149,7 +149,7 @@ describe('obligation writes on the local host', () => {
       ]);
     });
 
-    it('hides a VA contract from a DC w.manager: 404 and no row', async () => {
+    it('hides a VA contract from a DC w.manager: 404, no row, the contract audited', async () => {
       const [before] = await owner<{ count: number }>(
         sql`SELECT count(*)::int AS count FROM contract_transactions
           WHERE contract_id = ${w.vaContractId}`,
@@ -160,11 +160,19 @@ describe('obligation writes on the local host', () => {
       );
       expect(response.status).toBe(404);
       expect(problemOf(response).code).toBe('DATA_NOT_FOUND');
+      expect(response.text).not.toContain(String(w.vaContractId));
       const [after] = await owner<{ count: number }>(
         sql`SELECT count(*)::int AS count FROM contract_transactions
           WHERE contract_id = ${w.vaContractId}`,
       );
       expect(after).toEqual(before);
+      const correlationId = response.headers.get('x-correlation-id') ?? 'none';
+      const [event] = await w.t.auditEvents({ type: 'http.request', correlationId });
+      expect(event).toMatchObject({
+        status: 404,
+        outcome: 'failure',
+        resource: `contracts/${w.vaContractId}`,
+      });
     });
 
     it('hides a VA obligation from a DC w.manager on update: 404 and unchanged', async () => {
