@@ -379,7 +379,7 @@ describe('data function registrations', () => {
       .map((file) => file.slice(0, -'.function.ts'.length));
     // The app's one import list; a test beside it checks it names every function file.
     await import('../../index.js');
-    expect(files).toHaveLength(23);
+    expect(files).toHaveLength(24);
     const data = listHttpFunctions().filter((fn) => fn.capability === 'data');
     const timers = listTimerFunctions().filter((fn) => fn.capability === 'data');
     const names = [...data, ...timers].map((fn) => fn.name).sort();
