@@ -2,6 +2,7 @@ import { z, type ZodRawShape } from 'zod';
 
 import { DIVISIONS } from '../../shared/auth/divisions.js';
 import { freeText } from '../../shared/validation/free-text.js';
+import { MAX_RECORD_CURSOR_LENGTH } from './record-cursor.js';
 
 export const DEFAULT_PAGE_SIZE = 50;
 export const MAX_PAGE_SIZE = 200;
@@ -42,7 +43,7 @@ export function listQuerySchema<S extends ZodRawShape, K extends string>(
   return z
     .object({
       limit: queryInt(1, MAX_PAGE_SIZE).optional(),
-      cursor: z.string().min(1).max(700).optional(),
+      cursor: z.string().min(1).max(MAX_RECORD_CURSOR_LENGTH).optional(),
       division: z.enum(DIVISIONS).optional(),
       sort: z.enum(sorts).optional(),
       q: freeText(200, { trim: true }).optional(),
