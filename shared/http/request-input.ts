@@ -14,6 +14,8 @@ export function isHandlerHeader(name: string): boolean {
 }
 
 const SAFE_KEY = /^[A-Za-z0-9_.-]{1,64}$/;
+/** The most issues one refusal lists: enough to fix a request, too few to echo a long one. */
+const MAX_ISSUES = 20;
 /** A rule name a refinement gives as its message: lower snake case, never caller text. */
 const RULE_NAME = /^[a-z][a-z_]{1,39}$/;
 
@@ -55,6 +57,7 @@ function malformedEscapes(url: string): FieldIssue[] {
     if (wellFormed) continue;
     const key = part.split('=', 1)[0] ?? '';
     issues.push({ location: 'query', path: SAFE_KEY.test(key) ? key : '', rule: 'not_utf8' });
+    if (issues.length === MAX_ISSUES) break;
   }
   return issues;
 }
@@ -74,7 +77,9 @@ export function readQuery(request: HttpRequest): Record<string, string> {
   const repeated: FieldIssue[] = [];
   for (const [key, value] of request.query.entries()) {
     if (Object.hasOwn(query, key)) {
-      repeated.push({ location: 'query', path: SAFE_KEY.test(key) ? key : '', rule: 'repeated' });
+      if (repeated.length < MAX_ISSUES) {
+        repeated.push({ location: 'query', path: SAFE_KEY.test(key) ? key : '', rule: 'repeated' });
+      }
       continue;
     }
     query[key] = value;
@@ -141,7 +146,7 @@ export function parsePart<T>(
   if (schema === undefined) return undefined as T;
   const parsed = schema.safeParse(value);
   if (parsed.success) return parsed.data;
-  const issues: FieldIssue[] = parsed.error.issues.slice(0, 20).flatMap((issue) => {
+  const issues: FieldIssue[] = parsed.error.issues.slice(0, MAX_ISSUES).flatMap((issue) => {
     const path = issue.path.map(String).join('.');
     if (issue.code === 'unrecognized_keys') {
       return issue.keys.slice(0, 5).map((key) => ({

@@ -195,6 +195,16 @@ describe('financial records over HTTP', () => {
     }
   });
 
+  it('lists at most 20 issues of a query with many bad escapes or repeated parameters', async () => {
+    const many = (part: (n: number) => string) =>
+      Array.from({ length: 200 }, (_, n) => part(n)).join('&');
+    for (const query of [many((n) => `k${n}=%FF`), many(() => 'q=a')]) {
+      const response = await t.request('GET', `/api/v1/awards?${query}`, { token: dcAnalyst });
+      expect(response.status).toBe(400);
+      expect(problemOf(response).errors).toHaveLength(20);
+    }
+  });
+
   it.each([
     ['an EIN', 'Checking EIN 53-0196932 for the audit', 'tax_id_like'],
     ['an SSN', 'Caller gave SSN 123-45-6789 to confirm', 'tax_id_like'],
