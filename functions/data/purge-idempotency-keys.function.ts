@@ -8,8 +8,9 @@ import { getServices } from '../../shared/runtime/services.js';
  * Timer `data-purge-idempotency-keys`, hourly at minute 17 (on demand at
  * `POST /admin/functions/data-purge-idempotency-keys` with an `EDS.Jobs` token): deletes the
  * `Idempotency-Key` records an hour past their 24 hours (see `purgeExpiredIdempotencyKeys`), so
- * the stored write responses do not pile up. Audited as `security.event` `data.idempotency_keys_purged` with the count only, a failed run
- * too (its error code only), as the caller's when asked for on demand.
+ * the stored write responses do not pile up. Audited as `security.event`
+ * `data.idempotency_keys_purged` with the count only, a failed run too (its error code only), as
+ * the caller's when asked for on demand.
  *
  * @throws AppError STORE_UNAVAILABLE; the next run deletes what this one left.
  */
