@@ -29,8 +29,8 @@ defineTimerFunction({
     let deleted;
     try {
       // Loaded on first run, not at cold start: the purge pulls in the query builder.
-      const { purgeExpiredIdempotencyKeys } = await import('../../shared/db/purge-idempotency-keys.js');
-      deleted = await purgeExpiredIdempotencyKeys(db);
+      const purge = await import('../../shared/db/purge-idempotency-keys.js');
+      deleted = await purge.purgeExpiredIdempotencyKeys(db);
     } catch (error) {
       await audit
         .append({ ...run, outcome: 'failure', detail: { errorCode: errorCodeOf(error) } })

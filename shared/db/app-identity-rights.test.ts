@@ -134,7 +134,7 @@ describe.skipIf(adminUrl === undefined)('the app identity on a real server', () 
     expect(await attempt('DELETE FROM audit_checkpoints')).toBe('42501');
   });
 
-  it('sees and deletes only expired Idempotency-Key records unscoped, as the purge does', async () => {
+  it('sees and deletes only expired Idempotency-Key records unscoped, as a purge', async () => {
     const fingerprint = 'a'.repeat(64);
     await asAdmin(`INSERT INTO idempotency_keys (principal_id, key, fingerprint, created_at)
       VALUES ('identity-purge', 'old', '${fingerprint}', now() - interval '2 days'),

@@ -226,7 +226,7 @@ describe('every operation of the OpenAPI document against what the local host an
     }
   });
 
-  it('answers a method a documented path lacks 405, with the documented methods in Allow', async () => {
+  it('answers 405 to a method a documented path lacks, the documented ones in Allow', async () => {
     for (const [template, methods] of Object.entries(document.paths)) {
       const documented = Object.keys(methods).map((method) => method.toUpperCase());
       for (const method of ['GET', 'POST', 'PUT', 'PATCH', 'DELETE']) {

@@ -195,7 +195,7 @@ describe('financial records over HTTP', () => {
     }
   });
 
-  it('lists at most 20 issues of a query with many bad escapes or repeated parameters', async () => {
+  it('lists at most 20 issues for many bad escapes or repeated parameters', async () => {
     const many = (part: (n: number) => string) =>
       Array.from({ length: 200 }, (_, n) => part(n)).join('&');
     for (const query of [many((n) => `k${n}=%FF`), many(() => 'q=a')]) {

@@ -45,7 +45,7 @@ describe('migration 0009: a child row holds its parent’s division', () => {
   });
   afterAll(() => store.dispose());
 
-  it('refuses a contract transaction filed under another division than its contract’s', async () => {
+  it('refuses a contract transaction filed under a division not its contract’s', async () => {
     const insert = (division: Division) =>
       asOwner(store, (db) =>
         sql`INSERT INTO contract_transactions (id, contract_id, division, action_date,
