@@ -33,7 +33,7 @@ const PLATFORM_HEADERS = new Set(['x-forwarded-for', 'x-forwarded-host', 'x-forw
  */
 const AMBIGUOUS_PATH = /\\|\/(?:\.|%2e){1,2}(?:\/|$)/i;
 
-/** A body larger than this is refused unread, whatever a function allows. */
+/** The host reads no more of a body than this, whatever a function allows. */
 const HOST_BODY_CEILING = 16 * 1024 * 1024;
 
 export interface LocalHttpServerOptions {
@@ -50,10 +50,9 @@ export interface LocalHttpServerOptions {
   readonly closeGraceMs?: number;
   /**
    * Told of every answer the host gives itself, without a function: no route (404), a method the
-   * route lacks (405), a malformed path (400), a body over the ceiling (413), a host failure.
-   * `routed` names the function a refused request was for, when its route and method matched.
+   * route lacks (405), a malformed path (400), a host failure.
    */
-  readonly onRefused?: (refusal: HostRefusal, routed?: RoutedRefusal) => void;
+  readonly onRefused?: (refusal: HostRefusal) => void;
   /** Origins whose browser apps may read the host's own answers, as the functions' (CORS). */
   readonly corsOrigins?: readonly string[];
 }
@@ -68,13 +67,6 @@ export interface HostRefusal {
   readonly errorName?: string;
 }
 
-/** A refused request whose route and method named a function (as the pipeline would see it). */
-export interface RoutedRefusal {
-  readonly definition: HttpFunctionDefinition;
-  /** The peer's address, as the host hands it to functions in `X-Forwarded-For`. */
-  readonly clientAddress: string;
-}
-
 /** What the host calls per request: the Functions handler signature. */
 export type HostHandler = (
   request: FunctionsRequest,
@@ -87,31 +79,35 @@ export interface LocalHttpServer {
   close(): Promise<void>;
 }
 
+/** A body as the host read it: whole, or cut off past the limit (the rest left unread). */
+interface ReadBody {
+  readonly bytes: Buffer;
+  readonly complete: boolean;
+}
+
 /**
- * Reads at most `limit` bytes of a body. A declared length over the limit is refused before a
- * body byte is read; a body that grows past it stops being buffered at once. `broken` when the
- * body never arrives whole: the parser refused it (answered and reported in `clientError`), the
- * client left, or it was too slow.
+ * Reads at most `limit` bytes of a body, and a little over when it grows past them (so that what
+ * reaches the function is visibly over its limit). A declared length over the limit is not read
+ * at all. `broken` when the body never arrives whole: the parser refused it (answered and
+ * reported in `clientError`), the client left, or it was too slow.
  */
-function readBody(
-  request: IncomingMessage,
-  limit: number,
-): Promise<Buffer | 'too_large' | 'broken'> {
-  if (Number(request.headers['content-length'] ?? 0) > limit) return Promise.resolve('too_large');
+function readBody(request: IncomingMessage, limit: number): Promise<ReadBody | 'broken'> {
+  if (Number(request.headers['content-length'] ?? 0) > limit) {
+    return Promise.resolve({ bytes: Buffer.alloc(0), complete: false });
+  }
   return new Promise((resolve) => {
     const chunks: Buffer[] = [];
     let size = 0;
     request.on('data', (chunk: Buffer) => {
       size += chunk.length;
+      chunks.push(chunk);
       if (size > limit) {
         request.removeAllListeners('data');
         request.resume();
-        resolve('too_large');
-        return;
+        resolve({ bytes: Buffer.concat(chunks), complete: false });
       }
-      chunks.push(chunk);
     });
-    request.on('end', () => resolve(Buffer.concat(chunks)));
+    request.on('end', () => resolve({ bytes: Buffer.concat(chunks), complete: true }));
     request.on('error', () => resolve('broken'));
   });
 }
@@ -208,18 +204,17 @@ export async function startLocalHttpServer(
   };
 
   /** The host's own problem answer, reported to `onRefused`. */
-  const refuse = (method: string, error: AppError, routed?: RoutedRefusal): HttpResponseInit => {
+  const refuse = (method: string, error: AppError): HttpResponseInit => {
     const correlationId = randomUUID();
     const init = problemResponse(error, correlationId);
     const errorName = error.code === 'INTERNAL' ? errorNameOf(error.cause) : undefined;
-    const refusal = {
+    options.onRefused?.({
       method,
       status: init.status ?? 500,
       code: error.code,
       correlationId,
       ...(errorName === undefined ? {} : { errorName }),
-    };
-    options.onRefused?.(refusal, routed);
+    });
     return init;
   };
 
@@ -286,20 +281,11 @@ export async function startLocalHttpServer(
       HOST_BODY_CEILING,
     );
     const body =
-      method === 'GET' || method === 'HEAD' ? Buffer.alloc(0) : await readBody(request, limit);
+      method === 'GET' || method === 'HEAD'
+        ? { bytes: Buffer.alloc(0), complete: true }
+        : await readBody(request, limit);
     // Nothing more to answer on that connection, nor to report twice.
     if (body === 'broken') return undefined;
-    if (body === 'too_large') {
-      const refused = refuse(method, new AppError('HTTP_BODY_TOO_LARGE', 'body over limit'), {
-        definition,
-        clientAddress: request.socket.remoteAddress ?? 'unknown',
-      });
-      // The rest of the body is not read: the connection closes after the answer.
-      return {
-        ...refused,
-        headers: { ...(refused.headers as Record<string, string>), Connection: 'close' },
-      };
-    }
     // Every copy of a field, joined as a Fetch `Headers` object (and so the Functions host) joins
     // them: Node's own `headers` keeps only the first Authorization, which would let a second one
     // pass unseen where Azure hands the function both (and the pipeline refuses the pair).
@@ -315,13 +301,21 @@ export async function startLocalHttpServer(
       url: `http://localhost${url.pathname}${url.search}`,
       headers,
       params,
-      ...(body.length > 0 ? { body: { bytes: body } } : {}),
+      ...(body.bytes.length > 0 ? { body: { bytes: body.bytes } } : {}),
     });
     const context = new InvocationContext({
       invocationId: randomUUID(),
       functionName: definition.name,
     });
-    return handlerFor(definition)(httpRequest, context);
+    const answer = await handlerFor(definition)(httpRequest, context);
+    if (body.complete) return answer;
+    // A body over the function's limit goes to it as the Functions host would pass it, so the
+    // pipeline answers (413), in its order and audited; the rest is left unread, so the
+    // connection closes after the answer.
+    return {
+      ...answer,
+      headers: { ...Object.fromEntries(headerEntries(answer.headers)), Connection: 'close' },
+    };
   }
 
   // The Host check is the host's own, so a request without one gets a problem document too.

@@ -7,7 +7,6 @@ import { z } from 'zod';
 import '../../functions/index.js';
 import { devIssuerUrl, loadConfig, type AppConfig } from '../../shared/config/app-config.js';
 import { AppError } from '../../shared/errors/app-error.js';
-import { errorCodeOf } from '../../shared/errors/error-code.js';
 import { resolveInside } from '../../shared/fs/safe-path.js';
 import { createLogger, type Logger } from '../../shared/logging/logger.js';
 import {
@@ -17,10 +16,9 @@ import {
   type HttpFunctionDefinition,
   type TimerRunRequest,
 } from '../../shared/registry/function-registry.js';
-import { getServices, installServices } from '../../shared/runtime/services.js';
+import { installServices } from '../../shared/runtime/services.js';
 import { createLocalServices, type LocalServices } from './local-services.js';
 import { startLocalHttpServer } from './local-http-server.js';
-import { routedRefusalEvent } from './refusal-audit.js';
 import {
   startTimerScheduler,
   type TimerRunOutcome,
@@ -119,20 +117,10 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Lo
         (name, requested) => timers?.runNow(name, requested) ?? Promise.resolve('not_found'),
       ),
     ],
-    // The log keeps every refusal, as the Functions host's does. One aimed at a function (a body
-    // over its limit) is audited too: in Azure that request reaches the pipeline, which audits it.
-    onRefused: (refusal, routed) => {
+    // No function ran, so nothing audits these; the log keeps them, as the Functions host's does.
+    onRefused: (refusal) => {
       if (refusal.status >= 500) logger.error('host.request_refused', refusal);
       else logger.info('host.request_refused', refusal);
-      if (routed === undefined) return;
-      void getServices()
-        .then((services) => services.audit.append(routedRefusalEvent(refusal, routed)))
-        .catch((error: unknown) => {
-          logger.error('host.refusal_unaudited', {
-            correlationId: refusal.correlationId,
-            code: errorCodeOf(error),
-          });
-        });
     },
   });
   try {
