@@ -32,6 +32,16 @@ export function pickHandlerHeaders(request: HttpRequest): ReadonlyMap<string, st
 const ESCAPE_RUN = /(?:%[0-9A-Fa-f]{2})+/g;
 const STRICT_UTF8 = new TextDecoder('utf-8', { fatal: true });
 
+/** Whether a run of percent escapes spells UTF-8 (no stray byte, no encoded surrogate). */
+function isUtf8Run(run: string): boolean {
+  try {
+    STRICT_UTF8.decode(Buffer.from(run.replaceAll('%', ''), 'hex'));
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /**
  * The parameters of a raw query string whose percent escapes are not UTF-8 (`q=%FF`, an encoded
  * surrogate `%ED%A0%80`): a URL parser would read each bad byte as U+FFFD, so the operation would
@@ -41,20 +51,9 @@ function malformedEscapes(url: string): FieldIssue[] {
   const start = url.indexOf('?');
   if (start < 0 || !url.includes('%', start)) return [];
   const issues: FieldIssue[] = [];
-  for (const part of url
-    .slice(start + 1)
-    .split('#', 1)[0]
-    ?.split('&') ?? []) {
-    const runs = part.match(ESCAPE_RUN) ?? [];
-    const wellFormed = runs.every((run) => {
-      try {
-        STRICT_UTF8.decode(Buffer.from(run.replaceAll('%', ''), 'hex'));
-        return true;
-      } catch {
-        return false;
-      }
-    });
-    if (wellFormed) continue;
+  const query = url.slice(start + 1).split('#', 1)[0] ?? '';
+  for (const part of query.split('&')) {
+    if ((part.match(ESCAPE_RUN) ?? []).every(isUtf8Run)) continue;
     const key = part.split('=', 1)[0] ?? '';
     issues.push({ location: 'query', path: SAFE_KEY.test(key) ? key : '', rule: 'not_utf8' });
     if (issues.length === MAX_ISSUES) break;
