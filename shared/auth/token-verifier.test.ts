@@ -19,6 +19,22 @@ import { createTokenVerifier, type TokenVerifier } from './token-verifier.js';
 
 const NOW = 1_790_000_000;
 
+/** Every claim the verifier requires, valid for the test tenant at NOW, with `overrides`. */
+function claimsOf(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    iss: TEST_ISSUER,
+    aud: TEST_AUDIENCE,
+    tid: TEST_TENANT,
+    oid: '11111111-2222-4333-8444-555555555555',
+    sub: 'x',
+    ver: '2.0',
+    iat: NOW,
+    nbf: NOW,
+    exp: NOW + 600,
+    ...overrides,
+  };
+}
+
 function segment(value: unknown): string {
   return base64url.encode(JSON.stringify(value));
 }
@@ -80,17 +96,7 @@ describe('token verifier', () => {
       'rejects an HS256 token keyed with the public key',
       async (f) => {
         const head = segment({ alg: 'HS256', typ: 'JWT', kid: f.jwk.kid });
-        const body = segment({
-          iss: TEST_ISSUER,
-          aud: TEST_AUDIENCE,
-          tid: TEST_TENANT,
-          oid: '11111111-2222-4333-8444-555555555555',
-          sub: 'x',
-          ver: '2.0',
-          iat: NOW,
-          nbf: NOW,
-          exp: NOW + 60,
-        });
+        const body = segment(claimsOf({ exp: NOW + 60 }));
         const mac = createHmac('sha256', JSON.stringify({ kty: 'RSA', n: f.jwk.n, e: f.jwk.e }))
           .update(`${head}.${body}`)
           .digest('base64url');
@@ -196,41 +202,18 @@ describe('token verifier', () => {
     ],
     [
       'rejects a token with an unknown critical header',
-      async (f) =>
-        f.signRaw(
-          {
-            iss: TEST_ISSUER,
-            aud: TEST_AUDIENCE,
-            tid: TEST_TENANT,
-            oid: '11111111-2222-4333-8444-555555555555',
-            sub: 'x',
-            ver: '2.0',
-            iat: NOW,
-            nbf: NOW,
-            exp: NOW + 600,
-          },
-          { crit: ['x-eds-unknown'], 'x-eds-unknown': true },
-        ),
+      async (f) => f.signRaw(claimsOf(), { crit: ['x-eds-unknown'], 'x-eds-unknown': true }),
       'ERR_JOSE_NOT_SUPPORTED',
     ],
     [
       'rejects a signed token that names a claim twice',
       async (f) => {
-        const claims = JSON.stringify({
-          iss: TEST_ISSUER,
-          aud: TEST_AUDIENCE,
-          tid: TEST_TENANT,
-          oid: '11111111-2222-4333-8444-555555555555',
-          sub: 'x',
-          ver: '2.0',
+        const claims = claimsOf({
           scp: 'access_as_user',
           roles: ['EDS.Analyst'],
           divisions: ['DC'],
-          iat: NOW,
-          nbf: NOW,
-          exp: NOW + 600,
         });
-        return f.signRaw(claims.replace('}', ',"divisions":["MD","VA"]}'), {});
+        return f.signRaw(JSON.stringify(claims).replace('}', ',"divisions":["MD","VA"]}'), {});
       },
       'json_not_strict',
     ],
