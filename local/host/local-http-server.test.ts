@@ -299,6 +299,35 @@ describe('local HTTP server request bodies', () => {
   });
 });
 
+describe('local HTTP server timeouts', () => {
+  it('answers a client too slow with its headers 408 soon after the limit', async () => {
+    const refusals: HostRefusal[] = [];
+    const server = await startLocalHttpServer({
+      host: '127.0.0.1',
+      port: 0,
+      definitions: [definition],
+      createHandler: () => () => Promise.resolve({ status: 204 }),
+      onRefused: (refusal) => refusals.push(refusal),
+      timeouts: { headersMs: 300, requestMs: 600 },
+    });
+    try {
+      const socket = connect(server.port, '127.0.0.1');
+      let reply = '';
+      socket.setEncoding('latin1');
+      socket.on('data', (chunk: string) => (reply += chunk));
+      const closed = new Promise((resolve) => socket.on('close', resolve));
+      const started = performance.now();
+      socket.write('GET /api/answer HTTP/1.1\r\nHost: x\r\n');
+      await closed;
+      expect(performance.now() - started).toBeLessThan(3_000);
+      expect(reply).toMatch(/^HTTP\/1\.1 408 /);
+      expect(refusals).toMatchObject([{ status: 408, code: 'HTTP_REQUEST_TIMEOUT' }]);
+    } finally {
+      await server.close();
+    }
+  });
+});
+
 describe('local HTTP server shutdown', () => {
   it('cuts a client still sending its body once the grace period is over', async () => {
     const server = await startLocalHttpServer({

@@ -48,6 +48,8 @@ export interface LocalHttpServerOptions {
   readonly createHandler?: (definition: HttpFunctionDefinition) => HostHandler;
   /** How long `close()` waits for requests in flight before it cuts their connections. */
   readonly closeGraceMs?: number;
+  /** How long a client may take to send its headers (20 s) and its whole request (60 s). */
+  readonly timeouts?: { readonly headersMs: number; readonly requestMs: number };
   /**
    * Told of every answer the host gives itself, without a function: no route (404), a method the
    * route lacks (405), a malformed path (400), a host failure.
@@ -318,11 +320,10 @@ export async function startLocalHttpServer(
     };
   }
 
-  // The Host check is the host's own, so a request without one gets a problem document too.
   // The request each connection is answering, and the connections to close once it is answered.
   const answering = new WeakMap<Socket, IncomingMessage>();
   const closeAfterAnswer = new WeakSet<Socket>();
-  const server = createServer({ requireHostHeader: false }, (request, response) => {
+  const onRequest = (request: IncomingMessage, response: ServerResponse): void => {
     const method = (request.method ?? 'GET').toUpperCase();
     const { socket } = request;
     answering.set(socket, request);
@@ -340,7 +341,20 @@ export async function startLocalHttpServer(
         const failure = new AppError('INTERNAL', 'host failure', { cause: error });
         writeResponse(response, refuse(method, failure));
       });
-  });
+  };
+  const timeouts = options.timeouts ?? { headersMs: 20_000, requestMs: 60_000 };
+  const server = createServer(
+    {
+      // The Host check is the host's own, so a request without one gets a problem document too.
+      requireHostHeader: false,
+      headersTimeout: timeouts.headersMs,
+      requestTimeout: timeouts.requestMs,
+      // How often Node looks for slow clients: by default every 30 s, which let the 20 s limit
+      // on headers run to 50 s.
+      connectionsCheckingInterval: Math.min(1_000, timeouts.headersMs),
+    },
+    onRequest,
+  );
   // Node's parser refused the request (a malformed request line or header, headers over 16 KB, too
   // slow): answered, as Node would, only on a connection with nothing written yet; always told.
   server.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) => {
@@ -366,8 +380,6 @@ export async function startLocalHttpServer(
     socket.on('error', () => undefined);
     socket.end(rawResponse(init), () => socket.destroy());
   });
-  server.headersTimeout = 20_000;
-  server.requestTimeout = 60_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port, options.host, () => resolve());
