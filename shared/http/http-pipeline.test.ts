@@ -345,6 +345,7 @@ describe('request pipeline on the local host', () => {
     });
     expect(stranger.status).toBe(403);
     expect(stranger.headers.get('access-control-allow-origin')).toBeNull();
+    expect(stranger.headers.get('vary')).toBe('Origin');
   });
 
   it('audits each request, and each refusal as a denial, with no token', async () => {

@@ -14,15 +14,17 @@ const CORS_EXPOSED_HEADERS =
   'ETag, Location, Idempotency-Replayed, Retry-After, X-Correlation-Id, Deprecation, Sunset, Link';
 
 /**
- * CORS headers for an allow-listed origin; nothing at all for any other, so the browser blocks
- * the read. Credentials are not allowed: the API takes bearer tokens, never cookies.
+ * CORS headers for an allow-listed origin; for any other only `Vary: Origin` (the answer depends
+ * on the origin, so no cache may hand it to another), and the browser blocks the read.
+ * Credentials are not allowed: the API takes bearer tokens, never cookies.
  */
 export function corsHeaders(
   origin: string | null,
   allowList: readonly string[],
   methods: readonly string[],
 ): Record<string, string> {
-  if (origin === null || !allowList.includes(origin)) return {};
+  if (origin === null) return {};
+  if (!allowList.includes(origin)) return { Vary: 'Origin' };
   return {
     'Access-Control-Allow-Origin': origin,
     'Access-Control-Allow-Methods': [...methods, 'OPTIONS'].join(', '),
