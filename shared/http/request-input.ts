@@ -3,6 +3,7 @@ import { parse as parseContentType } from 'content-type';
 import type { ZodType } from 'zod';
 
 import { AppError, type FieldIssue } from '../errors/app-error.js';
+import { PERCENT_RUN, utf8OfPercentRun } from '../validation/percent-escapes.js';
 import { parseStrictJson } from './strict-json.js';
 
 /** Request headers a handler may read. Authorization and cookies never reach an operation. */
@@ -28,20 +29,6 @@ export function pickHandlerHeaders(request: HttpRequest): ReadonlyMap<string, st
   return picked;
 }
 
-/** A run of percent escapes: the bytes of one or more characters, in UTF-8 if well formed. */
-const ESCAPE_RUN = /(?:%[0-9A-Fa-f]{2})+/g;
-const STRICT_UTF8 = new TextDecoder('utf-8', { fatal: true });
-
-/** Whether a run of percent escapes spells UTF-8 (no stray byte, no encoded surrogate). */
-function isUtf8Run(run: string): boolean {
-  try {
-    STRICT_UTF8.decode(Buffer.from(run.replaceAll('%', ''), 'hex'));
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /**
  * The parameters of a raw query string whose percent escapes are not UTF-8 (`q=%FF`, an encoded
  * surrogate `%ED%A0%80`): a URL parser would read each bad byte as U+FFFD, so the operation would
@@ -53,7 +40,8 @@ function malformedEscapes(url: string): FieldIssue[] {
   const issues: FieldIssue[] = [];
   const query = url.slice(start + 1).split('#', 1)[0] ?? '';
   for (const part of query.split('&')) {
-    if ((part.match(ESCAPE_RUN) ?? []).every(isUtf8Run)) continue;
+    const runs = part.match(PERCENT_RUN) ?? [];
+    if (runs.every((run) => utf8OfPercentRun(run) !== undefined)) continue;
     const key = part.split('=', 1)[0] ?? '';
     issues.push({ location: 'query', path: SAFE_KEY.test(key) ? key : '', rule: 'not_utf8' });
     if (issues.length === MAX_ISSUES) break;

@@ -1,5 +1,7 @@
 import { decodeHTML } from 'entities';
 
+import { PERCENT_RUN, utf8OfPercentRun } from './percent-escapes.js';
+
 /**
  * Patterns of credentials that must never reach a log or the audit trail: an `Authorization`
  * value, a compact JWS/JWE (its header segment always starts `eyJ`, base64url of `{"`), or any
@@ -123,8 +125,6 @@ const CREDENTIAL_SHAPES: readonly RegExp[] = [
 
 /** Characters that hide between others: format characters, default-ignorables, combining marks. */
 const HIDDEN = /[\p{Cf}\p{Default_Ignorable_Code_Point}\p{M}]/gu;
-/** A run of percent escapes: read as UTF-8 where it is, byte by byte where it is not. */
-const PERCENT_RUN = /(?:%[0-9A-Fa-f]{2})+/g;
 const PERCENT_ESCAPE = /%([0-9A-Fa-f]{2})/g;
 /** Decoding rounds before a text that still decodes is refused: more than honest text needs. */
 const MAX_DECODING_ROUNDS = 8;
@@ -145,13 +145,10 @@ function characterOf(code: number, escape: string): string {
 
 /** A run of percent escapes decoded: as UTF-8 when it is UTF-8, else each byte as Latin-1. */
 function decodePercentRun(run: string): string {
-  try {
-    return decodeURIComponent(run);
-  } catch {
-    return run.replace(PERCENT_ESCAPE, (_, hex: string) =>
-      String.fromCharCode(Number.parseInt(hex, 16)),
-    );
-  }
+  return (
+    utf8OfPercentRun(run) ??
+    run.replace(PERCENT_ESCAPE, (_, hex: string) => String.fromCharCode(Number.parseInt(hex, 16)))
+  );
 }
 
 /** One round of decoding: percent escapes, HTML references, JSON and JavaScript escapes. */
