@@ -1,5 +1,4 @@
-import { randomUUID } from 'node:crypto';
-
+import { jobRunEvent } from '../../shared/audit/job-run-event.js';
 import { errorCodeOf } from '../../shared/errors/error-code.js';
 import { defineTimerFunction } from '../../shared/registry/define-background-functions.js';
 import { getServices } from '../../shared/runtime/services.js';
@@ -20,12 +19,8 @@ defineTimerFunction({
   schedule: '0 17 * * * *',
   handler: async (requested) => {
     const { db, audit } = await getServices();
-    const run = {
-      type: 'security.event',
-      name: 'data.idempotency_keys_purged',
-      actor: requested?.actor ?? 'system',
-      correlationId: requested?.correlationId ?? randomUUID(),
-    } as const;
+    // A run asked for on demand is its caller's, under the request's correlation id.
+    const run = jobRunEvent('data.idempotency_keys_purged', requested);
     let deleted;
     try {
       // Loaded on first run, not at cold start: the purge pulls in the query builder.

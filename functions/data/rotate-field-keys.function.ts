@@ -1,5 +1,4 @@
-import { randomUUID } from 'node:crypto';
-
+import { jobRunEvent } from '../../shared/audit/job-run-event.js';
 import {
   isRotatableKeyHolder,
   loadKeyRotationPolicy,
@@ -32,12 +31,7 @@ defineTimerFunction({
   handler: async (requested) => {
     const { db, logger, audit, kek } = await getServices();
     // A run asked for on demand is its caller's, under the request's correlation id.
-    const run = {
-      type: 'security.event',
-      name: 'crypto.key_rotation',
-      actor: requested?.actor ?? 'system',
-      correlationId: requested?.correlationId ?? randomUUID(),
-    } as const;
+    const run = jobRunEvent('crypto.key_rotation', requested);
     let report;
     let rotatedTo;
     try {
