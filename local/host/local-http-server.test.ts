@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HttpResponseInit } from '@azure/functions';
 
 import type { HttpFunctionDefinition } from '../../shared/registry/function-registry.js';
+import { rawExchange } from '../../test/support/raw-exchange.js';
 import {
   startLocalHttpServer,
   type HostRefusal,
@@ -311,16 +312,10 @@ describe('local HTTP server timeouts', () => {
       timeouts: { headersMs: 300, requestMs: 600 },
     });
     try {
-      const socket = connect(server.port, '127.0.0.1');
-      let reply = '';
-      socket.setEncoding('latin1');
-      socket.on('data', (chunk: string) => (reply += chunk));
-      const closed = new Promise((resolve) => socket.on('close', resolve));
       const started = performance.now();
-      socket.write('GET /api/answer HTTP/1.1\r\nHost: x\r\n');
-      await closed;
+      const reply = await rawExchange(server.port, 'GET /api/answer HTTP/1.1\r\nHost: x\r\n');
       expect(performance.now() - started).toBeLessThan(3_000);
-      expect(reply).toMatch(/^HTTP\/1\.1 408 /);
+      expect(reply.status).toBe(408);
       expect(refusals).toMatchObject([{ status: 408, code: 'HTTP_REQUEST_TIMEOUT' }]);
     } finally {
       await server.close();
