@@ -61,11 +61,12 @@ export interface LocalHost {
 function adminRunDefinition(
   runTimer: (name: string, requested: TimerRunRequest) => Promise<TimerRunOutcome>,
 ): HttpFunctionDefinition {
+  const resourceOf = (name: string): string => `function:${name}`;
   // Only a timer that exists is named: a made-up name is the caller's text, not a function.
   const timerNames = new Set(listTimerFunctions().map((timer) => timer.name));
   const auditTarget = (params: unknown) => {
     const { name } = params as { name: string };
-    return timerNames.has(name) ? `function:${name}` : undefined;
+    return timerNames.has(name) ? resourceOf(name) : undefined;
   };
   return {
     name: 'admin-run-function',
@@ -88,7 +89,7 @@ function adminRunDefinition(
       }
       // The run's own failure is the answer too: a caller is never told a failed run went well.
       if (outcome === 'failed') throw new AppError('INTERNAL', 'timer function failed');
-      return { status: 202, auditResource: `function:${name}` };
+      return { status: 202, auditResource: resourceOf(name) };
     },
   };
 }
