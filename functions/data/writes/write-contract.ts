@@ -28,7 +28,7 @@ export const VersionedReadHeadersSchema = z.object({ ETag: EtagSchema.optional()
 const IdempotencyKeySchema = z.string().regex(IDEMPOTENCY_KEY_PATTERN).optional().meta({
   description:
     'Retrying with the same key and request replays the first success; another request under ' +
-    'the key is refused 422. Remembered for 24 hours.',
+    'the key is refused 422. Honoured for 24 hours.',
 });
 
 const IfMatchSchema = z.string().meta({
