@@ -197,7 +197,7 @@ describe('local HTTP server response writing', () => {
     ],
     [
       'headers over 16 KB',
-      `GET /api/answer HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(17_000)}\r\n\r\n`,
+      `GET /api/answer HTTP/1.1\r\nHost: x\r\nX-Big: ${'q'.repeat(17_000)}\r\n\r\n`,
       431,
       'HTTP_HEADERS_TOO_LARGE',
     ],
@@ -213,7 +213,7 @@ describe('local HTTP server response writing', () => {
       expect(head).toMatch(/^Connection: close$/m);
       const correlationId = /^X-Correlation-Id: (.+)$/m.exec(head)?.[1];
       expect(JSON.parse(body)).toMatchObject({ status, code, correlationId });
-      expect(body).not.toContain('aaaa');
+      expect(body).not.toContain('qqqq');
       expect(refusals).toEqual([{ method: '(unparsed)', status, code, correlationId }]);
     },
   );
