@@ -1,7 +1,7 @@
 import { defineHttpFunction } from '../../shared/http/define-http-function.js';
 import { getServices } from '../../shared/runtime/services.js';
-import { assertPrincipal } from './define-data-functions.js';
-import { ContractTransactionSchema } from './resources/contract-transactions-resource.js';
+import { assertPrincipal, writtenItemSchema } from './define-data-functions.js';
+import { contractTransactionsResource } from './resources/contract-transactions-resource.js';
 import { CreateObligationBodySchema } from './writes/create-obligation-body.js';
 import { writeContract } from './writes/write-contract.js';
 
@@ -18,7 +18,7 @@ defineHttpFunction({
   access: { permission: 'records:write' },
   summary: 'Record an obligation on a contract',
   body: CreateObligationBodySchema,
-  response: ContractTransactionSchema.partial(),
+  response: writtenItemSchema(contractTransactionsResource),
   ...writeContract('create', ['DATA_NOT_FOUND']),
   maxBodyBytes: 32_768,
   handler: async ({ principal, body, headers, correlationId }) => {

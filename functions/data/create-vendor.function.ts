@@ -1,7 +1,7 @@
 import { defineHttpFunction } from '../../shared/http/define-http-function.js';
 import { getServices } from '../../shared/runtime/services.js';
-import { assertPrincipal } from './define-data-functions.js';
-import { VendorSchema } from './resources/vendors-resource.js';
+import { assertPrincipal, writtenItemSchema } from './define-data-functions.js';
+import { vendorsResource } from './resources/vendors-resource.js';
 import { CreateVendorBodySchema } from './writes/create-vendor-body.js';
 import { writeContract } from './writes/write-contract.js';
 
@@ -18,7 +18,7 @@ defineHttpFunction({
   access: { permission: 'records:write' },
   summary: 'Register a vendor',
   body: CreateVendorBodySchema,
-  response: VendorSchema.partial(),
+  response: writtenItemSchema(vendorsResource),
   ...writeContract('create', ['AUTH_FORBIDDEN', 'DATA_CONFLICT']),
   maxBodyBytes: 32_768,
   handler: async ({ principal, body, headers, correlationId }) => {

@@ -48,6 +48,8 @@ export interface DataResource<TItem extends { readonly id: number }, TQuery exte
   /** Classification of every field of an item; `redactItem` drops what the caller may not read. */
   readonly fields: Readonly<Record<keyof TItem & string, Classification>>;
   readonly item: ZodType<TItem>;
+  /** Name of the item's schema in the API description: `Award`. */
+  readonly itemId: string;
   /** Sort keys the list accepts; `-key` sorts descending. The first is the default. */
   readonly sorts: Readonly<Record<string, SortSpec>>;
   /**

@@ -7,6 +7,7 @@ import { defineHttpFunction } from '../../shared/http/define-http-function.js';
 import { getServices } from '../../shared/runtime/services.js';
 import type { DataResource, ListQueryBase } from './data-resource.js';
 import { pageSchema, RecordIdParamsSchema } from './list-query-schema.js';
+import { redactedItemSchema } from './redacted-item-schema.js';
 import { VersionedReadHeadersSchema } from './writes/write-contract.js';
 
 /** The principal of a protected function; the pipeline guarantees one, this narrows the type. */
@@ -42,6 +43,21 @@ function assertQueryWithinClearance(
   }
 }
 
+/** An item as a write answers it: the fields a writer's clearance covers. */
+export function writtenItemSchema<T extends { id: number }, Q extends ListQueryBase>(
+  resource: DataResource<T, Q>,
+): ZodObject {
+  return redactedItemSchema(resource.item as unknown as ZodObject, resource.fields, 'records:write');
+}
+
+/** An item as a list or a read by id answers it: the fields a reader's clearance covers. */
+function readItemSchema<T extends { id: number }, Q extends ListQueryBase>(
+  resource: DataResource<T, Q>,
+): ZodObject {
+  const item = resource.item as unknown as ZodObject;
+  return redactedItemSchema(item, resource.fields, 'records:read', resource.itemId);
+}
+
 interface DataFunctionOptions<T extends { id: number }, Q extends ListQueryBase> {
   /** `data-list-awards`: the Application Insights operation name. */
   readonly name: string;
@@ -67,7 +83,7 @@ export function defineListFunction<T extends { id: number }, Q extends ListQuery
     access: { permission: 'records:read' },
     summary: options.summary,
     query: options.query,
-    response: pageSchema(resource.item as unknown as ZodObject, options.pageId),
+    response: pageSchema(readItemSchema(resource), options.pageId),
     handler: async ({ principal, query }) => {
       const services = await getServices();
       // Operations load on first call, not at cold start: the query builder is heavy to import.
@@ -96,7 +112,7 @@ export function defineGetFunction<T extends { id: number }, Q extends ListQueryB
     access: { permission: 'records:read' },
     summary: options.summary,
     params: RecordIdParamsSchema,
-    response: (resource.item as unknown as ZodObject).partial(),
+    response: readItemSchema(resource),
     ...(resource.versioned === true ? { responseHeaders: VersionedReadHeadersSchema } : {}),
     errorCodes: ['DATA_NOT_FOUND'],
     handler: async ({ principal, params }) => {

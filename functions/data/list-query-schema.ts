@@ -55,11 +55,11 @@ export function listQuerySchema<S extends ZodRawShape, K extends string>(
 /** Path parameters of a get-by-id route. */
 export const RecordIdParamsSchema = z.object({ id: recordId }).strict();
 
-/** A page of items; fields above the caller's clearance are absent, so all are optional. */
+/** A page of items, each as the caller's clearance lets it be answered (`redactedItemSchema`). */
 export function pageSchema<T extends z.ZodObject>(item: T, id: string) {
   return z
     .object({
-      items: z.array(item.partial()),
+      items: z.array(item),
       nextCursor: z.string().nullable(),
       total: z.number().int(),
     })

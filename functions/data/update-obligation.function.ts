@@ -1,8 +1,8 @@
 import { defineHttpFunction } from '../../shared/http/define-http-function.js';
 import { getServices } from '../../shared/runtime/services.js';
-import { assertPrincipal } from './define-data-functions.js';
+import { assertPrincipal, writtenItemSchema } from './define-data-functions.js';
 import { RecordIdParamsSchema } from './list-query-schema.js';
-import { ContractTransactionSchema } from './resources/contract-transactions-resource.js';
+import { contractTransactionsResource } from './resources/contract-transactions-resource.js';
 import { UpdateObligationBodySchema } from './writes/update-obligation-body.js';
 import { writeContract } from './writes/write-contract.js';
 
@@ -20,7 +20,7 @@ defineHttpFunction({
   summary: 'Update an obligation (If-Match required)',
   params: RecordIdParamsSchema,
   body: UpdateObligationBodySchema,
-  response: ContractTransactionSchema.partial(),
+  response: writtenItemSchema(contractTransactionsResource),
   ...writeContract('update'),
   maxBodyBytes: 32_768,
   handler: async ({ principal, params, body, headers, correlationId }) => {

@@ -1,8 +1,8 @@
 import { defineHttpFunction } from '../../shared/http/define-http-function.js';
 import { getServices } from '../../shared/runtime/services.js';
-import { assertPrincipal } from './define-data-functions.js';
+import { assertPrincipal, writtenItemSchema } from './define-data-functions.js';
 import { RecordIdParamsSchema } from './list-query-schema.js';
-import { VendorSchema } from './resources/vendors-resource.js';
+import { vendorsResource } from './resources/vendors-resource.js';
 import { UpdateVendorBodySchema } from './writes/update-vendor-body.js';
 import { writeContract } from './writes/write-contract.js';
 
@@ -20,7 +20,7 @@ defineHttpFunction({
   summary: 'Update a vendor (If-Match required)',
   params: RecordIdParamsSchema,
   body: UpdateVendorBodySchema,
-  response: VendorSchema.partial(),
+  response: writtenItemSchema(vendorsResource),
   ...writeContract('update'),
   maxBodyBytes: 32_768,
   handler: async ({ principal, params, body, headers, correlationId }) => {

@@ -150,6 +150,9 @@ describe('response bodies against the schemas the OpenAPI document gives them', 
     const page = { items: [{ id: 'one', surprise: 1 }], nextCursor: null };
     expect(schemas.errors('/v1/awards', 'get', 200, page)).not.toEqual([]);
     expect(schemas.undocumented('/v1/awards', 'get', 200, page)).toEqual(['$.items[0].surprise']);
+    // Fields every reader gets are required: an answer without a division does not match.
+    const partial = { items: [{ id: 1 }], nextCursor: null, total: 1 };
+    expect(schemas.errors('/v1/awards', 'get', 200, partial).join()).toContain('division');
     expect(schemas.errors('/v1/awards', 'get', 400, { code: 'NOPE' })).not.toEqual([]);
   });
 });

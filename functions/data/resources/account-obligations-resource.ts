@@ -14,8 +14,7 @@ export const AccountObligationSchema = z
     periodEnd: z.string(),
     obligation: z.string(),
     unobligated: z.string(),
-  })
-  .meta({ id: 'AccountObligation' });
+  });
 export type AccountObligation = z.infer<typeof AccountObligationSchema>;
 
 /** Who may read each field of an account obligation in clear. */
@@ -61,6 +60,7 @@ export const accountObligationsResource: DataResource<
   table: 'account_obligations',
   row: AccountObligationRowSchema,
   item: AccountObligationSchema,
+  itemId: 'AccountObligation',
   fields: ACCOUNT_OBLIGATION_FIELDS,
   sorts: {
     id: { column: 'id', type: 'integer' },

@@ -12,8 +12,7 @@ export const AccountSchema = z
     title: z.string(),
     agency: z.string(),
     subagency: z.string(),
-  })
-  .meta({ id: 'Account' });
+  });
 export type Account = z.infer<typeof AccountSchema>;
 
 /** Who may read each field of an account in clear. */
@@ -51,6 +50,7 @@ export const accountsResource: DataResource<Account, ListAccountsQuery> = {
   table: 'accounts',
   row: AccountRowSchema,
   item: AccountSchema,
+  itemId: 'Account',
   fields: ACCOUNT_FIELDS,
   sorts: {
     id: { column: 'id', type: 'integer' },

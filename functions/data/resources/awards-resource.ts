@@ -26,8 +26,7 @@ export const AwardSchema = z
     highwayProgram: z.boolean(),
     firstAuditYear: z.number().int(),
     lastAuditYear: z.number().int(),
-  })
-  .meta({ id: 'Award' });
+  });
 export type Award = z.infer<typeof AwardSchema>;
 
 /** Who may read each field of an award in clear. */
@@ -85,6 +84,7 @@ export const awardsResource: DataResource<Award, ListAwardsQuery> = {
   table: 'awards',
   row: AwardRowSchema,
   item: AwardSchema,
+  itemId: 'Award',
   fields: AWARD_FIELDS,
   sorts: {
     id: { column: 'id', type: 'integer' },

@@ -16,8 +16,7 @@ export const ContractTransactionSchema = z
     modificationNumber: z.string(),
     federalActionObligation: z.string(),
     description: z.string(),
-  })
-  .meta({ id: 'ContractTransaction' });
+  });
 export type ContractTransaction = z.infer<typeof ContractTransactionSchema>;
 
 /** Who may read each field of a contract transaction in clear. */
@@ -69,6 +68,7 @@ export const contractTransactionsResource: DataResource<
   table: 'contract_transactions',
   row: ContractTransactionRowSchema,
   item: ContractTransactionSchema,
+  itemId: 'ContractTransaction',
   versioned: true,
   fields: CONTRACT_TRANSACTION_FIELDS,
   sorts: {

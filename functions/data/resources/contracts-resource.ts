@@ -32,8 +32,7 @@ export const ContractSchema = z
     popCongressionalDistrict: z.string().nullable(),
     firstActionDate: z.string(),
     lastActionDate: z.string(),
-  })
-  .meta({ id: 'Contract' });
+  });
 export type Contract = z.infer<typeof ContractSchema>;
 
 /** Who may read each field of a contract in clear. */
@@ -127,6 +126,7 @@ export const contractsResource: DataResource<Contract, ListContractsQuery> = {
   table: 'contracts',
   row: ContractRowSchema,
   item: ContractSchema,
+  itemId: 'Contract',
   fields: CONTRACT_FIELDS,
   sorts: {
     id: { column: 'id', type: 'integer' },

@@ -34,8 +34,7 @@ export const ExpenditureSchema = z
     majorProgramOpinion: z.string().nullable(),
     findingsCount: z.number().int(),
     oversightAgency: z.string().nullable(),
-  })
-  .meta({ id: 'Expenditure' });
+  });
 export type Expenditure = z.infer<typeof ExpenditureSchema>;
 
 /** Who may read each field of an expenditure in clear. */
@@ -107,6 +106,7 @@ export const expendituresResource: DataResource<Expenditure, ListExpendituresQue
   table: 'expenditures',
   row: ExpenditureRowSchema,
   item: ExpenditureSchema,
+  itemId: 'Expenditure',
   fields: EXPENDITURE_FIELDS,
   sorts: {
     id: { column: 'id', type: 'integer' },

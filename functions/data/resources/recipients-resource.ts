@@ -17,8 +17,7 @@ export const RecipientSchema = z
     entityType: z.enum(ENTITY_TYPES),
     /** Masked (`*****6789`); the clear value only through the audited unmask endpoint. */
     ein: z.string(),
-  })
-  .meta({ id: 'Recipient' });
+  });
 export type Recipient = z.infer<typeof RecipientSchema>;
 
 /** Who may read each field of a recipient in clear. */
@@ -64,6 +63,7 @@ export const recipientsResource: DataResource<Recipient, ListRecipientsQuery> = 
   table: 'recipients',
   row: RecipientRowSchema,
   item: RecipientSchema,
+  itemId: 'Recipient',
   fields: RECIPIENT_FIELDS,
   sorts: {
     id: { column: 'id', type: 'integer' },

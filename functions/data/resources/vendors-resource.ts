@@ -16,8 +16,7 @@ export const VendorSchema = z
     zip5: z.string().nullable(),
     congressionalDistrict: z.string().nullable(),
     businessCategories: z.array(z.string()),
-  })
-  .meta({ id: 'Vendor' });
+  });
 export type Vendor = z.infer<typeof VendorSchema>;
 
 /** Who may read each field of a vendor in clear. */
@@ -67,6 +66,7 @@ export const vendorsResource: DataResource<Vendor, ListVendorsQuery> = {
   table: 'vendors',
   row: VendorRowSchema,
   item: VendorSchema,
+  itemId: 'Vendor',
   versioned: true,
   fields: VENDOR_FIELDS,
   sorts: {

@@ -1,0 +1,125 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+
+import type { Classification } from '../../shared/auth/roles.js';
+import { accountObligationsResource } from '../../functions/data/resources/account-obligations-resource.js';
+import { accountsResource } from '../../functions/data/resources/accounts-resource.js';
+import { awardsResource } from '../../functions/data/resources/awards-resource.js';
+import { contractTransactionsResource } from '../../functions/data/resources/contract-transactions-resource.js';
+import { contractsResource } from '../../functions/data/resources/contracts-resource.js';
+import { expendituresResource } from '../../functions/data/resources/expenditures-resource.js';
+import { recipientsResource } from '../../functions/data/resources/recipients-resource.js';
+import { vendorsResource } from '../../functions/data/resources/vendors-resource.js';
+import { startTestHost, type TestHost } from '../support/test-host.js';
+
+interface Resource {
+  readonly noun: string;
+  readonly itemId: string;
+  readonly fields: Readonly<Record<string, Classification>>;
+}
+
+const RESOURCES: readonly Resource[] = [
+  awardsResource,
+  expendituresResource,
+  recipientsResource,
+  vendorsResource,
+  contractsResource,
+  contractTransactionsResource,
+  accountsResource,
+  accountObligationsResource,
+];
+
+const ObjectSchema = z.looseObject({
+  properties: z.record(
+    z.string(),
+    z.looseObject({ 'x-eds-classification': z.string(), description: z.string().optional() }),
+  ),
+  required: z.array(z.string()).optional(),
+});
+
+const Served = z.looseObject({
+  components: z.looseObject({ schemas: z.record(z.string(), z.unknown()) }),
+  paths: z.record(
+    z.string(),
+    z.record(
+      z.string(),
+      z.looseObject({
+        responses: z.record(
+          z.string(),
+          z.looseObject({
+            content: z.record(z.string(), z.looseObject({ schema: z.unknown() })).optional(),
+          }),
+        ),
+      }),
+    ),
+  ),
+});
+type Served = z.infer<typeof Served>;
+
+/** Fields of this classification that every caller of a read operation gets. */
+const readByEveryReader = (level: Classification) => level === 'PUBLIC' || level === 'INTERNAL';
+
+describe('record fields in the OpenAPI document', () => {
+  let t: TestHost;
+  let served: Served;
+
+  beforeAll(async () => {
+    t = await startTestHost({ skipSeed: true });
+    served = Served.parse((await t.request('GET', '/api/v1/openapi.json')).body);
+  });
+  afterAll(() => t.close());
+
+  function successSchema(path: string, method: string, status: string): unknown {
+    const content = served.paths[path]?.[method]?.responses[status]?.content;
+    return content?.['application/json']?.schema;
+  }
+
+  function component(name: string): z.infer<typeof ObjectSchema> {
+    return ObjectSchema.parse(served.components.schemas[name]);
+  }
+
+  it.each(RESOURCES.map((resource) => [resource.noun, resource] as const))(
+    'gives each %s field its classification, required when every reader gets it',
+    (noun, resource) => {
+      const item = component(resource.itemId);
+      const classified = Object.fromEntries(
+        Object.entries(item.properties).map(([key, field]) => [key, field['x-eds-classification']]),
+      );
+      expect(classified).toEqual(resource.fields);
+      const levels = Object.entries(resource.fields);
+      const always = levels.filter(([, level]) => readByEveryReader(level)).map(([key]) => key);
+      expect([...(item.required ?? [])].sort()).toEqual([...always].sort());
+      expect(always).toContain('id');
+      for (const [key, level] of levels.filter(([, l]) => !readByEveryReader(l))) {
+        expect(item.properties[key]?.description, `${noun}.${key}`).toContain(level);
+      }
+      const ref = { $ref: `#/components/schemas/${resource.itemId}` };
+      expect(successSchema(`/v1/${noun}/{id}`, 'get', '200')).toEqual(ref);
+      const page = ObjectSchema.omit({ properties: true })
+        .extend({ properties: z.looseObject({ items: z.looseObject({ items: z.unknown() }) }) })
+        .parse(served.components.schemas[`${resource.itemId}Page`]);
+      expect(page.properties.items.items).toEqual(ref);
+    },
+  );
+
+  it('says a RESTRICTED field comes masked, and from whom its clear value comes', () => {
+    const ein = component('Recipient').properties['ein'];
+    expect(ein?.['x-eds-classification']).toBe('RESTRICTED');
+    expect(ein?.description).toMatch(/masked.*EDS\.Analyst or EDS\.Manager.*unmask/);
+  });
+
+  it('requires every field of a written record, as only a Manager (CONFIDENTIAL) writes', () => {
+    const writes = [
+      ['/v1/vendors', 'post', '201', vendorsResource],
+      ['/v1/vendors/{id}', 'patch', '200', vendorsResource],
+      ['/v1/obligations', 'post', '201', contractTransactionsResource],
+      ['/v1/obligations/{id}', 'patch', '200', contractTransactionsResource],
+    ] as const;
+    for (const [path, method, status, resource] of writes) {
+      const written = ObjectSchema.parse(successSchema(path, method, status));
+      expect([...(written.required ?? [])].sort(), path).toEqual(
+        Object.keys(resource.fields).sort(),
+      );
+    }
+  });
+});
