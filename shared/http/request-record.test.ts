@@ -53,7 +53,7 @@ describe('what the trail and the host record of each request', () => {
     ]);
   });
 
-  it('lets an allow-listed origin read the host’s own 404 and 405, no other', async () => {
+  it('lets an allow-listed origin read the host’s own 404 and 405, no other, and varies on it', async () => {
     const allowed = { origin: 'http://localhost:5173' };
     const notFound = await t.request('GET', '/api/v1/nothing-here', { headers: allowed });
     const wrongMethod = await t.request('DELETE', '/api/health', { headers: allowed });
@@ -67,6 +67,10 @@ describe('what the trail and the host record of each request', () => {
       headers: { origin: 'http://evil.example' },
     });
     expect(foreign.headers.get('access-control-allow-origin')).toBeNull();
+    // The answer depends on the origin, so no shared cache may hand it to another.
+    expect(foreign.headers.get('vary')).toBe('Origin');
+    const none = await t.request('GET', '/api/v1/nothing-here');
+    expect(none.headers.get('vary')).toBeNull();
   });
 
   it('names the admin endpoint’s own method in its preflight', async () => {

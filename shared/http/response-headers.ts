@@ -37,13 +37,15 @@ export function corsHeaders(
 
 /**
  * CORS headers for an answer no function gave (the host's own 404 or 405), so a browser app on
- * an allow-listed origin can read its problem document and correlation id; nothing for any other.
+ * an allow-listed origin can read its problem document and correlation id; for any other origin
+ * only `Vary: Origin`, as `corsHeaders` gives.
  */
 export function readableByOrigin(
   origin: string | null,
   allowList: readonly string[],
 ): Record<string, string> {
-  if (origin === null || !allowList.includes(origin)) return {};
+  if (origin === null) return {};
+  if (!allowList.includes(origin)) return { Vary: 'Origin' };
   return {
     'Access-Control-Allow-Origin': origin,
     'Access-Control-Expose-Headers': CORS_EXPOSED_HEADERS,
