@@ -1,33 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 
+import { DATA_RESOURCES } from '../../functions/data/test-support/data-resources.js';
 import type { Classification } from '../../shared/auth/roles.js';
-import { accountObligationsResource } from '../../functions/data/resources/account-obligations-resource.js';
-import { accountsResource } from '../../functions/data/resources/accounts-resource.js';
-import { awardsResource } from '../../functions/data/resources/awards-resource.js';
-import { contractTransactionsResource } from '../../functions/data/resources/contract-transactions-resource.js';
-import { contractsResource } from '../../functions/data/resources/contracts-resource.js';
-import { expendituresResource } from '../../functions/data/resources/expenditures-resource.js';
-import { recipientsResource } from '../../functions/data/resources/recipients-resource.js';
-import { vendorsResource } from '../../functions/data/resources/vendors-resource.js';
 import { startTestHost, type TestHost } from '../support/test-host.js';
 
-interface Resource {
-  readonly noun: string;
-  readonly itemId: string;
-  readonly fields: Readonly<Record<string, Classification>>;
-}
+const RESOURCES = DATA_RESOURCES;
 
-const RESOURCES: readonly Resource[] = [
-  awardsResource,
-  expendituresResource,
-  recipientsResource,
-  vendorsResource,
-  contractsResource,
-  contractTransactionsResource,
-  accountsResource,
-  accountObligationsResource,
-];
+function resourceNamed(noun: string): (typeof RESOURCES)[number] {
+  const found = RESOURCES.find((resource) => resource.noun === noun);
+  if (found === undefined) throw new Error(`no resource ${noun}`);
+  return found;
+}
 
 const ObjectSchema = z.looseObject({
   properties: z.record(
@@ -110,15 +94,15 @@ describe('record fields in the OpenAPI document', () => {
 
   it('requires every field of a written record, as only a Manager (CONFIDENTIAL) writes', () => {
     const writes = [
-      ['/v1/vendors', 'post', '201', vendorsResource],
-      ['/v1/vendors/{id}', 'patch', '200', vendorsResource],
-      ['/v1/obligations', 'post', '201', contractTransactionsResource],
-      ['/v1/obligations/{id}', 'patch', '200', contractTransactionsResource],
+      ['/v1/vendors', 'post', '201', 'vendors'],
+      ['/v1/vendors/{id}', 'patch', '200', 'vendors'],
+      ['/v1/obligations', 'post', '201', 'contract-transactions'],
+      ['/v1/obligations/{id}', 'patch', '200', 'contract-transactions'],
     ] as const;
-    for (const [path, method, status, resource] of writes) {
+    for (const [path, method, status, noun] of writes) {
       const written = ObjectSchema.parse(successSchema(path, method, status));
       expect([...(written.required ?? [])].sort(), path).toEqual(
-        Object.keys(resource.fields).sort(),
+        Object.keys(resourceNamed(noun).fields).sort(),
       );
     }
   });

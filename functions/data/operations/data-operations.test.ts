@@ -18,33 +18,19 @@ import {
 } from '../../../shared/db/test-support/test-database.js';
 import { rejectionCodeOf } from '../../../test/support/rejection-code.js';
 import type { DataDeps } from '../data-deps.js';
-import type { DataResource, ListQueryBase } from '../data-resource.js';
+import type { ListQueryBase } from '../data-resource.js';
 import { encodeCursor } from '../record-cursor.js';
-import { accountObligationsResource } from '../resources/account-obligations-resource.js';
-import { accountsResource } from '../resources/accounts-resource.js';
 import { awardsResource, ListAwardsQuerySchema } from '../resources/awards-resource.js';
 import { contractTransactionsResource } from '../resources/contract-transactions-resource.js';
-import { contractsResource } from '../resources/contracts-resource.js';
 import { expendituresResource } from '../resources/expenditures-resource.js';
 import { recipientsResource } from '../resources/recipients-resource.js';
-import { vendorsResource } from '../resources/vendors-resource.js';
+import { DATA_RESOURCES, type AnyResource } from '../test-support/data-resources.js';
 import { UnmaskRecipientBodySchema } from '../unmask-recipient-schemas.js';
 import { getRecord } from './get-record.js';
 import { listRecords } from './list-records.js';
 import { unmaskRecipient } from './unmask-recipient.js';
 
-type AnyResource = DataResource<{ id: number }, ListQueryBase>;
-
-const RESOURCES: readonly AnyResource[] = [
-  awardsResource,
-  expendituresResource,
-  recipientsResource,
-  vendorsResource,
-  contractsResource,
-  contractTransactionsResource,
-  accountsResource,
-  accountObligationsResource,
-] as unknown as AnyResource[];
+const RESOURCES = DATA_RESOURCES;
 
 const ALL = testPrincipal(['EDS.Analyst'], [...DIVISIONS]);
 const DC_ANALYST = testPrincipal(['EDS.Analyst'], ['DC']);
