@@ -318,6 +318,33 @@ describe('request pipeline on the local host', () => {
     });
   });
 
+  it('names an unknown key in a refusal, unless the key reads as a tax id or a credential', async () => {
+    const base = `/api/v1/test/query/${ID}?limit=1`;
+    const named = await t.request('GET', `${base}&nmae=x`, { token: reader });
+    expect(problemOf(named).errors).toEqual([
+      { location: 'query', path: 'nmae', rule: 'unrecognized_key' },
+    ]);
+    const secret = 'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJl';
+    for (const key of ['530196932', '12-3456789', 'ein530196932', secret]) {
+      const query = await t.request('GET', `${base}&${key}=1`, { token: reader });
+      expect(query.status, key).toBe(400);
+      expect(problemOf(query).errors, key).toEqual([
+        { location: 'query', path: '', rule: 'unrecognized_key' },
+      ]);
+      expect(query.text).not.toContain(key);
+      const twice = await t.request('GET', `${base}&${key}=1&${key}=2`, { token: reader });
+      expect(problemOf(twice).errors, key).toEqual([
+        { location: 'query', path: '', rule: 'repeated' },
+      ]);
+      const body = await t.request('POST', '/api/v1/test/echo', {
+        token: manager,
+        json: { note: 'x', amount: 1, [key]: 'v' },
+      });
+      expect(body.status, key).toBe(400);
+      expect(body.text).not.toContain(key);
+    }
+  });
+
   it('turns an unexpected error into a bare 500 carrying only the correlation id', async () => {
     const response = await t.request('GET', '/api/v1/test/explode', { token: reader });
     expect(response.status).toBe(500);

@@ -4,6 +4,7 @@ import type { ZodType } from 'zod';
 
 import { AppError, type FieldIssue } from '../errors/app-error.js';
 import { PERCENT_RUN, utf8OfPercentRun } from '../validation/percent-escapes.js';
+import { sensitiveContentOf } from '../validation/sensitive-text.js';
 import { parseStrictJson } from './strict-json.js';
 
 /** Request headers a handler may read. Authorization and cookies never reach an operation. */
@@ -14,7 +15,15 @@ export function isHandlerHeader(name: string): boolean {
   return (HANDLER_HEADERS as readonly string[]).includes(name.toLowerCase());
 }
 
-const SAFE_KEY = /^[A-Za-z0-9_.-]{1,64}$/;
+const KEY_SHAPE = /^[A-Za-z0-9_.-]{1,64}$/;
+
+/**
+ * Whether a key the caller sent may be named back in a refusal: a short plain name, and not text
+ * the reason check would refuse (a tax id or a credential sent as a key is not echoed).
+ */
+function isNameableKey(key: string): boolean {
+  return KEY_SHAPE.test(key) && sensitiveContentOf(key) === undefined;
+}
 /** The most issues one refusal lists: enough to fix a request, too few to echo a long one. */
 const MAX_ISSUES = 20;
 /** A rule name a refinement gives as its message: lower snake case, never caller text. */
@@ -43,7 +52,7 @@ function malformedEscapes(url: string): FieldIssue[] {
     const runs = part.match(PERCENT_RUN) ?? [];
     if (runs.every((run) => utf8OfPercentRun(run) !== undefined)) continue;
     const key = part.split('=', 1)[0] ?? '';
-    issues.push({ location: 'query', path: SAFE_KEY.test(key) ? key : '', rule: 'not_utf8' });
+    issues.push({ location: 'query', path: isNameableKey(key) ? key : '', rule: 'not_utf8' });
     if (issues.length === MAX_ISSUES) break;
   }
   return issues;
@@ -65,7 +74,7 @@ export function readQuery(request: HttpRequest): Record<string, string> {
   for (const [key, value] of request.query.entries()) {
     if (Object.hasOwn(query, key)) {
       if (repeated.length < MAX_ISSUES) {
-        repeated.push({ location: 'query', path: SAFE_KEY.test(key) ? key : '', rule: 'repeated' });
+        repeated.push({ location: 'query', path: isNameableKey(key) ? key : '', rule: 'repeated' });
       }
       continue;
     }
@@ -138,7 +147,7 @@ export function parsePart<T>(
     if (issue.code === 'unrecognized_keys') {
       return issue.keys.slice(0, 5).map((key) => ({
         location,
-        path: SAFE_KEY.test(key) ? [path, key].filter(Boolean).join('.') : path,
+        path: isNameableKey(key) ? [path, key].filter(Boolean).join('.') : path,
         rule: 'unrecognized_key',
       }));
     }
