@@ -318,7 +318,7 @@ describe('request pipeline on the local host', () => {
     });
   });
 
-  it('names an unknown key in a refusal, unless the key reads as a tax id or a credential', async () => {
+  it('names an unknown key back, unless it reads as a tax id or a credential', async () => {
     const base = `/api/v1/test/query/${ID}?limit=1`;
     const named = await t.request('GET', `${base}&nmae=x`, { token: reader });
     expect(problemOf(named).errors).toEqual([
