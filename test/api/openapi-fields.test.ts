@@ -86,10 +86,14 @@ describe('record fields in the OpenAPI document', () => {
     },
   );
 
-  it('says a RESTRICTED field comes masked, and from whom its clear value comes', () => {
+  it('says a RESTRICTED field comes masked, and that the unmask answers it in clear', () => {
     const ein = component('Recipient').properties['ein'];
     expect(ein?.['x-eds-classification']).toBe('RESTRICTED');
     expect(ein?.description).toMatch(/masked.*EDS\.Analyst or EDS\.Manager.*unmask/);
+    const unmasked = component('UnmaskedRecipient');
+    expect(unmasked.required).toEqual(['id', 'ein']);
+    expect(unmasked.properties['ein']?.['x-eds-classification']).toBe('RESTRICTED');
+    expect(unmasked.properties['id']?.['x-eds-classification']).toBe('PUBLIC');
   });
 
   it('requires every field of a written record, as only a Manager (CONFIDENTIAL) writes', () => {
