@@ -6,6 +6,7 @@ import { z } from 'zod';
 import type { DataChangeAuditEvent } from '../../../shared/audit/audit-event.js';
 import { enqueueAuditEvent, relayAuditEvents } from '../../../shared/audit/audit-relay.js';
 import { canonicalJson } from '../../../shared/audit/canonical-json.js';
+import { isDivision } from '../../../shared/auth/divisions.js';
 import type { VerifiedPrincipal } from '../../../shared/auth/principal.js';
 import type { Database } from '../../../shared/db/schema.js';
 import { AppError } from '../../../shared/errors/app-error.js';
@@ -137,6 +138,23 @@ async function claimOrReplay(
   };
 }
 
+/**
+ * Refuses a replay whose record lies outside the caller's divisions as they are now: a caller who
+ * lost a division since the first request gets what a read of that record would answer (404),
+ * not the stored copy. Every write answers a record, whose `division` is PUBLIC and so always
+ * kept; a stored response without one is refused too (deny by default).
+ */
+function assertReplayInScope(principal: VerifiedPrincipal, replay: WriteResponse): void {
+  const division = replay.body['division'];
+  const held =
+    typeof division === 'string' && isDivision(division) && principal.divisions.includes(division);
+  if (!held) {
+    throw new AppError('DATA_NOT_FOUND', 'replayed record outside the caller’s divisions', {
+      details: { resource: replay.auditResource },
+    });
+  }
+}
+
 async function storeResponse(
   trx: Transaction<Database>,
   principalId: string,
@@ -159,7 +177,8 @@ async function storeResponse(
  *
  * With an `Idempotency-Key` the first successful response is stored; a retry with the same key
  * and the same request gets that response again (`Idempotency-Replayed: true`) and changes
- * nothing. A failed change stores nothing, so its retry runs again.
+ * nothing, while the caller still holds the record's division. A failed change stores nothing, so
+ * its retry runs again.
  *
  * > [!WARNING]
  * > `change` runs as `eds_app` under the caller's divisions; it must still throw AppError for
@@ -168,7 +187,8 @@ async function storeResponse(
  * @throws AppError INTERNAL on a store other than Postgres, before any write; AppError
  * VALIDATION_FAILED for a malformed `Idempotency-Key` (1 to 128 visible ASCII
  * characters); AppError DATA_IDEMPOTENCY_MISMATCH (422) when the key was used for a different
- * request (method, route, parameters, body or If-Match); whatever `change` throws.
+ * request (method, route, parameters, body or If-Match); AppError DATA_NOT_FOUND for a replay of
+ * a record outside the caller's divisions; whatever `change` throws.
  */
 export async function runIdempotentWrite(
   deps: WriteDeps,
@@ -187,7 +207,10 @@ export async function runIdempotentWrite(
     await sql`SELECT set_config('eds.principal_id', ${principal.id}, true)`.execute(trx);
     if (key !== undefined) {
       const replay = await claimOrReplay(trx, principal.id, key, fingerprint);
-      if (replay !== undefined) return { response: replay, written: undefined };
+      if (replay !== undefined) {
+        assertReplayInScope(principal, replay);
+        return { response: replay, written: undefined };
+      }
     }
     const { result, audit, related = [] } = await change(trx);
     const response = toWriteResponse(result);

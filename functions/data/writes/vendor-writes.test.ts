@@ -184,6 +184,34 @@ describe('vendor writes and idempotency keys on the local host', () => {
       expect(idOf(theirs)).not.toBe(idOf(mine));
     });
 
+    it('replays nothing to a caller who has lost the record’s division since', async () => {
+      const objectId = '4d3c2b1a-0f9e-4d8c-9b7a-6f5e4d3c2b1a';
+      const both = await w.t.token(['EDS.Manager'], ['DC', 'VA'], { objectId });
+      const dcOnly = await w.t.token(['EDS.Manager'], ['DC'], { objectId });
+      const key = `lost-${nextDuns()}`;
+      const body = obligationBody({ contractId: w.vaContractId, description: `replay ${key}` });
+      const send = (token: string) =>
+        w.t.request('POST', '/api/v1/obligations', {
+          token,
+          json: body,
+          headers: { 'idempotency-key': key },
+        });
+      const first = await send(both);
+      expect(first.status).toBe(201);
+      expect(fieldsOf(first)['division']).toBe('VA');
+      const refused = await send(dcOnly);
+      expect(refused.status).toBe(404);
+      expect(problemOf(refused).code).toBe('DATA_NOT_FOUND');
+      expect(refused.text).not.toContain(body.description);
+      const rows = await owner(sql`SELECT id FROM contract_transactions
+        WHERE description = ${body.description}`);
+      expect(rows).toHaveLength(1);
+      const again = await send(both);
+      expect(again.status).toBe(201);
+      expect(again.headers.get('idempotency-replayed')).toBe('true');
+      expect(again.text).toBe(first.text);
+    });
+
     it('replays a retried update instead of failing it as stale', async () => {
       const created = await post('/api/v1/vendors', vendorBody());
       const headers = {
