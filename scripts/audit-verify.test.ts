@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -83,6 +83,21 @@ describe('audit-verify CLI', () => {
       expect(code).toBe(AUDIT_VERIFY_EXIT.error);
       expect(out).toEqual([expect.stringMatching(/open in process \d+; stop that first$/)]);
     });
+    await expect(run()).resolves.toEqual({ code: 0, out: ['intact (12 events)'] });
+  });
+
+  it('exits 2 on a data dir others may write into, which could hold a planted store', async () => {
+    await chmod(dataDir, 0o777);
+    try {
+      await expect(run()).resolves.toEqual({
+        code: AUDIT_VERIFY_EXIT.error,
+        out: [
+          `cannot verify: Data directory ${dataDir} is writable by group or others; chmod 700 it`,
+        ],
+      });
+    } finally {
+      await chmod(dataDir, 0o700);
+    }
     await expect(run()).resolves.toEqual({ code: 0, out: ['intact (12 events)'] });
   });
 

@@ -12,6 +12,7 @@ import { readChainRewrite, withChainRewrite } from '../shared/audit/chain-guard.
 import { verifyAuditTrail } from '../shared/audit/verify-audit-trail.js';
 import { loadConfig } from '../shared/config/app-config.js';
 import { KEY_RING_FILE, openLocalKeyRing } from '../shared/crypto/local-key-ring.js';
+import { assertPrivateDirectory } from '../shared/fs/private-directory.js';
 import { resolveInside } from '../shared/fs/safe-path.js';
 
 const USAGE = `Usage: npm run audit:verify [-- --any-interval]
@@ -62,6 +63,12 @@ export async function runAuditVerify(
   }
   if (config.pgUrl === undefined && !(await exists(pgDir))) {
     write(`cannot verify: no database at ${pgDir} and EDS_PG_URL is not set`);
+    return AUDIT_VERIFY_EXIT.error;
+  }
+  try {
+    await assertPrivateDirectory(config.dataDir, 'Data directory');
+  } catch (error) {
+    write(`cannot verify: ${error instanceof Error ? error.message : 'data directory refused'}`);
     return AUDIT_VERIFY_EXIT.error;
   }
   const { keyId, publicKey } = (await openLocalKeyRing(keyDir, { env })).auditSigningKey();

@@ -1,4 +1,4 @@
-import { mkdtemp, stat } from 'node:fs/promises';
+import { chmod, chown, mkdir, mkdtemp, readdir, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 
 import { decodeJwt, decodeProtectedHeader } from 'jose';
@@ -67,5 +67,35 @@ describe('development issuer', () => {
         env: { WEBSITE_INSTANCE_ID: 'abc', WEBSITE_SITE_NAME: 'eds' },
       }),
     ).rejects.toThrow(/refuses/);
+  });
+
+  it('refuses a data directory others may write into, and writes no key there', async () => {
+    const dataDir = await mkdtemp(resolveInside(tmpdir(), 'eds-issuer-'));
+    await chmod(dataDir, 0o777);
+    await expect(openDevIssuer({ ...OPTIONS, dataDir, env: {} })).rejects.toThrow(
+      'writable by group or others',
+    );
+    expect(await readdir(dataDir)).toEqual([]);
+  });
+
+  it.runIf(process.getuid?.() === 0)(
+    'refuses a signing key another user planted, even owner-only',
+    async () => {
+      const dataDir = await mkdtemp(resolveInside(tmpdir(), 'eds-issuer-'));
+      await openDevIssuer({ ...OPTIONS, dataDir, env: {} });
+      const path = resolveInside(dataDir, 'dev-issuer', 'signing-key.jwk.json');
+      await chown(path, 65534, 65534);
+      await expect(openDevIssuer({ ...OPTIONS, dataDir, env: {} })).rejects.toThrow(
+        'belongs to another user',
+      );
+    },
+  );
+
+  it('refuses a signing key that is not a regular file', async () => {
+    const dataDir = await mkdtemp(resolveInside(tmpdir(), 'eds-issuer-'));
+    await mkdir(resolveInside(dataDir, 'dev-issuer', 'signing-key.jwk.json'), { recursive: true });
+    await expect(openDevIssuer({ ...OPTIONS, dataDir, env: {} })).rejects.toThrow(
+      'not a regular file',
+    );
   });
 });

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { chmod, mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
+import { chmod, lstat, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 
 import {
   SignJWT,
@@ -12,6 +12,7 @@ import {
 import { z } from 'zod';
 
 import { isAzureRuntime } from '../../shared/config/app-config.js';
+import { ensurePrivateDirectory } from '../../shared/fs/private-directory.js';
 import { resolveInside } from '../../shared/fs/safe-path.js';
 import type { IssuerDocuments } from '../../shared/runtime/services.js';
 
@@ -54,15 +55,22 @@ const PrivateJwkSchema = z
   .object({ kty: z.literal('RSA'), n: z.string(), e: z.string(), d: z.string(), kid: z.string() })
   .passthrough();
 
+/** Refuses a key file another user could have planted or can read, as the key ring does. */
 async function assertOwnerOnly(path: string): Promise<void> {
-  const info = await stat(path);
+  const info = await lstat(path);
+  if (!info.isFile()) throw new Error(`Development issuer key ${path} is not a regular file`);
   if ((info.mode & 0o077) !== 0) {
     throw new Error(`Development issuer key ${path} is readable by others; chmod 600 it`);
+  }
+  const uid = process.getuid?.();
+  if (uid !== undefined && info.uid !== uid) {
+    throw new Error(`Development issuer key ${path} belongs to another user`);
   }
 }
 
 /** Loads the signing key, creating an RS256 key pair (owner-only file) on first use. */
 export async function loadDevSigningKey(dataDir: string): Promise<JWK & { kid: string }> {
+  await ensurePrivateDirectory(dataDir, 'Data directory');
   const path = resolveInside(dataDir, 'dev-issuer', 'signing-key.jwk.json');
   try {
     await assertOwnerOnly(path);

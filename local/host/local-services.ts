@@ -21,6 +21,7 @@ import { createPostgresAppDatabase } from '../../shared/db/postgres-app-database
 import { seedFinanceData, type SeedReport } from '../../shared/db/seed/seed-finance-data.js';
 import { errorCodeOf } from '../../shared/errors/error-code.js';
 import { createRateLimiter } from '../../shared/http/rate-limiter.js';
+import { ensurePrivateDirectory } from '../../shared/fs/private-directory.js';
 import { resolveInside } from '../../shared/fs/safe-path.js';
 import type { Logger } from '../../shared/logging/logger.js';
 import type { QueueFunctionDefinition } from '../../shared/registry/function-registry.js';
@@ -59,6 +60,7 @@ export interface LocalServices extends Services {
  */
 export async function createLocalServices(options: LocalServicesOptions): Promise<LocalServices> {
   const { config, logger } = options;
+  await ensurePrivateDirectory(config.dataDir, 'Data directory');
   const postgres = await startEmbeddedPostgres(
     options.inMemoryStore === true ? {} : { dataDir: resolveInside(config.dataDir, 'pg') },
   );
