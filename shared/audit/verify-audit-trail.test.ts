@@ -124,6 +124,17 @@ describe('verifyAuditTrail', () => {
     });
   });
 
+  it('detects a retyped row, whose type column no longer names its hashed event', async () => {
+    // Hides an event from queries by type (a search for data.unmask) without touching the JSON.
+    await asAttacker(`UPDATE audit_events SET type = 'security.event' WHERE seq = 41`);
+    await expect(verify()).resolves.toEqual({
+      status: 'broken',
+      count: 40,
+      firstBrokenSequence: 41,
+      reason: 'hash_mismatch',
+    });
+  });
+
   it('detects an edited and re-hashed event at the next link', async () => {
     const row = await readRow(73);
     const event = statusTo500(row.event);

@@ -20,6 +20,7 @@ export interface VerifyAuditTrailOptions {
 
 interface EventRow {
   readonly seq: string;
+  readonly type: string;
   readonly occurredAt: string;
   readonly event: string;
   readonly prevHash: string;
@@ -51,6 +52,7 @@ function readEvents(db: Kysely<AuditTables>, after: number, limit: number): Prom
       .selectFrom('audit_events')
       .select([
         sql<string>`seq::text`.as('seq'),
+        'type',
         sql<string>`to_char(occurred_at AT TIME ZONE 'UTC', ${ISO_UTC})`.as('occurredAt'),
         sql<string>`event::text`.as('event'),
         'prev_hash as prevHash',
@@ -86,9 +88,14 @@ function readCheckpoints(
   return query.execute();
 }
 
+/**
+ * The hash the row's fields give, or undefined when they cannot give one: unreadable JSON, or a
+ * `type` column (what queries select events by) that differs from the hashed event's type.
+ */
 function hashOf(row: EventRow, seq: number): string | undefined {
   try {
     const event = JSON.parse(row.event) as AuditEvent;
+    if (event.type !== row.type) return undefined;
     return computeAuditHash({ seq, occurredAt: row.occurredAt, prevHash: row.prevHash, event });
   } catch {
     return undefined;
@@ -107,7 +114,9 @@ function checkpointHolds(
 /**
  * Verifies the whole audit trail from sequence 1: consecutive `seq`, each `prev_hash` equal to
  * the previous event's hash (64 zeros for the first), each hash recomputed from the stored
- * fields, and each checkpoint's hash and Ed25519 signature. Reads in keyset-paged batches.
+ * fields (the `type` column must name the hashed event's type), and each checkpoint's hash and
+ * Ed25519 signature. Reads in keyset-paged batches. `event_id` is not hashed: it only lets an
+ * outbox replay skip an event already stored.
  *
  * Reports the first failure only, by the sequence where the chain stops holding: the missing
  * sequence for a gap, the event itself for a bad hash, link or checkpoint. `count` is the
