@@ -119,6 +119,23 @@ describe('audit-verify CLI', () => {
     }
   });
 
+  it('exits 1 when the tail was cut below the last head the host signed, checkpoints too', async () => {
+    await withStore(async (_db, owner) => {
+      await owner.query(`
+        BEGIN;
+        SET LOCAL session_replication_role = replica;
+        DELETE FROM audit_checkpoints WHERE seq >= 9;
+        DELETE FROM audit_events WHERE seq >= 9;
+        COMMIT;
+      `);
+    });
+    // What is left links and carries no checkpoint past its end: only the signed head tells.
+    await expect(run()).resolves.toEqual({
+      code: AUDIT_VERIFY_EXIT.broken,
+      out: ['broken at seq 10: head_rewritten (the event the host last signed there is gone)'],
+    });
+  });
+
   it('prints the first broken link and exits 1 after a DBA edits an event', async () => {
     await withStore(async (_db, owner) => {
       await owner.query(`

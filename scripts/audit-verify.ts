@@ -8,7 +8,11 @@ import pg from 'pg';
 import { DataDirInUseError } from '../local/data-dir-lock.js';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from '../local/embedded-postgres.js';
 import type { AuditTables } from '../shared/audit/audit-tables.js';
-import { readChainRewrite, withChainRewrite } from '../shared/audit/chain-guard.js';
+import {
+  readChainRewrite,
+  rewriteBelowLastSigned,
+  withChainRewrite,
+} from '../shared/audit/chain-guard.js';
 import { verifyAuditTrail } from '../shared/audit/verify-audit-trail.js';
 import { loadConfig } from '../shared/config/app-config.js';
 import { KEY_RING_FILE, openLocalKeyRing } from '../shared/crypto/local-key-ring.js';
@@ -86,16 +90,23 @@ export async function runAuditVerify(
       { keyId, publicKey },
       every === undefined ? {} : { checkpointEvery: every },
     );
-    const rewrite = await readChainRewrite(resolveInside(config.dataDir, 'audit-outbox'));
+    const outboxDir = resolveInside(config.dataDir, 'audit-outbox');
+    // The host's own record of a rewrite, or a trail cut below the last head it signed.
+    const recorded = await readChainRewrite(outboxDir);
+    const rewrite = recorded ?? (await rewriteBelowLastSigned(db, outboxDir, new Date()));
     const verdict = withChainRewrite(result, rewrite);
     if (verdict.status === 'intact') {
       write(`intact (${verdict.count} events)`);
       return AUDIT_VERIFY_EXIT.intact;
     }
     if (verdict.reason === 'head_rewritten' && rewrite !== undefined) {
+      const found = rewrite.reason === 'event_missing' ? 'gone' : 'changed';
       write(
-        `broken at seq ${rewrite.seq}: head_rewritten (the host found the event it stored there ` +
-          `${rewrite.reason === 'event_missing' ? 'gone' : 'changed'} on ${rewrite.detectedAt})`,
+        recorded === undefined
+          ? `broken at seq ${rewrite.seq}: head_rewritten (the event the host last signed there ` +
+              `is ${found})`
+          : `broken at seq ${rewrite.seq}: head_rewritten (the host found the event it stored ` +
+              `there ${found} on ${rewrite.detectedAt})`,
       );
     } else {
       write(

@@ -30,16 +30,72 @@ const MarkerSchema = z.object({
 /** A recorded rewrite: the head this writer had stored, and what it found there instead. */
 export type ChainRewrite = z.infer<typeof MarkerSchema>;
 
-/** Reads the rewrite an earlier run recorded in `outboxDir`, if any. */
-export async function readChainRewrite(outboxDir: string): Promise<ChainRewrite | undefined> {
-  let text: string;
+/**
+ * File, in the outbox directory, holding the head of the last checkpoint this writer signed. A
+ * restart compares the store with it, so a trail cut below it while the writer was stopped
+ * (checkpoints deleted with the events) is found, not taken as a shorter, intact trail.
+ */
+export const LAST_SIGNED_FILE = 'last-signed.json';
+
+const HeadSchema = z.object({
+  seq: z.number().int().positive(),
+  hash: z.string().regex(/^[0-9a-f]{64}$/),
+});
+
+async function readJsonIn(outboxDir: string, file: string): Promise<unknown> {
   try {
-    text = await readFile(resolveInside(outboxDir, CHAIN_REWRITTEN_FILE), 'utf8');
+    return JSON.parse(await readFile(resolveInside(outboxDir, file), 'utf8'));
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw error;
   }
-  return MarkerSchema.parse(JSON.parse(text));
+}
+
+/** Reads the head of the last checkpoint a writer signed with `outboxDir`, if any. */
+export async function readLastSigned(outboxDir: string): Promise<ChainHead | undefined> {
+  const recorded = await readJsonIn(outboxDir, LAST_SIGNED_FILE);
+  return recorded === undefined ? undefined : HeadSchema.parse(recorded);
+}
+
+/**
+ * The rewrite a stored trail shows against the last head signed with `outboxDir`: that event
+ * gone (the trail cut below it) or changed. For a verifier that is not the writer (the CLI).
+ */
+export async function rewriteBelowLastSigned(
+  db: Kysely<AuditTables>,
+  outboxDir: string,
+  now: Date,
+): Promise<ChainRewrite | undefined> {
+  const head = await readLastSigned(outboxDir);
+  if (head === undefined) return undefined;
+  const stored = await storedHashAt(db, head.seq);
+  if (stored === head.hash) return undefined;
+  const reason = stored === undefined ? 'event_missing' : 'hash_changed';
+  return { ...head, reason, detectedAt: now.toISOString() };
+}
+
+async function storedHashAt(db: Kysely<AuditTables>, seq: number): Promise<string | undefined> {
+  const row = await db
+    .selectFrom('audit_events')
+    .select('hash')
+    .where('seq', '=', sql<string>`${seq}::bigint`)
+    .executeTakeFirst();
+  return row?.hash;
+}
+
+/** Writes `value` as the whole of `file` in `dir`, owner-only and durable, replacing it. */
+async function placeJson(dir: string, file: string, value: unknown): Promise<void> {
+  const path = resolveInside(dir, file);
+  await mkdir(dir, { recursive: true, mode: 0o700 });
+  const temp = await writeOwnerOnlyTemp(path, JSON.stringify(value));
+  await rename(temp, path);
+  await syncDirectory(dir);
+}
+
+/** Reads the rewrite an earlier run recorded in `outboxDir`, if any. */
+export async function readChainRewrite(outboxDir: string): Promise<ChainRewrite | undefined> {
+  const recorded = await readJsonIn(outboxDir, CHAIN_REWRITTEN_FILE);
+  return recorded === undefined ? undefined : MarkerSchema.parse(recorded);
 }
 
 /**
@@ -71,10 +127,11 @@ export function createChainGuard(options: { outboxDir: string; logger: Logger; n
   let rewrite: ChainRewrite | undefined;
   // Settled here, so an unreadable record fails each `ready()` instead of the process.
   let loadFailure: Error | undefined;
-  const loaded = readChainRewrite(outboxDir).then(
-    (recorded) => {
+  // A head signed before a restart is what the first check compares the store with.
+  const loaded = Promise.all([readChainRewrite(outboxDir), readLastSigned(outboxDir)]).then(
+    ([recorded, signed]) => {
       rewrite = recorded;
-      if (recorded !== undefined) ownHead = { seq: recorded.seq, hash: recorded.hash };
+      ownHead = recorded === undefined ? signed : { seq: recorded.seq, hash: recorded.hash };
     },
     (error: unknown) => {
       loadFailure = new AppError('AUDIT_UNAVAILABLE', 'Audit rewrite record unreadable', {
@@ -82,15 +139,6 @@ export function createChainGuard(options: { outboxDir: string; logger: Logger; n
       });
     },
   );
-
-  const storedHashAt = async (db: Kysely<AuditTables>, seq: number) => {
-    const row = await db
-      .selectFrom('audit_events')
-      .select('hash')
-      .where('seq', '=', sql<string>`${seq}::bigint`)
-      .executeTakeFirst();
-    return row?.hash;
-  };
 
   /** The error every refused write or checkpoint gets; logged each time, for the alert. */
   const refusal = (): AppError => {
@@ -107,10 +155,7 @@ export function createChainGuard(options: { outboxDir: string; logger: Logger; n
       reason: storedHash === undefined ? 'event_missing' : 'hash_changed',
       detectedAt: options.now().toISOString(),
     };
-    await mkdir(outboxDir, { recursive: true, mode: 0o700 });
-    const temp = await writeOwnerOnlyTemp(markerPath, JSON.stringify(rewrite));
-    await rename(temp, markerPath);
-    await syncDirectory(outboxDir);
+    await placeJson(outboxDir, CHAIN_REWRITTEN_FILE, rewrite);
     return refusal();
   };
 
@@ -128,6 +173,10 @@ export function createChainGuard(options: { outboxDir: string; logger: Logger; n
     /** Notes the head this writer just stored: the one later checks compare the store with. */
     wrote(head: ChainHead): void {
       if (rewrite === undefined) ownHead = head;
+    },
+    /** Keeps the head of a checkpoint this writer signed (and committed) for the next start. */
+    async signed(head: ChainHead): Promise<void> {
+      await placeJson(outboxDir, LAST_SIGNED_FILE, { seq: head.seq, hash: head.hash });
     },
     /** Throws (and records the rewrite) unless the store holds this writer's head as stored. */
     async assertIntact(db: Kysely<AuditTables>): Promise<void> {

@@ -116,8 +116,13 @@ describe('a chain changed below the last event this process wrote', () => {
     const { trail, lines } = trailWithLog();
     await appendRequests(trail, 1, 60);
     await forgeTailFrom(52);
-    // The forgery links: verification alone cannot tell it from the real tail.
-    expect((await trail.verify()).status).toBe('intact');
+    // The forgery links; the writer still tells it from the tail it stored itself.
+    expect(await trail.verify()).toEqual({
+      status: 'broken',
+      count: 60,
+      firstBrokenSequence: 60,
+      reason: 'head_rewritten',
+    });
 
     await appendRequests(trail, 61, 3);
 
@@ -134,9 +139,9 @@ describe('a chain changed below the last event this process wrote', () => {
     await expect(trail.checkpoint()).rejects.toMatchObject({ code: 'AUDIT_UNAVAILABLE' });
     await expect(trail.flushOutbox()).rejects.toMatchObject({ code: 'AUDIT_UNAVAILABLE' });
     expect(await storedCounts()).toEqual({ events: 60, checkpoints: 1 });
-    // Every refused write, checkpoint and drain raises it again: three appends, then two.
+    // Found by the verification, then raised again by every refused write, checkpoint and drain.
     const alarms = errorEvents(lines).filter((r) => r['event'] === 'audit.chain_rewritten');
-    expect(alarms).toHaveLength(5);
+    expect(alarms).toHaveLength(6);
     expect(await trail.verify()).toEqual({
       status: 'broken',
       count: 60,
@@ -191,6 +196,38 @@ describe('a chain changed below the last event this process wrote', () => {
       }),
     );
     expect(await storedCounts()).toEqual({ events: 13, checkpoints: 0 });
+  });
+
+  it('finds, after a restart, a trail cut below the last checkpoint it signed', async () => {
+    const first = trailWithLog();
+    await appendRequests(first.trail, 1, 60);
+    expect(await storedCounts()).toEqual({ events: 60, checkpoints: 1 });
+    // While the writer is stopped, a DBA deletes the tail and the checkpoint that vouched for
+    // it: what is left links and verifies as a shorter trail.
+    await store.owner.query(`
+      BEGIN;
+      SET LOCAL session_replication_role = replica;
+      DELETE FROM audit_checkpoints;
+      DELETE FROM audit_events WHERE seq >= 31;
+      COMMIT;
+    `);
+
+    const restarted = trailWithLog();
+    expect(await restarted.trail.verify()).toEqual({
+      status: 'broken',
+      count: 30,
+      firstBrokenSequence: 50,
+      reason: 'head_rewritten',
+    });
+    expect(errorEvents(restarted.lines)).toContainEqual(
+      expect.objectContaining({
+        event: 'audit.chain_rewritten',
+        resource: 'audit_events/50',
+        reason: 'event_missing',
+      }),
+    );
+    await restarted.trail.append(requestEvent(61));
+    expect(await storedCounts()).toEqual({ events: 30, checkpoints: 0 });
   });
 
   it('is extended by nothing once events below its last one are deleted', async () => {

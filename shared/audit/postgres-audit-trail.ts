@@ -81,8 +81,9 @@ const MAX_BATCH = 100;
  * `compliance-checkpoint-audit` timer calls every five minutes. Events after the last checkpoint
  * can be truncated or rewritten by someone with DBA rights without the verifier noticing; a
  * running writer notices a change below its own last event (above), but not one made before it
- * first wrote. The logged `audit.checkpoint_signed` line (seq and hash, shipped off the host) is
- * the reference for that window.
+ * first wrote, unless it is below the last checkpoint this writer signed (kept beside the
+ * outbox, so a restart compares the store with it). The logged `audit.checkpoint_signed` line
+ * (seq and hash, shipped off the host) is the reference for that window.
  *
  * @throws AppError INTERNAL from `append` when the event fails validation; AppError
  * AUDIT_UNAVAILABLE when neither the store nor the outbox could take it.
@@ -212,7 +213,7 @@ export function createPostgresAuditTrail(
     entries: readonly AuditOutboxEntry[],
     mayBeStored: boolean,
     useKnownHead: boolean,
-  ): Promise<{ written: number; head: ChainHead }> => {
+  ): Promise<{ written: number; head: ChainHead; signed?: ChainHead | undefined }> => {
     if (useKnownHead && !mayBeStored && knownHead !== undefined) {
       const linked = linkEntries(entries, knownHead);
       if (linked.checkpoints.length === 0) {
@@ -246,7 +247,15 @@ export function createPostgresAuditTrail(
       );
       if (linked.rows.length > 0) await appendRows(trx, linked.rows, null);
       for (const checkpoint of linked.checkpoints) await insertCheckpoint(trx, checkpoint);
-      return { written: linked.rows.length, head: linked.head };
+      return { written: linked.rows.length, head: linked.head, signed: linked.checkpoints.at(-1) };
+    });
+  };
+
+  /** Keeps a committed checkpoint's head for the next start; a failure only costs that check. */
+  const keepSigned = async (head: ChainHead | undefined): Promise<void> => {
+    if (head === undefined) return;
+    await guard.signed(head).catch((error: unknown) => {
+      logger.warn('audit.signed_head_unsaved', { code: errorCodeOf(error) });
     });
   };
 
@@ -257,9 +266,14 @@ export function createPostgresAuditTrail(
   ): Promise<number> => {
     const attempt = async (useKnownHead: boolean): Promise<number> => {
       try {
-        const { written, head } = await insertEntriesOnce(entries, mayBeStored, useKnownHead);
+        const { written, head, signed } = await insertEntriesOnce(
+          entries,
+          mayBeStored,
+          useKnownHead,
+        );
         knownHead = head;
         guard.wrote(head);
+        await keepSigned(signed);
         return written;
       } catch (error) {
         knownHead = undefined;
@@ -351,6 +365,9 @@ export function createPostgresAuditTrail(
 
     async verify(): Promise<AuditVerification> {
       await guard.ready();
+      // The head this writer stored, or signed before a restart, must still read as written: a
+      // trail cut below it (checkpoints deleted too) would otherwise verify as a shorter one.
+      if (guard.rewrite() === undefined) await guard.assertIntact(db).catch(() => undefined);
       const result = await verifyAuditTrail(db, verifyingKeys, { checkpointEvery });
       return withChainRewrite(result, guard.rewrite());
     },
@@ -358,19 +375,21 @@ export function createPostgresAuditTrail(
     flushOutbox: () => serialise(drain),
 
     checkpoint: () =>
-      serialise(() =>
-        db.transaction().execute(async (trx) => {
+      serialise(async () => {
+        const signed = await db.transaction().execute(async (trx) => {
           await guard.ready();
           await guard.recheck(trx);
           const head = await begin(trx);
-          if (head.seq === 0) return;
+          if (head.seq === 0) return undefined;
           const existing = await trx
             .selectFrom('audit_checkpoints')
             .select('seq')
             .where('seq', '=', sql<string>`${head.seq}::bigint`)
             .executeTakeFirst();
           if (existing === undefined) await insertCheckpoint(trx, head);
-        }),
-      ),
+          return head;
+        });
+        await keepSigned(signed);
+      }),
   };
 }

@@ -122,9 +122,10 @@ function checkpointHolds(
  * sequence for a gap, the event itself for a bad hash, link or checkpoint. `count` is the
  * number of events that verified before it.
  *
- * LIMITATION: an attacker with DBA rights who deletes events after the last checkpoint, together
- * with nothing else, leaves a shorter trail that still verifies; compare `lastSequence` with a
- * checkpoint held elsewhere (the `audit.checkpoint_signed` log line) to catch that.
+ * LIMITATION: an attacker with DBA rights who deletes events after the last checkpoint, or
+ * deletes checkpoints with the events they vouch for (back to any point), leaves a shorter trail
+ * that still verifies. A head held elsewhere catches that: the writer's last signed head
+ * (`readLastSigned` in `chain-guard.ts`) or the `audit.checkpoint_signed` log line.
  */
 export async function verifyAuditTrail(
   db: Kysely<AuditTables>,
