@@ -342,4 +342,32 @@ describe('local HTTP server shutdown', () => {
     expect(performance.now() - started).toBeLessThan(5_000);
     await closed;
   });
+
+  it('answers the request in flight, then closes its kept-alive connection', async () => {
+    let release = () => undefined as void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const server = await startLocalHttpServer({
+      host: '127.0.0.1',
+      port: 0,
+      definitions: [definition],
+      createHandler: () => () => held.then(() => ({ status: 200, body: 'done' })),
+    });
+    const socket = connect(server.port, '127.0.0.1');
+    let received = '';
+    socket.on('data', (chunk: Buffer) => (received += chunk.toString('latin1')));
+    socket.on('error', () => undefined);
+    const closed = new Promise<void>((resolve) => socket.on('close', () => resolve()));
+    const ask = 'GET /api/answer HTTP/1.1\r\nHost: x\r\n\r\n';
+    socket.write(ask);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const stopping = server.close();
+    release();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    // A client that keeps its connection busy gets no further request served once stopping.
+    if (!socket.destroyed) socket.write(ask);
+    await closed;
+    await stopping;
+    expect(received.match(/HTTP\/1\.1 200/g)).toHaveLength(1);
+    expect(received).toMatch(/\r\nconnection: close\r\n/i);
+  });
 });

@@ -1,10 +1,4 @@
-import {
-  STATUS_CODES,
-  createServer,
-  type IncomingMessage,
-  type Server,
-  type ServerResponse,
-} from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import type { AddressInfo, Socket } from 'node:net';
 
@@ -21,6 +15,7 @@ import { AppError } from '../../shared/errors/app-error.js';
 import { errorNameOf } from '../../shared/errors/error-name.js';
 import type { HttpFunctionDefinition } from '../../shared/registry/function-registry.js';
 import { HttpRequest, InvocationContext } from '../../shared/runtime/functions-runtime.js';
+import { PARSER_REFUSALS, rawResponse } from './raw-response.js';
 import { createRouteTable } from './route-table.js';
 
 /** Headers the platform owns. A client-sent copy is dropped, never passed to a function. */
@@ -165,27 +160,6 @@ function writeResponse(response: ServerResponse, init: HttpResponseInit): void {
   else response.end();
 }
 
-/** What Node's parser refused, by its error code; anything else it refuses is malformed. */
-const PARSER_REFUSALS: Readonly<Record<string, AppError['code']>> = {
-  HPE_HEADER_OVERFLOW: 'HTTP_HEADERS_TOO_LARGE',
-  ERR_HTTP_REQUEST_TIMEOUT: 'HTTP_REQUEST_TIMEOUT',
-};
-
-/** A whole HTTP/1.1 response, written straight to a socket that is then closed. */
-function rawResponse(init: HttpResponseInit): string {
-  const status = init.status ?? 500;
-  const body = typeof init.body === 'string' ? init.body : '';
-  const lines = [
-    `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}`,
-    ...Object.entries(init.headers as Record<string, string>).map(
-      ([name, value]) => `${name}: ${value}`,
-    ),
-    `Content-Length: ${Buffer.byteLength(body)}`,
-    'Connection: close',
-  ];
-  return `${lines.join('\r\n')}\r\n\r\n${body}`;
-}
-
 /**
  * Serves registered HTTP functions the way the Functions host does: `/api/<route>`, a real
  * `HttpRequest` and `InvocationContext` per call, and the same pipeline the Azure adapter uses.
@@ -323,18 +297,22 @@ export async function startLocalHttpServer(
   // The request each connection is answering, and the connections to close once it is answered.
   const answering = new WeakMap<Socket, IncomingMessage>();
   const closeAfterAnswer = new WeakSet<Socket>();
+  // Once stopping, every answer is its connection's last: a busy kept-alive client gets no more.
+  let closing = false;
   const onRequest = (request: IncomingMessage, response: ServerResponse): void => {
     const method = (request.method ?? 'GET').toUpperCase();
     const { socket } = request;
     answering.set(socket, request);
     response.on('close', () => {
       answering.delete(socket);
-      if (closeAfterAnswer.has(socket)) socket.destroy();
+      if (closing || closeAfterAnswer.has(socket)) socket.destroy();
     });
     dispatch(request, method)
-      .then((init) =>
-        init === undefined ? response.destroy() : writeResponse(response, readable(request, init)),
-      )
+      .then((init) => {
+        if (closing) response.setHeader('Connection', 'close');
+        if (init === undefined) response.destroy();
+        else writeResponse(response, readable(request, init));
+      })
       .catch((error: unknown) => {
         // Whatever headers the failed answer had set go with it.
         for (const name of response.getHeaderNames()) response.removeHeader(name);
@@ -390,6 +368,7 @@ export async function startLocalHttpServer(
     port,
     close: () =>
       new Promise<void>((resolve) => {
+        closing = true;
         server.close(() => resolve());
         server.closeIdleConnections();
         // Node stops its request timeouts once closing: a client that never finishes sending (or
