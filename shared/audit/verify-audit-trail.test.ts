@@ -3,6 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
+import type { KyselyPlugin } from 'kysely';
 import { beforeEach, describe, expect, it } from 'vitest';
 
 import { signAuditCheckpoint } from './audit-checkpoint.js';
@@ -105,6 +106,49 @@ describe('verifyAuditTrail', () => {
       count: EVENTS,
       lastSequence: EVENTS,
     });
+  });
+
+  it('reports a trail intact while events and a checkpoint are appended as it runs', async () => {
+    // After the last read of events comes back, a writer appends 50 more and signs their
+    // checkpoint: it lies past what was read, but its event is there, so nothing was cut.
+    const outboxDir = await mkdtemp(join(tmpdir(), 'eds-audit-verify-late-'));
+    const { trail } = createTestTrail(store.db, {
+      signingKey: key.signing,
+      outboxDir,
+      checkpointEvery: EVERY,
+    });
+    const eventReads = new Set<unknown>();
+    let appended = false;
+    const appendAfterLastRead: KyselyPlugin = {
+      transformQuery: (args) => {
+        const text = JSON.stringify(args.node);
+        if (text.includes('"audit_events"') && !text.includes('"audit_checkpoints"')) {
+          eventReads.add(args.queryId);
+        }
+        return args.node;
+      },
+      transformResult: async (args) => {
+        if (!appended && eventReads.has(args.queryId) && args.result.rows.length === 0) {
+          appended = true;
+          for (let n = EVENTS + 1; n <= EVENTS + EVERY; n += 1) await trail.append(requestEvent(n));
+        }
+        return args.result;
+      },
+    };
+    try {
+      const during = verifyAuditTrail(store.db.withPlugin(appendAfterLastRead), key.verifying, {
+        checkpointEvery: EVERY,
+      });
+      await expect(during).resolves.toEqual({
+        status: 'intact',
+        count: EVENTS,
+        lastSequence: EVENTS,
+      });
+      expect(appended).toBe(true);
+      await expect(verify()).resolves.toMatchObject({ status: 'intact', count: EVENTS + EVERY });
+    } finally {
+      await rm(outboxDir, { recursive: true, force: true });
+    }
   });
 
   it('reports an empty trail intact with no events', async () => {

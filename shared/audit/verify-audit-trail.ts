@@ -164,8 +164,21 @@ export async function verifyAuditTrail(
     }
   }
 
-  // A checkpoint past the last event vouches for events that are gone: the tail was cut.
-  const orphan = await readCheckpoints(db, expected - 1, undefined);
+  // A checkpoint past the last event read vouches for events that are gone: the tail was cut.
+  // One whose event is there now was appended, with its events, after that last read.
+  const orphan = await db
+    .selectFrom('audit_checkpoints as c')
+    .select(sql<string>`c.seq::text`.as('seq'))
+    .where('c.seq', '>', sql<string>`${expected - 1}::bigint`)
+    .where((eb) =>
+      eb.not(
+        eb.exists(
+          eb.selectFrom('audit_events as e').select('e.seq').whereRef('e.seq', '=', 'c.seq'),
+        ),
+      ),
+    )
+    .limit(1)
+    .execute();
   if (orphan.length > 0) return broken(expected, 'sequence_gap');
   return { status: 'intact', count: expected - 1, lastSequence: expected - 1 };
 }
