@@ -1,4 +1,4 @@
-import { chmod, chown, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
+import { chmod, chown, lchown, mkdtemp, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -55,6 +55,36 @@ describe('ensurePrivateDirectory', () => {
       'belongs to another user',
     );
   });
+
+  it.runIf(process.getuid?.() === 0)(
+    'refuses a link another user owns, though it points at a directory of its own',
+    async () => {
+      const base = await fresh();
+      const target = join(base, 'mine');
+      await ensurePrivateDirectory(target, 'Data directory');
+      const link = join(base, 'shared-name');
+      await symlink(target, link);
+      await lchown(link, OTHER_UID, OTHER_UID);
+      await expect(assertPrivateDirectory(link, 'Data directory')).rejects.toThrow(
+        'is a link another user owns',
+      );
+    },
+  );
+
+  it.runIf(process.getuid?.() === 0)(
+    'refuses a directory that others may rename away, unless its parent is sticky',
+    async () => {
+      const parent = await fresh();
+      await chown(parent, OTHER_UID, OTHER_UID);
+      await chmod(parent, 0o777);
+      const dir = join(parent, 'data');
+      await expect(ensurePrivateDirectory(dir, 'Data directory')).rejects.toThrow(
+        'sits in a directory others may rename it out of',
+      );
+      await chmod(parent, 0o1777);
+      await expect(assertPrivateDirectory(dir, 'Data directory')).resolves.toBeUndefined();
+    },
+  );
 
   it('refuses a path that is a file', async () => {
     const file = join(await fresh(), 'not-a-dir');
