@@ -119,7 +119,7 @@ describe('audit-verify CLI', () => {
     }
   });
 
-  it('exits 1 when the tail was cut below the last head the host signed, checkpoints too', async () => {
+  it('exits 1 on a tail cut below the head the host last signed, checkpoints too', async () => {
     await withStore(async (_db, owner) => {
       await owner.query(`
         BEGIN;

@@ -47,7 +47,8 @@ function assertQueryWithinClearance(
 export function writtenItemSchema<T extends { id: number }, Q extends ListQueryBase>(
   resource: DataResource<T, Q>,
 ): ZodObject {
-  return redactedItemSchema(resource.item as unknown as ZodObject, resource.fields, 'records:write');
+  const item = resource.item as unknown as ZodObject;
+  return redactedItemSchema(item, resource.fields, 'records:write');
 }
 
 /** An item as a list or a read by id answers it: the fields a reader's clearance covers. */

@@ -318,30 +318,20 @@ describe('request pipeline on the local host', () => {
     });
   });
 
-  it('names an unknown key back, unless it reads as a tax id or a credential', async () => {
+  it('never names back an unknown key that reads as a tax id', async () => {
     const base = `/api/v1/test/query/${ID}?limit=1`;
-    const named = await t.request('GET', `${base}&nmae=x`, { token: reader });
-    expect(problemOf(named).errors).toEqual([
-      { location: 'query', path: 'nmae', rule: 'unrecognized_key' },
-    ]);
-    const secret = 'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJl';
-    for (const key of ['530196932', '12-3456789', 'ein530196932', secret]) {
-      const query = await t.request('GET', `${base}&${key}=1`, { token: reader });
-      expect(query.status, key).toBe(400);
-      expect(problemOf(query).errors, key).toEqual([
-        { location: 'query', path: '', rule: 'unrecognized_key' },
+    const query = await t.request('GET', `${base}&530196932=1`, { token: reader });
+    const json = { note: 'x', amount: 1, '12-3456789': 'v' };
+    const body = await t.request('POST', '/api/v1/test/echo', { token: manager, json });
+    for (const [response, key] of [
+      [query, '530196932'],
+      [body, '12-3456789'],
+    ] as const) {
+      expect(response.status).toBe(400);
+      expect(problemOf(response).errors).toEqual([
+        { location: response === query ? 'query' : 'body', path: '', rule: 'unrecognized_key' },
       ]);
-      expect(query.text).not.toContain(key);
-      const twice = await t.request('GET', `${base}&${key}=1&${key}=2`, { token: reader });
-      expect(problemOf(twice).errors, key).toEqual([
-        { location: 'query', path: '', rule: 'repeated' },
-      ]);
-      const body = await t.request('POST', '/api/v1/test/echo', {
-        token: manager,
-        json: { note: 'x', amount: 1, [key]: 'v' },
-      });
-      expect(body.status, key).toBe(400);
-      expect(body.text).not.toContain(key);
+      expect(response.text).not.toContain(key);
     }
   });
 

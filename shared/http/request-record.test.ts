@@ -53,7 +53,7 @@ describe('what the trail and the host record of each request', () => {
     ]);
   });
 
-  it('lets an allow-listed origin read the host’s own 404 and 405, no other, and varies on it', async () => {
+  it('lets an allowed origin read the host’s own 404 and 405, varying on Origin', async () => {
     const allowed = { origin: 'http://localhost:5173' };
     const notFound = await t.request('GET', '/api/v1/nothing-here', { headers: allowed });
     const wrongMethod = await t.request('DELETE', '/api/health', { headers: allowed });
