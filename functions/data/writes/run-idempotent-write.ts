@@ -116,15 +116,26 @@ async function claimOrReplay(
   // LIMITATION: a key is remembered for 24 hours; after that the same key starts a new request.
   await sql`DELETE FROM idempotency_keys WHERE principal_id = ${principalId} AND key = ${key}
     AND created_at < now() - interval '24 hours'`.execute(trx);
-  const claimed = await sql`INSERT INTO idempotency_keys (principal_id, key, fingerprint)
-    VALUES (${principalId}, ${key}, ${fingerprint})
-    ON CONFLICT (principal_id, key) DO NOTHING RETURNING key`.execute(trx);
-  if (claimed.rows.length > 0) return undefined;
-  const { rows } = await sql`SELECT fingerprint, response_status,
-    response_body::text AS response_body, response_headers::text AS response_headers,
-    audit_resource FROM idempotency_keys
-    WHERE principal_id = ${principalId} AND key = ${key}`.execute(trx);
-  const stored = StoredResponseSchema.parse(rows[0]);
+  let found: unknown;
+  // The record the claim ran into can be gone by the time it is read (taken by a retry's expiry
+  // delete at the 24-hour mark): the claim is tried again once, then the caller is told to retry.
+  for (let attempt = 0; attempt < 2 && found === undefined; attempt += 1) {
+    const claimed = await sql`INSERT INTO idempotency_keys (principal_id, key, fingerprint)
+      VALUES (${principalId}, ${key}, ${fingerprint})
+      ON CONFLICT (principal_id, key) DO NOTHING RETURNING key`.execute(trx);
+    if (claimed.rows.length > 0) return undefined;
+    const { rows } = await sql`SELECT fingerprint, response_status,
+      response_body::text AS response_body, response_headers::text AS response_headers,
+      audit_resource FROM idempotency_keys
+      WHERE principal_id = ${principalId} AND key = ${key}`.execute(trx);
+    found = rows[0];
+  }
+  if (found === undefined) {
+    throw new AppError('STORE_UNAVAILABLE', 'idempotency key record changed under the claim', {
+      publicMessage: 'Another request with this Idempotency-Key was in progress; retry shortly.',
+    });
+  }
+  const stored = StoredResponseSchema.parse(found);
   if (stored.fingerprint !== fingerprint) {
     throw new AppError('DATA_IDEMPOTENCY_MISMATCH', 'idempotency key reused for another request', {
       publicMessage: 'This Idempotency-Key was used with a different request; use a new key.',
@@ -188,7 +199,8 @@ async function storeResponse(
  * VALIDATION_FAILED for a malformed `Idempotency-Key` (1 to 128 visible ASCII
  * characters); AppError DATA_IDEMPOTENCY_MISMATCH (422) when the key was used for a different
  * request (method, route, parameters, body or If-Match); AppError DATA_NOT_FOUND for a replay of
- * a record outside the caller's divisions; whatever `change` throws.
+ * a record outside the caller's divisions; AppError STORE_UNAVAILABLE (503, retry) when the key's
+ * record vanished twice under the claim; whatever `change` throws.
  */
 export async function runIdempotentWrite(
   deps: WriteDeps,
