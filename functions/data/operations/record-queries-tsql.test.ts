@@ -1,15 +1,10 @@
-import {
-  DummyDriver,
-  Kysely,
-  PostgresAdapter,
-  PostgresIntrospector,
-  PostgresQueryCompiler,
-} from 'kysely';
+import { Kysely } from 'kysely';
 import { describe, expect, it } from 'vitest';
 
 import { mssqlDialectFeatures } from '../../../shared/db/mssql/mssql-dialect-features.js';
 import * as recording from '../../../shared/db/mssql/test-support/recording-mssql-dialect.js';
 import { postgresDialectFeatures } from '../../../shared/db/postgres-dialect-features.js';
+import { statementlessPostgres } from '../../../shared/db/test-support/statementless-postgres.js';
 import type { Database } from '../../../shared/db/schema.js';
 import type { DataResource, ListQueryBase } from '../data-resource.js';
 import { encodeCursor } from '../record-cursor.js';
@@ -29,14 +24,7 @@ import { EXPECTED_TSQL } from './fixtures/record-queries-tsql.js';
 type AnyResource = DataResource<{ id: number }, ListQueryBase>;
 
 const mssql = new Kysely<Database>({ dialect: recording.createRecordingMssqlDialect().dialect });
-const postgres = new Kysely<Database>({
-  dialect: {
-    createAdapter: () => new PostgresAdapter(),
-    createDriver: () => new DummyDriver(),
-    createIntrospector: (db) => new PostgresIntrospector(db),
-    createQueryCompiler: () => new PostgresQueryCompiler(),
-  },
-});
+const postgres = statementlessPostgres();
 
 /** Every filter each list offers, a text search, a descending or ascending sort and a cursor. */
 const QUERIES: Record<

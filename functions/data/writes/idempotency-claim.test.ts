@@ -1,16 +1,9 @@
-import {
-  DummyDriver,
-  Kysely,
-  PostgresAdapter,
-  PostgresIntrospector,
-  PostgresQueryCompiler,
-} from 'kysely';
 import { describe, expect, it } from 'vitest';
 
 import { createMemoryLogger } from '../../../shared/audit/test-support/audit-fixtures.js';
 import type { AppDatabase } from '../../../shared/db/app-database.js';
 import { postgresDialectFeatures } from '../../../shared/db/postgres-dialect-features.js';
-import type { Database } from '../../../shared/db/schema.js';
+import { statementlessPostgres } from '../../../shared/db/test-support/statementless-postgres.js';
 import { testPrincipal } from '../../../shared/db/test-support/test-database.js';
 import { runIdempotentWrite } from './run-idempotent-write.js';
 
@@ -20,16 +13,8 @@ import { runIdempotentWrite } from './run-idempotent-write.js';
  * expiry delete takes the record another retry's claim ran into.
  */
 function vanishingStore(statements: string[]): AppDatabase {
-  const db = new Kysely<Database>({
-    dialect: {
-      createAdapter: () => new PostgresAdapter(),
-      createDriver: () => new DummyDriver(),
-      createIntrospector: (kysely) => new PostgresIntrospector(kysely),
-      createQueryCompiler: () => new PostgresQueryCompiler(),
-    },
-    log: (event) => {
-      statements.push(event.query.sql.trim().split(/\s+/)[0] ?? '');
-    },
+  const db = statementlessPostgres((event) => {
+    statements.push(event.query.sql.trim().split(/\s+/)[0] ?? '');
   });
   return {
     dialect: postgresDialectFeatures,
