@@ -49,6 +49,7 @@ describe('claiming an Idempotency-Key', () => {
     await expect(write).rejects.toMatchObject({
       code: 'STORE_UNAVAILABLE',
       publicMessage: expect.stringContaining('retry') as unknown,
+      details: { retryAfterSeconds: 5 },
     });
     expect(changed).toBe(false);
     expect(statements.filter((verb) => verb === 'INSERT')).toHaveLength(2);

@@ -9,6 +9,7 @@ import { canonicalJson } from '../../../shared/audit/canonical-json.js';
 import { isDivision } from '../../../shared/auth/divisions.js';
 import type { VerifiedPrincipal } from '../../../shared/auth/principal.js';
 import type { Database } from '../../../shared/db/schema.js';
+import { STORE_RETRY_AFTER_SECONDS } from '../../../shared/db/store-outage.js';
 import { AppError } from '../../../shared/errors/app-error.js';
 import { errorCodeOf } from '../../../shared/errors/error-code.js';
 import {
@@ -133,6 +134,7 @@ async function claimOrReplay(
   if (found === undefined) {
     throw new AppError('STORE_UNAVAILABLE', 'idempotency key record changed under the claim', {
       publicMessage: 'Another request with this Idempotency-Key was in progress; retry shortly.',
+      details: { retryAfterSeconds: STORE_RETRY_AFTER_SECONDS },
     });
   }
   const stored = StoredResponseSchema.parse(found);
