@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { chmod, lstat, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { lstat, mkdir, readFile } from 'node:fs/promises';
 
 import {
   SignJWT,
@@ -12,6 +12,7 @@ import {
 import { z } from 'zod';
 
 import { isAzureRuntime } from '../../shared/config/app-config.js';
+import { replaceOwnerOnly } from '../../shared/fs/owner-only-file.js';
 import { ensurePrivateDirectory } from '../../shared/fs/private-directory.js';
 import { resolveInside } from '../../shared/fs/safe-path.js';
 import type { IssuerDocuments } from '../../shared/runtime/services.js';
@@ -82,11 +83,9 @@ export async function loadDevSigningKey(dataDir: string): Promise<JWK & { kid: s
   const jwk = await exportJWK(privateKey);
   const kid = await calculateJwkThumbprint(jwk);
   const keyed = { ...jwk, kid, alg: 'RS256', use: 'sig' };
-  await mkdir(resolveInside(dataDir, 'dev-issuer'), { recursive: true, mode: 0o700 });
-  const temp = `${path}.${process.pid}.tmp`;
-  await writeFile(temp, JSON.stringify(keyed), { mode: 0o600 });
-  await chmod(temp, 0o600);
-  await rename(temp, path);
+  const dir = resolveInside(dataDir, 'dev-issuer');
+  await mkdir(dir, { recursive: true, mode: 0o700 });
+  await replaceOwnerOnly(dir, path, JSON.stringify(keyed));
   return keyed;
 }
 

@@ -1,11 +1,11 @@
-import { mkdir, readFile, rename, unlink } from 'node:fs/promises';
+import { mkdir, readFile, unlink } from 'node:fs/promises';
 
 import { sql, type Kysely } from 'kysely';
 import { z } from 'zod';
 
 import { AppError } from '../errors/app-error.js';
 import { resolveInside } from '../fs/safe-path.js';
-import { syncDirectory, writeOwnerOnlyTemp } from '../fs/owner-only-file.js';
+import { replaceOwnerOnly, syncDirectory } from '../fs/owner-only-file.js';
 import type { Logger } from '../logging/logger.js';
 import type { AuditVerification } from './audit-event.js';
 import { linkBreakOf } from './audit-hash.js';
@@ -87,9 +87,7 @@ async function storedHashAt(db: Kysely<AuditTables>, seq: number): Promise<strin
 async function placeJson(dir: string, file: string, value: unknown): Promise<void> {
   const path = resolveInside(dir, file);
   await mkdir(dir, { recursive: true, mode: 0o700 });
-  const temp = await writeOwnerOnlyTemp(path, JSON.stringify(value));
-  await rename(temp, path);
-  await syncDirectory(dir);
+  await replaceOwnerOnly(dir, path, JSON.stringify(value));
 }
 
 /** Reads the rewrite an earlier run recorded in `outboxDir`, if any. */

@@ -15,13 +15,13 @@ import {
   randomBytes,
   type KeyObject,
 } from 'node:crypto';
-import { lstat, mkdir, readFile, rename, unlink } from 'node:fs/promises';
+import { lstat, mkdir, readFile } from 'node:fs/promises';
 import { z } from 'zod';
 
 import { isAzureRuntime } from '../config/app-config.js';
 import { AppError } from '../errors/app-error.js';
 import type { KeyEncryptionKeyProvider, WrappedKey } from './key-encryption-key.js';
-import { createExclusively, syncDirectory, writeOwnerOnlyTemp } from '../fs/owner-only-file.js';
+import { createExclusively, replaceOwnerOnly } from '../fs/owner-only-file.js';
 import { resolveInside } from '../fs/safe-path.js';
 
 /** The key ring's file name inside its directory. */
@@ -150,17 +150,6 @@ async function assertPrivateDirectory(dir: string): Promise<void> {
 
 const ringText = (ring: KeyRingFile): string => `${JSON.stringify(ring, null, 2)}\n`;
 
-async function replaceAtomically(dir: string, path: string, ring: KeyRingFile): Promise<void> {
-  const temp = await writeOwnerOnlyTemp(path, ringText(ring));
-  try {
-    await rename(temp, path);
-  } catch (error) {
-    await unlink(temp).catch(() => undefined);
-    throw error;
-  }
-  await syncDirectory(dir);
-}
-
 async function exists(path: string): Promise<boolean> {
   try {
     await lstat(path);
@@ -245,7 +234,7 @@ export async function openLocalKeyRing(
     const next = versionName(Math.max(...latest.keys.map((key) => versionNumber(key.version))) + 1);
     const entry = newKekEntry(next, now());
     const updated: KeyRingFile = { ...latest, current: next, keys: [...latest.keys, entry] };
-    await replaceAtomically(dir, path, updated);
+    await replaceOwnerOnly(dir, path, ringText(updated));
     ring = updated;
     return next;
   };

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
-import { link, open, unlink } from 'node:fs/promises';
+import { link, open, rename, unlink } from 'node:fs/promises';
 
 /**
  * Writes `text` to a new owner-only (0600) file beside `path`, fsyncs it, and returns its name:
@@ -28,6 +28,21 @@ export async function syncDirectory(dir: string): Promise<void> {
   } finally {
     await handle.close();
   }
+}
+
+/**
+ * Replaces `path` in `dir` with `text`, owner-only: a reader sees the old file or the new one
+ * whole, and the new one survives a crash once this resolves.
+ */
+export async function replaceOwnerOnly(dir: string, path: string, text: string): Promise<void> {
+  const temp = await writeOwnerOnlyTemp(path, text);
+  try {
+    await rename(temp, path);
+  } catch (error) {
+    await unlink(temp).catch(() => undefined);
+    throw error;
+  }
+  await syncDirectory(dir);
 }
 
 /**
