@@ -69,9 +69,13 @@ export async function rewriteBelowLastSigned(
   const head = await readLastSigned(outboxDir);
   if (head === undefined) return undefined;
   const stored = await storedHashAt(db, head.seq);
-  if (stored === head.hash) return undefined;
-  const reason = stored === undefined ? 'event_missing' : 'hash_changed';
-  return { ...head, reason, detectedAt: now.toISOString() };
+  return stored === head.hash ? undefined : rewriteAt(head, stored, now);
+}
+
+/** What a head that no longer reads as written records: its event gone, or changed. */
+function rewriteAt(head: ChainHead, storedHash: string | undefined, now: Date): ChainRewrite {
+  const reason = storedHash === undefined ? 'event_missing' : 'hash_changed';
+  return { seq: head.seq, hash: head.hash, reason, detectedAt: now.toISOString() };
 }
 
 async function storedHashAt(db: Kysely<AuditTables>, seq: number): Promise<string | undefined> {
@@ -148,11 +152,7 @@ export function createChainGuard(options: { outboxDir: string; logger: Logger; n
   };
 
   const record = async (head: ChainHead, storedHash: string | undefined): Promise<AppError> => {
-    rewrite = {
-      ...head,
-      reason: storedHash === undefined ? 'event_missing' : 'hash_changed',
-      detectedAt: options.now().toISOString(),
-    };
+    rewrite = rewriteAt(head, storedHash, options.now());
     await placeJson(outboxDir, CHAIN_REWRITTEN_FILE, rewrite);
     return refusal();
   };
