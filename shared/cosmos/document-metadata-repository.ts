@@ -1,5 +1,6 @@
 import type { Container, ItemDefinition, SqlQuerySpec } from '@azure/cosmos';
 
+import { assertVisibleDivision } from '../auth/division-scope.js';
 import type { Division } from '../auth/divisions.js';
 import type { VerifiedPrincipal } from '../auth/principal.js';
 import { AppError } from '../errors/app-error.js';
@@ -11,7 +12,7 @@ import {
   type DocumentMetadata,
   type DocumentMetadataPage,
 } from './document-metadata.js';
-import { assertVisibleDivision, invalidInput } from './scope.js';
+import { invalidInput } from './scope.js';
 
 /** Paging of {@link findDocumentMetadata}. */
 export interface DocumentPageRequest {

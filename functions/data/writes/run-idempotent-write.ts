@@ -6,7 +6,7 @@ import { z } from 'zod';
 import type { DataChangeAuditEvent } from '../../../shared/audit/audit-event.js';
 import { enqueueAuditEvent, relayAuditEvents } from '../../../shared/audit/audit-relay.js';
 import { canonicalJson } from '../../../shared/audit/canonical-json.js';
-import { isDivision } from '../../../shared/auth/divisions.js';
+import { assertVisibleDivision } from '../../../shared/auth/division-scope.js';
 import type { VerifiedPrincipal } from '../../../shared/auth/principal.js';
 import type { Database } from '../../../shared/db/schema.js';
 import { STORE_RETRY_AFTER_SECONDS } from '../../../shared/db/store-outage.js';
@@ -159,13 +159,8 @@ async function claimOrReplay(
  */
 function assertReplayInScope(principal: VerifiedPrincipal, replay: WriteResponse): void {
   const division = replay.body['division'];
-  const held =
-    typeof division === 'string' && isDivision(division) && principal.divisions.includes(division);
-  if (!held) {
-    throw new AppError('DATA_NOT_FOUND', 'replayed record outside the caller’s divisions', {
-      details: { resource: replay.auditResource },
-    });
-  }
+  const named = typeof division === 'string' ? division : '';
+  assertVisibleDivision(principal, named, replay.auditResource);
 }
 
 async function storeResponse(
