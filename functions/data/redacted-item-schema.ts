@@ -16,19 +16,17 @@ function rolesWith(permission: Permission): Role[] {
 }
 
 /**
- * Whether every caller holding `permission` gets a field of this classification. A caller's
- * clearance is the highest of its roles', so the least a caller can hold is one role alone.
+ * Whether every caller holding the permission (one of `roles`) gets a field of this
+ * classification. A caller's clearance is the highest of its roles', so the least a caller can
+ * hold is one role alone.
  */
-function everyCallerReads(level: Classification, permission: Permission): boolean {
-  const roles = rolesWith(permission);
+function everyCallerReads(level: Classification, roles: readonly Role[]): boolean {
   return roles.length > 0 && roles.every((role) => canReadField(level, ROLE_CLEARANCE[role]));
 }
 
-/** How a field that not every caller gets is described. */
-function conditionText(level: Classification, permission: Permission): string {
-  const readers = rolesWith(permission).filter((role) =>
-    canReadField(level, ROLE_CLEARANCE[role]),
-  );
+/** How a field that not every caller (one of `roles`) gets is described. */
+function conditionText(level: Classification, roles: readonly Role[]): string {
+  const readers = roles.filter((role) => canReadField(level, ROLE_CLEARANCE[role]));
   const who =
     readers.length === 0 ? 'no caller of this operation' : `callers with ${readers.join(' or ')}`;
   return level === 'RESTRICTED'
@@ -55,15 +53,16 @@ export function redactedItemSchema(
   const memoKey = `${permission} ${id ?? ''}`;
   const known = built.get(item)?.get(memoKey);
   if (known !== undefined) return known;
+  const roles = rolesWith(permission);
   const shape: Record<string, ZodType> = {};
   for (const [name, field] of Object.entries(item.shape) as [string, ZodType][]) {
     const level = fields[name];
     if (level === undefined) continue;
-    shape[name] = everyCallerReads(level, permission)
+    shape[name] = everyCallerReads(level, roles)
       ? field.meta({ 'x-eds-classification': level })
       : field.optional().meta({
           'x-eds-classification': level,
-          description: conditionText(level, permission),
+          description: conditionText(level, roles),
         });
   }
   const schema = id === undefined ? z.object(shape) : z.object(shape).meta({ id });
