@@ -1,3 +1,5 @@
+import { randomInt } from 'node:crypto';
+
 /** Result of driving one URL with a fixed number of concurrent keep-alive clients. */
 export interface LoadResult {
   readonly requests: number;
@@ -43,4 +45,23 @@ export function percentile(values: readonly number[], p: number): number {
 
 export function median(values: readonly number[]): number {
   return percentile(values, 50);
+}
+
+/**
+ * A percentile bootstrap interval for the median of `values`: resamples them with replacement
+ * `resamples` times and returns the 2.5th and 97.5th percentiles of the resampled medians. It
+ * says how far the median would move on another run of the same machine, not how fast the code
+ * is.
+ */
+export function medianInterval(values: readonly number[], resamples = 2000): [number, number] {
+  if (values.length === 0) return [Number.NaN, Number.NaN];
+  const medians: number[] = [];
+  const sample = new Array<number>(values.length);
+  for (let round = 0; round < resamples; round += 1) {
+    for (let i = 0; i < values.length; i += 1) {
+      sample[i] = values[randomInt(values.length)] ?? Number.NaN;
+    }
+    medians.push(median(sample));
+  }
+  return [percentile(medians, 2.5), percentile(medians, 97.5)];
 }

@@ -13,7 +13,7 @@ import { listHttpFunctions } from '../shared/registry/function-registry.js';
 import { startLocalHttpServer } from '../local/host/local-http-server.js';
 import { startLocalHost, type LocalHost } from '../local/host/start-local-host.js';
 import { listEntryPoints, measureColdStart } from './measure-cold-start.js';
-import { median } from './load-loop.js';
+import { median, medianInterval } from './load-loop.js';
 import { startLoadWorker, type LoadWorker } from './load-worker.js';
 import { runStoreBench } from './store-bench.js';
 
@@ -138,6 +138,12 @@ async function benchPipeline(host: LocalHost): Promise<void> {
   row('list awards, full pipeline (req/s)', median(pipeline.map((x) => x.perSecond)).toFixed(0));
   row('list awards, pipeline bypassed (req/s)', median(without.map((x) => x.perSecond)).toFixed(0));
   row('pipeline cost (1 - median pair ratio)', percent(1 - median(ratios)), 'target < 5%');
+  // The machine's own speed drifts between rounds; the interval shows how much that moves it.
+  const [low, high] = medianInterval(ratios);
+  row(
+    '  95% interval of that median (bootstrap of pairs)',
+    `${percent(1 - high)} to ${percent(1 - low)}`,
+  );
   row('  per pair', ratios.map((ratio) => `${(100 * (1 - ratio)).toFixed(0)}%`).join(' '));
   row(
     'host busy time per request, pipeline / bypass (ms)',
