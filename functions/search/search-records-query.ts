@@ -1,8 +1,13 @@
 import { z } from 'zod';
 
+import { classificationRank, type Classification } from '../../shared/auth/roles.js';
 import { freeText } from '../../shared/validation/free-text.js';
 
-import { SEARCH_RESOURCE_NAMES, type SearchResourceName } from './search-resources.js';
+import {
+  SEARCH_RESOURCE_NAMES,
+  SEARCH_RESOURCES,
+  type SearchResourceName,
+} from './search-resources.js';
 
 export const DEFAULT_SEARCH_LIMIT = 20;
 export const MAX_SEARCH_LIMIT = 50;
@@ -33,18 +38,52 @@ export const SearchRecordsQuerySchema = z
   })
   .strict();
 
-/** A page of search hits, for the OpenAPI description. */
+/** The highest of `levels`: what a field drawn from any of them may carry. */
+function highest(levels: readonly Classification[]): Classification {
+  return levels.reduce((top, level) =>
+    classificationRank(level) > classificationRank(top) ? level : top,
+  );
+}
+
+/** A hit's title is one resource's title field; the highest level among those fields. */
+const TITLE_LEVEL = highest(
+  SEARCH_RESOURCES.flatMap((resource) =>
+    resource.fields
+      .filter((field) => field.name === resource.titleField)
+      .map((field) => field.classification),
+  ),
+);
+/** Highlights come from any searched field the caller's clearance reads. */
+const HIGHLIGHT_LEVEL = highest(
+  SEARCH_RESOURCES.flatMap((resource) => resource.fields.map((field) => field.classification)),
+);
+
+/**
+ * A page of search hits, for the OpenAPI description. Fields carry `x-eds-classification` as
+ * record fields do; a highlight's level is that of its field, never above the caller's clearance
+ * (fields the caller may not read are neither matched nor highlighted).
+ */
 export const SearchPageSchema = z
   .object({
     hits: z.array(
-      z.object({
-        resource: z.enum(names),
-        id: z.number().int(),
-        division: z.string(),
-        title: z.string().nullable(),
-        score: z.number(),
-        highlights: z.array(z.object({ field: z.string(), fragments: z.array(z.string()) })),
-      }),
+      z
+        .object({
+          resource: z.enum(names).meta({ 'x-eds-classification': 'PUBLIC' }),
+          id: z.number().int().meta({ 'x-eds-classification': 'PUBLIC' }),
+          division: z.string().meta({ 'x-eds-classification': 'PUBLIC' }),
+          title: z.string().nullable().meta({ 'x-eds-classification': TITLE_LEVEL }),
+          score: z.number(),
+          highlights: z.array(
+            z.object({
+              field: z.string(),
+              fragments: z.array(z.string()).meta({
+                'x-eds-classification': HIGHLIGHT_LEVEL,
+                description: `Up to ${HIGHLIGHT_LEVEL}: the level of the field named, at most the caller's clearance.`,
+              }),
+            }),
+          ),
+        })
+        .meta({ id: 'SearchHit' }),
     ),
     nextCursor: z.string().nullable(),
   })

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 
 import { DATA_RESOURCES } from '../../functions/data/test-support/data-resources.js';
+import { SEARCH_RESOURCES } from '../../functions/search/search-resources.js';
 import type { Classification } from '../../shared/auth/roles.js';
 import { startTestHost, type TestHost } from '../support/test-host.js';
 
@@ -109,5 +110,44 @@ describe('record fields in the OpenAPI document', () => {
         Object.keys(resourceNamed(noun).fields).sort(),
       );
     }
+  });
+
+  it('classifies search hits as the records they come from are classified', () => {
+    const Field = z.looseObject({ 'x-eds-classification': z.string().optional() });
+    const hit = z
+      .looseObject({ properties: z.record(z.string(), Field) })
+      .parse(served.components.schemas['SearchHit']);
+    const levels = Object.fromEntries(
+      Object.entries(hit.properties).map(([key, field]) => [key, field['x-eds-classification']]),
+    );
+    // Every resource's title field, as the data capability classifies that field.
+    const titleLevels = new Set(
+      SEARCH_RESOURCES.map((search) => {
+        const fields: Readonly<Record<string, Classification>> = resourceNamed(search.name).fields;
+        return fields[search.titleField];
+      }),
+    );
+    expect([...titleLevels]).toEqual(['PUBLIC']);
+    expect(levels).toMatchObject({
+      resource: 'PUBLIC',
+      id: 'PUBLIC',
+      division: 'PUBLIC',
+      title: 'PUBLIC',
+    });
+    const highlight = z
+      .looseObject({
+        items: z.looseObject({
+          properties: z.looseObject({
+            fragments: z.looseObject({
+              'x-eds-classification': z.string(),
+              description: z.string(),
+            }),
+          }),
+        }),
+      })
+      .parse(hit.properties['highlights']);
+    const fragments = highlight.items.properties.fragments;
+    expect(fragments['x-eds-classification']).toBe('CONFIDENTIAL');
+    expect(fragments.description).toContain("at most the caller's clearance");
   });
 });
