@@ -166,6 +166,11 @@ describe('token verifier', () => {
       'ERR_JWT_CLAIM_VALIDATION_FAILED',
     ],
     [
+      'rejects a token for two audiences, ours among them',
+      (f) => f.token({ aud: [TEST_AUDIENCE, 'api://someone-else'] }),
+      'claims_shape',
+    ],
+    [
       'rejects a token from another issuer',
       (f) => f.token({ iss: 'https://evil.example/v2.0' }),
       'ERR_JWT_CLAIM_VALIDATION_FAILED',

@@ -69,6 +69,8 @@ export interface TokenVerifier {
 }
 
 const ClaimsSchema = z.object({
+  // jose accepts an array naming our audience among others; an Entra access token has one.
+  aud: z.string(),
   tid: z.string().min(1),
   oid: z.string().uuid(),
   sub: z.string().min(1),
