@@ -99,17 +99,55 @@ export function assertBodyEnvelope(
     throw new AppError('HTTP_BODY_TOO_LARGE', 'declared body exceeds limit');
   }
   if (!expectsJson) return;
-  const { type, parameters } = parseContentType(request.headers.get('content-type') ?? '');
+  const header = request.headers.get('content-type') ?? '';
+  const { type, parameters } = parseContentType(header);
   // JSON is UTF-8 (RFC 8259): a charset parameter, when sent, must name it (or its label utf8).
+  // A repeated parameter is refused: the parser keeps the first, a proxy might read the last.
   const charset = parameters['charset']?.toLowerCase();
   if (
     type !== 'application/json' ||
-    (charset !== undefined && charset !== 'utf-8' && charset !== 'utf8')
+    (charset !== undefined && charset !== 'utf-8' && charset !== 'utf8') ||
+    hasRepeatedParameter(header)
   ) {
     throw new AppError('HTTP_UNSUPPORTED_MEDIA_TYPE', 'body is not application/json', {
       publicMessage: 'Send the body as application/json in UTF-8.',
     });
   }
+  // RFC 9110 §8.4.1: the body is read as sent, so a coding (gzip, br, …) it claims is refused
+  // rather than ignored, which would read it differently from a proxy that decodes it.
+  const coding = request.headers.get('content-encoding');
+  if (coding !== null && coding.trim().toLowerCase() !== 'identity') {
+    throw new AppError('HTTP_UNSUPPORTED_MEDIA_TYPE', 'content coding not supported', {
+      publicMessage: 'Send the body without a content coding.',
+    });
+  }
+}
+
+/** Whether a media type names one parameter twice (`;charset=a;charset=b`), quotes honoured. */
+function hasRepeatedParameter(header: string): boolean {
+  const names = new Set<string>();
+  let segment = '';
+  let quoted = false;
+  let escaped = false;
+  const segments: string[] = [];
+  for (const char of header) {
+    if (escaped) escaped = false;
+    else if (quoted && char === '\\') escaped = true;
+    else if (char === '"') quoted = !quoted;
+    else if (char === ';' && !quoted) {
+      segments.push(segment);
+      segment = '';
+      continue;
+    }
+    segment += char;
+  }
+  segments.push(segment);
+  for (const parameter of segments.slice(1)) {
+    const name = parameter.split('=', 1)[0]?.trim().toLowerCase() ?? '';
+    if (names.has(name)) return true;
+    names.add(name);
+  }
+  return false;
 }
 
 /** Reads and parses the JSON body once, enforcing the byte limit on what actually arrived. */

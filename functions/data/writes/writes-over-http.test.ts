@@ -191,9 +191,30 @@ describe('writes on the local host: access, bad input and audit', () => {
       ['a quoted semicolon in another parameter', 'application/json; x="a;charset=latin1"', 201],
       ['a charset with more after it', 'application/json; charset=utf-8=x', 415],
       ['no charset', 'application/json', 201],
+      ['charset twice, UTF-8 first', 'application/json;charset=utf-8;charset=latin1', 415],
+      ['charset twice, in two cases', 'application/json; Charset=utf-8; charset=utf-8', 415],
     ])('answers a JSON body declared as %s with %i', async (_l, contentType, status) => {
       const response = await post('/api/v1/vendors', vendorBody(), { 'content-type': contentType });
       expect(response.status).toBe(status);
+    });
+
+    it.each([
+      ['gzip', 415],
+      ['br', 415],
+      ['identity, gzip', 415],
+      ['identity', 201],
+    ])('answers a JSON body with Content-Encoding %s with %i', async (coding, status) => {
+      const [before] = await owner<{ count: number }>(
+        sql`SELECT count(*)::int AS count FROM vendors`,
+      );
+      const response = await post('/api/v1/vendors', vendorBody(), { 'content-encoding': coding });
+      expect(response.status).toBe(status);
+      if (status !== 415) return;
+      expect(problemOf(response).code).toBe('HTTP_UNSUPPORTED_MEDIA_TYPE');
+      const [after] = await owner<{ count: number }>(
+        sql`SELECT count(*)::int AS count FROM vendors`,
+      );
+      expect(after).toEqual(before);
     });
 
     it('refuses an empty update as 400', async () => {
