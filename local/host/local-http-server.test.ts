@@ -227,12 +227,28 @@ describe('local HTTP server response writing', () => {
       400,
     ],
     ['a CONNECT', 'CONNECT 127.0.0.1:1 HTTP/1.1\r\nHost: 127.0.0.1:1\r\n\r\n', 'CONNECT', 405],
+    [
+      'an Expect other than 100-continue',
+      'GET /api/answer?answer=record HTTP/1.1\r\nHost: x\r\nExpect: foo\r\n\r\n',
+      'GET',
+      417,
+    ],
+    [
+      'a transfer coding before chunked',
+      'GET /api/answer?answer=record HTTP/1.1\r\nHost: x\r\n' +
+        'Transfer-Encoding: gzip, chunked\r\n\r\n2\r\n{}\r\n0\r\n\r\n',
+      'GET',
+      501,
+    ],
   ])('answers %s with a problem document, and reports it', async (_l, bytes, method, status) => {
     refusals.length = 0;
     const reply = await exchange(bytes);
     expect(reply).toMatch(new RegExp(`^HTTP/1\\.1 ${status} `));
     expect(reply).toMatch(/^Content-Type: application\/problem\+json/im);
     expect(reply).toMatch(/^X-Content-Type-Options: nosniff/im);
+    expect(reply).toMatch(/^X-Correlation-Id: /im);
+    // The function never ran: its 201 is not in the reply.
+    expect(reply).not.toMatch(/^HTTP\/1\.1 201 /m);
     expect(refusals).toMatchObject([{ method, status }]);
   });
 

@@ -227,6 +227,16 @@ export async function startLocalHttpServer(
     if (hosts > 1) {
       return refuse(method, new AppError('HTTP_MALFORMED_REQUEST', 'more than one Host header'));
     }
+    // RFC 9112 §6.1: a transfer coding other than chunked alone is not understood here, and Node
+    // would pass a `gzip, chunked` body on as if it were plain.
+    const codings = request.headersDistinct['transfer-encoding'];
+    if (codings !== undefined && codings.join(',').trim().toLowerCase() !== 'chunked') {
+      const init = refuse(method, new AppError('HTTP_NOT_IMPLEMENTED', 'transfer coding'));
+      return {
+        ...init,
+        headers: { ...Object.fromEntries(headerEntries(init.headers)), Connection: 'close' },
+      };
+    }
     if (AMBIGUOUS_PATH.test(target.split('?', 1)[0] ?? '')) {
       return refuse(method, new AppError('HTTP_MALFORMED_REQUEST', 'dot segment or backslash'));
     }
@@ -351,6 +361,14 @@ export async function startLocalHttpServer(
     } else {
       socket.destroy();
     }
+  });
+  // An `Expect` other than 100-continue: Node would answer a bare 417 of its own. This one is the
+  // host's problem document, reported as every refusal is; the body is left unread.
+  server.on('checkExpectation', (request: IncomingMessage, response: ServerResponse) => {
+    const method = (request.method ?? 'GET').toUpperCase();
+    const init = refuse(method, new AppError('HTTP_EXPECTATION_FAILED', 'unmet expectation'));
+    response.setHeader('Connection', 'close');
+    writeResponse(response, readable(request, init));
   });
   // CONNECT asks for a tunnel, which no route offers: 405 and reported (Node closes it silently).
   server.on('connect', (request: IncomingMessage, socket: Socket) => {

@@ -73,8 +73,8 @@ interface HostResponse {
 }
 
 /**
- * The host's own answers, documented once under `components/responses`. 408 and 431 can answer a
- * request to any operation (the HTTP parser refuses it before it names one), so every operation
+ * The host's own answers, documented once under `components/responses`. 408, 417, 431 and 501
+ * can answer a request to any operation (refused before the operation runs), so every operation
  * refers to them. 404 and 405 answer a request no operation takes: a path no route has, or a
  * method a documented path lacks (and `CONNECT`); no operation refers to them, and the
  * document's description names them.
@@ -102,6 +102,22 @@ const HOST_RESPONSES: Readonly<Record<string, HostResponse>> = {
     description:
       'Problem details: HTTP_REQUEST_TIMEOUT. The headers took over 20 seconds to arrive, or ' +
       'the whole request over 60; answered only on a connection that has had no response yet.',
+  },
+  ExpectationFailed: {
+    status: 417,
+    code: 'HTTP_EXPECTATION_FAILED',
+    everyOperation: true,
+    description:
+      'Problem details: HTTP_EXPECTATION_FAILED. The request has an `Expect` field other than ' +
+      '`100-continue`.',
+  },
+  TransferCodingNotImplemented: {
+    status: 501,
+    code: 'HTTP_NOT_IMPLEMENTED',
+    everyOperation: true,
+    description:
+      'Problem details: HTTP_NOT_IMPLEMENTED. The request body has a transfer coding other ' +
+      'than `chunked` alone (RFC 9112 §6.1).',
   },
   HeadersTooLarge: {
     status: 431,
