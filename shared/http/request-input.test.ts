@@ -33,8 +33,8 @@ describe('request input refusals', () => {
     ]);
   });
 
-  it.each(['530196932', '12-3456789', 'ein530196932', SECRET])(
-    'never name back a key that reads as a tax id or a credential: %s',
+  it.each(['530196932', '12-3456789', 'ein530196932', '4111111111111111', '12345678', SECRET])(
+    'never name back a key that reads as a tax id, a number or a credential: %s',
     (key) => {
       expect(issuesOf(() => parsePart('body', Body, { note: 'x', [key]: 1 }))).toEqual([
         { location: 'body', path: '', rule: 'unrecognized_key' },

@@ -16,13 +16,16 @@ export function isHandlerHeader(name: string): boolean {
 }
 
 const KEY_SHAPE = /^[A-Za-z0-9_.-]{1,64}$/;
+/** Six digits in a row: no field name has them, an account or card number does. */
+const LONG_NUMBER = /\d{6}/;
 
 /**
- * Whether a key the caller sent may be named back in a refusal: a short plain name, and not text
- * the reason check would refuse (a tax id or a credential sent as a key is not echoed).
+ * Whether a key the caller sent may be named back in a refusal: a short plain name without a long
+ * number, and not text the reason check would refuse (a tax id, an account number or a credential
+ * sent as a key is not echoed).
  */
 function isNameableKey(key: string): boolean {
-  return KEY_SHAPE.test(key) && sensitiveContentOf(key) === undefined;
+  return KEY_SHAPE.test(key) && !LONG_NUMBER.test(key) && sensitiveContentOf(key) === undefined;
 }
 /** The most issues one refusal lists: enough to fix a request, too few to echo a long one. */
 const MAX_ISSUES = 20;

@@ -61,7 +61,7 @@ export interface FreeTextOptions {
  * in text, and a lone surrogate would not come back as it was sent. Quotes, semicolons and other
  * SQL metacharacters are ordinary characters: every value is a bind parameter. Each refusal names
  * its rule (`blank`, `control_character`, `malformed_text`, `invisible_character`,
- * `stacked_marks`, and for audited text `token_like`, `tax_id_like`).
+ * `stacked_marks`, and for audited text `token_like`, `tax_id_like`, `account_number_like`).
  */
 export function freeText(max: number, options: FreeTextOptions = {}) {
   const allowLineBreaks = options.multiline === true;

@@ -123,6 +123,17 @@ describe('sensitiveContentOf', () => {
     expect(sensitiveContentOf(`review of ${text} ok`)).toBe('tax_id_like');
   });
 
+  it.each([
+    ['a card number in groups of four', 'card 4111 1111 1111 1111 for payment'],
+    ['a card number with dashes', 'card 5500-0000-0000-0004'],
+    ['a card number in one piece', 'card 378282246310005'],
+    ['a bank account of thirteen digits', 'bank acct 1234567890123 for recipient'],
+    ['a bank account of seventeen digits', 'acct 12345678901234567 closure'],
+    ['a card number in Arabic-Indic digits', `card \u0664${'\u0661'.repeat(15)}`],
+  ])('reads an account number in %s', (_case, text) => {
+    expect(sensitiveContentOf(`review of ${text} ok`)).toBe('account_number_like');
+  });
+
   it('reads a token as the audit trail sees it, written, even if its decoding is harmless', () => {
     expect(sensitiveContentOf('Review of record \\x6eyJabcdefgh.. for audit')).toBe('token_like');
   });
@@ -204,6 +215,9 @@ describe('sensitiveContentOf', () => {
     ['an amount in thousands', 'adjusted by 12,345,678 in FY2024'],
     ['a date and a time', 'reviewed 2026-12-04 09:30'],
     ['a twelve-digit number', 'award 123456789012'],
+    ['sixteen digits in groups failing Luhn', 'batch 4111 1111 1111 1112'],
+    ['an obligation id', 'obligation 1000000001 reviewed'],
+    ['a date, time and seconds failing Luhn', 'reviewed 2026-12-04 09:30:12'],
   ])('lets %s through', (_case, text) => {
     expect(sensitiveContentOf(text)).toBeUndefined();
   });

@@ -69,6 +69,35 @@ function holdsTaxId(text: string): boolean {
   return false;
 }
 
+/** Luhn's check, which every payment card number passes; ASCII digits only. */
+function passesLuhn(digits: string): boolean {
+  let sum = 0;
+  for (let i = 0; i < digits.length; i += 1) {
+    let value = Number(digits[digits.length - 1 - i]);
+    if (i % 2 === 1) value = value * 2 > 9 ? value * 2 - 9 : value * 2;
+    sum += value;
+  }
+  return sum % 10 === 0;
+}
+
+/**
+ * True when the text holds a payment card number (13 to 19 digits written as one number that
+ * pass Luhn's check; in digits of another script, any such number) or a bank account number
+ * written in one piece (13 or more digits without a separator; twelve are let through, as award
+ * and other identifiers have them).
+ */
+function holdsAccountNumber(text: string): boolean {
+  for (const [run] of text.matchAll(DIGIT_RUN)) {
+    const groups = [...run.matchAll(DIGIT_GROUP)].map(([group]) => group);
+    if (groups.some((group) => [...group].length >= 13)) return true;
+    const digits = groups.join('');
+    const length = [...digits].length;
+    if (length < 13 || length > 19) continue;
+    if (!/^[0-9]+$/.test(digits) || passesLuhn(digits)) return true;
+  }
+  return false;
+}
+
 /** Names under which a connection string, query, header or config line carries a secret. */
 const SECRET_NAMES = [
   'account ?key',
@@ -200,10 +229,15 @@ export function looksLikeToken(text: string): boolean {
  * connection string, a provider key; also a token as written, before decoding, which is how the
  * audit trail reads it) or a tax id (`tax_id_like`: nine digits written as one number, in any
  * script and with any separators, whatever numbers stand beside them, or an EIN or SSN grouping
- * however far apart its groups are). Errs towards refusing: a date with a time (12/04/2026 9), a
- * DUNS, an amount of nine digits (1,234,567.89) or three three-digit numbers read as a tax id.
+ * however far apart its groups are) or a card or bank account number (`account_number_like`, see
+ * `holdsAccountNumber`). Errs towards refusing: a date with a time (12/04/2026 9), a DUNS, an
+ * amount of nine digits (1,234,567.89) or three three-digit numbers read as a tax id, an
+ * identifier of thirteen digits or more, or a date and time that happen to pass Luhn's check,
+ * read as an account number.
  */
-export function sensitiveContentOf(text: string): 'token_like' | 'tax_id_like' | undefined {
+export function sensitiveContentOf(
+  text: string,
+): 'token_like' | 'tax_id_like' | 'account_number_like' | undefined {
   const { folded, settled } = foldForChecks(text);
   // Still encoded after eight rounds: no reason a person types, and the checks cannot read it.
   if (!settled) return 'token_like';
@@ -216,5 +250,6 @@ export function sensitiveContentOf(text: string): 'token_like' | 'tax_id_like' |
     OPAQUE_SECRET.test(folded) ||
     CREDENTIAL_SHAPES.some((shape) => shape.test(folded));
   if (isCredential) return 'token_like';
-  return holdsTaxId(folded) ? 'tax_id_like' : undefined;
+  if (holdsTaxId(folded)) return 'tax_id_like';
+  return holdsAccountNumber(folded) ? 'account_number_like' : undefined;
 }
