@@ -105,16 +105,16 @@ describe('request pipeline on the local host', () => {
     expect(response.text).not.toMatch(/signature|expired|jws/i);
   });
 
-  it('reads the Bearer scheme in any case and nothing else as a token', async () => {
-    for (const scheme of ['Bearer', 'bearer', 'BEARER']) {
+  it('reads the Bearer scheme in any case, spaces after it, and nothing else as a token', async () => {
+    for (const scheme of ['Bearer ', 'bearer ', 'BEARER  ']) {
       const response = await t.request('GET', `/api/v1/test/query/${ID}`, {
-        headers: { authorization: `${scheme} ${manager}` },
+        headers: { authorization: `${scheme}${manager}` },
       });
       expect(response.status, scheme).toBe(200);
     }
     const malformed = [
       `Basic ${manager}`,
-      `Bearer  ${manager}`,
+      `Bearer\t${manager}`,
       `Bearer ${manager} x`,
       // The same token re-spelled with base64 padding, which a lax decoder reads as the original.
       `Bearer ${manager}==`,

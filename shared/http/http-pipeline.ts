@@ -66,7 +66,8 @@ function bearerTokenOf(request: HttpRequest): string | undefined {
   const header = request.headers.get('authorization');
   if (header === null) return undefined;
   // The scheme name is case-insensitive (RFC 9110 §11.1); the token's class has both cases anyway.
-  const match = /^Bearer ([A-Za-z0-9\-_.~+/]+=*)$/i.exec(header);
+  // One or more spaces before the token (RFC 6750 §2.1: `"Bearer" 1*SP b64token`).
+  const match = /^Bearer +([A-Za-z0-9\-_.~+/]+=*)$/i.exec(header);
   if (match?.[1] === undefined) {
     throw new AppError('AUTH_TOKEN_INVALID', 'authorization header malformed', {
       details: { reason: 'malformed_authorization' },
