@@ -53,6 +53,24 @@ describe('npm run token', () => {
     process.exitCode = 0;
   });
 
+  it.each([
+    ['an object id that is not a UUID', ['--role', 'EDS.Reader', '--oid', 'not-a-uuid']],
+    ['no role', ['--division', 'DC']],
+    ['a person’s role on an application token', ['--app', '--role', 'EDS.Manager']],
+    ['the jobs role on a person’s token', ['--role', 'EDS.Jobs']],
+  ])('prints nothing for %s, which the host would refuse', async (_case, argv) => {
+    const dataDir = await mkdtemp(resolveInside(tmpdir(), 'eds-token-'));
+    const { stdout } = await runTokenCli(argv, dataDir);
+    expect(stdout).toBe('');
+    process.exitCode = 0;
+  });
+
+  it('prints an application token for the jobs role', async () => {
+    const dataDir = await mkdtemp(resolveInside(tmpdir(), 'eds-token-'));
+    const { stdout } = await runTokenCli(['--app', '--role', 'EDS.Jobs'], dataDir);
+    expect(decodeJwt(stdout.trim())['roles']).toEqual(['EDS.Jobs']);
+  });
+
   it('names the issuer of a host run under EDS_PUBLIC_BASE_URL', async () => {
     const env = { EDS_PUBLIC_BASE_URL: 'http://127.0.0.1:7614' };
     const t = await startTestHost({ skipSeed: true, env });

@@ -1,13 +1,36 @@
 import { parseArgs } from 'node:util';
 
 import { isDivision } from '../shared/auth/divisions.js';
-import { isRole } from '../shared/auth/roles.js';
+import { APP_ONLY_ROLES, APP_ROLES, isRole, type Role } from '../shared/auth/roles.js';
 import { loadConfig } from '../shared/config/app-config.js';
 import { openDevIssuer } from '../local/dev-issuer/dev-issuer.js';
 
 const USAGE = `Usage: npm run token -- --role EDS.Analyst [--role ...] [--division DC ...] [--app]
   [--lifetime SECONDS] [--oid UUID]
 Prints a bearer token from the local development issuer (.data/dev-issuer).`;
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * Why a token with these claims would be refused or grant nothing, as the host reads it: an
+ * object id that is not a UUID (401), no role, or a role the other kind of principal holds (the
+ * verifier drops it, so the token gets 403 wherever that role was meant to open).
+ */
+function uselessTokenReason(
+  roles: readonly Role[],
+  app: boolean,
+  oid: string | undefined,
+): string | undefined {
+  if (oid !== undefined && !UUID.test(oid)) return `--oid must be a UUID, not ${oid}`;
+  if (roles.length === 0) return 'Name at least one --role';
+  const misplaced = app
+    ? roles.filter((role) => !APP_ROLES.includes(role))
+    : roles.filter((role) => APP_ONLY_ROLES.includes(role));
+  if (misplaced.length === 0) return undefined;
+  return app
+    ? `An application token cannot carry ${misplaced.join(', ')}: only ${APP_ROLES.join(', ')}`
+    : `${misplaced.join(', ')} is for application tokens only: add --app`;
+}
 
 /** Prints a development bearer token for the roles and divisions asked for. */
 async function main(): Promise<void> {
@@ -29,11 +52,18 @@ async function main(): Promise<void> {
   const roles = values.role.flatMap((r) => r.split(','));
   const divisions = values.division.flatMap((d) => d.split(',')).map((d) => d.toUpperCase());
   const unknown = [...roles.filter((r) => !isRole(r)), ...divisions.filter((d) => !isDivision(d))];
+  const known = roles.filter(isRole);
   const lifetime = Number(values.lifetime);
   if (unknown.length > 0 || !Number.isInteger(lifetime) || lifetime < 60 || lifetime > 86_400) {
     process.stderr.write(
       `Unknown role or division, or bad lifetime: ${unknown.join(', ')}\n${USAGE}\n`,
     );
+    process.exitCode = 2;
+    return;
+  }
+  const refusal = uselessTokenReason(known, values.app, values.oid);
+  if (refusal !== undefined) {
+    process.stderr.write(`${refusal}\n${USAGE}\n`);
     process.exitCode = 2;
     return;
   }
