@@ -43,6 +43,26 @@ function assertQueryWithinClearance(
   }
 }
 
+/**
+ * The list's query schema with `q` and the CONFIDENTIAL filters described as needing that
+ * clearance (`x-eds-clearance`), as `assertQueryWithinClearance` enforces; otherwise the same.
+ */
+function withClearanceNoted<Q>(query: ZodType<Q>, confidentialFilters: readonly string[]) {
+  const object = query as unknown as ZodObject<Record<string, ZodType>>;
+  const noted = Object.fromEntries(
+    ['q', ...confidentialFilters].flatMap((name) => {
+      const field = object.shape[name];
+      if (field === undefined) return [];
+      const meta = {
+        'x-eds-clearance': 'CONFIDENTIAL',
+        description: 'Needs EDS.Analyst or higher (CONFIDENTIAL clearance); 403 otherwise.',
+      };
+      return [[name, field.meta(meta)]];
+    }),
+  );
+  return object.extend(noted) as unknown as ZodType<Q>;
+}
+
 /** An item as a write answers it: the fields a writer's clearance covers. */
 export function writtenItemSchema<T extends { id: number }, Q extends ListQueryBase>(
   resource: DataResource<T, Q>,
@@ -83,7 +103,7 @@ export function defineListFunction<T extends { id: number }, Q extends ListQuery
     methods: ['GET'],
     access: { permission: 'records:read' },
     summary: options.summary,
-    query: options.query,
+    query: withClearanceNoted(options.query, resource.confidentialFilters ?? []),
     response: pageSchema(readItemSchema(resource), options.pageId),
     handler: async ({ principal, query }) => {
       const services = await getServices();

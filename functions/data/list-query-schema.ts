@@ -13,7 +13,8 @@ export function queryInt(min: number, max: number) {
     .string()
     .regex(/^\d{1,10}$/)
     .transform(Number)
-    .pipe(z.number().int().min(min).max(max));
+    .pipe(z.number().int().min(min).max(max))
+    .meta({ description: `A whole number from ${min} to ${max}` });
 }
 
 /** `true` or `false` in a query string. */

@@ -150,4 +150,32 @@ describe('record fields in the OpenAPI document', () => {
     expect(fragments['x-eds-classification']).toBe('CONFIDENTIAL');
     expect(fragments.description).toContain("at most the caller's clearance");
   });
+
+  it('marks the list parameters that need CONFIDENTIAL clearance, and gives number ranges', () => {
+    const Parameter = z.looseObject({
+      name: z.string(),
+      description: z.string().optional(),
+      schema: z.looseObject({ 'x-eds-clearance': z.string().optional() }),
+    });
+    const Operation = z.looseObject({ parameters: z.array(Parameter) });
+    const parametersOf = (path: string) =>
+      Operation.parse(served.paths[path]?.['get']).parameters.map((p) => ({
+        name: p.name,
+        clearance: p.schema['x-eds-clearance'],
+        description: p.description,
+      }));
+    const vendors = parametersOf('/v1/vendors');
+    const cleared = vendors.filter((p) => p.clearance === 'CONFIDENTIAL').map((p) => p.name);
+    expect(cleared.sort()).toEqual(['businessCategory', 'q']);
+    const expenditures = parametersOf('/v1/expenditures');
+    expect(
+      expenditures
+        .filter((p) => p.clearance !== undefined)
+        .map((p) => p.name)
+        .sort(),
+    ).toEqual(['hasFindings', 'q']);
+    expect(vendors.find((p) => p.name === 'limit')?.description).toBe(
+      'A whole number from 1 to 200',
+    );
+  });
 });
