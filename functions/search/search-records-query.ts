@@ -78,7 +78,9 @@ export const SearchPageSchema = z
               field: z.string(),
               fragments: z.array(z.string()).meta({
                 'x-eds-classification': HIGHLIGHT_LEVEL,
-                description: `Up to ${HIGHLIGHT_LEVEL}: the level of the field named, at most the caller's clearance.`,
+                description:
+                  `Up to ${HIGHLIGHT_LEVEL}: the level of the field named, ` +
+                  "at most the caller's clearance.",
               }),
             }),
           ),
