@@ -40,6 +40,8 @@ const definition: HttpFunctionDefinition = {
 describe('local HTTP server response writing', () => {
   let server: LocalHttpServer;
   const refusals: HostRefusal[] = [];
+  // How many times a function was run, to tell a refused request from one run but not answered.
+  let calls = 0;
   const get = (answer: string) =>
     fetch(`http://127.0.0.1:${server.port}/api/answer?answer=${answer}`);
 
@@ -49,6 +51,7 @@ describe('local HTTP server response writing', () => {
       port: 0,
       definitions: [definition],
       createHandler: () => (request) => {
+        calls += 1;
         const answer = request.query.get('answer') ?? '';
         if (answer === 'throw')
           return Promise.reject(new RangeError('value 123-45-6789 out of range'));
@@ -227,28 +230,15 @@ describe('local HTTP server response writing', () => {
       400,
     ],
     ['a CONNECT', 'CONNECT 127.0.0.1:1 HTTP/1.1\r\nHost: 127.0.0.1:1\r\n\r\n', 'CONNECT', 405],
-    [
-      'an Expect other than 100-continue',
-      'GET /api/answer?answer=record HTTP/1.1\r\nHost: x\r\nExpect: foo\r\n\r\n',
-      'GET',
-      417,
-    ],
-    [
-      'a transfer coding before chunked',
-      'GET /api/answer?answer=record HTTP/1.1\r\nHost: x\r\n' +
-        'Transfer-Encoding: gzip, chunked\r\n\r\n2\r\n{}\r\n0\r\n\r\n',
-      'GET',
-      501,
-    ],
   ])('answers %s with a problem document, and reports it', async (_l, bytes, method, status) => {
     refusals.length = 0;
+    const before = calls;
     const reply = await exchange(bytes);
     expect(reply).toMatch(new RegExp(`^HTTP/1\\.1 ${status} `));
     expect(reply).toMatch(/^Content-Type: application\/problem\+json/im);
     expect(reply).toMatch(/^X-Content-Type-Options: nosniff/im);
     expect(reply).toMatch(/^X-Correlation-Id: /im);
-    // The function never ran: its 201 is not in the reply.
-    expect(reply).not.toMatch(/^HTTP\/1\.1 201 /m);
+    expect(calls).toBe(before);
     expect(refusals).toMatchObject([{ method, status }]);
   });
 

@@ -16,6 +16,7 @@ import { errorNameOf } from '../../shared/errors/error-name.js';
 import type { HttpFunctionDefinition } from '../../shared/registry/function-registry.js';
 import { HttpRequest, InvocationContext } from '../../shared/runtime/functions-runtime.js';
 import { PARSER_REFUSALS, rawResponse } from './raw-response.js';
+import { headerEntries, lastOnConnection, writeResponse } from './write-response.js';
 import { createRouteTable } from './route-table.js';
 
 /** Headers the platform owns. A client-sent copy is dropped, never passed to a function. */
@@ -122,44 +123,6 @@ function problemResponse(error: AppError, correlationId: string): HttpResponseIn
   };
 }
 
-/** A response's headers as name/value pairs: a plain record, or anything iterable (Headers). */
-function headerEntries(headers: HttpResponseInit['headers']): Iterable<[string, string]> {
-  if (headers === undefined) return [];
-  if (Symbol.iterator in headers) return headers as Iterable<[string, string]>;
-  return Object.entries(headers);
-}
-
-/** HTTP whitespace, which a Fetch `Headers` object strips from both ends of a value. */
-const HTTP_WHITESPACE = new Set(['\t', '\n', '\r', ' ']);
-
-/** `value` without leading and trailing HTTP whitespace; index walks, linear in its length. */
-function trimHttpWhitespace(value: string): string {
-  let start = 0;
-  let end = value.length;
-  while (start < end && HTTP_WHITESPACE.has(value[start] ?? '')) start += 1;
-  while (end > start && HTTP_WHITESPACE.has(value[end - 1] ?? '')) end -= 1;
-  return value.slice(start, end);
-}
-
-/**
- * Writes a function's response with the header rules of the Functions runtime (which copies them
- * through a Fetch `Headers` object): values trimmed, and a name given twice in any case sent once
- * with both values joined, so a later copy can never replace a security header. `setHeader`
- * refuses an invalid name or value, and the caller then answers 500 instead.
- */
-function writeResponse(response: ServerResponse, init: HttpResponseInit): void {
-  response.statusCode = init.status ?? 200;
-  for (const [name, raw] of headerEntries(init.headers)) {
-    const value = trimHttpWhitespace(raw);
-    const earlier = response.getHeader(name);
-    response.setHeader(name, earlier === undefined ? value : `${String(earlier)}, ${value}`);
-  }
-  const body = init.body;
-  if (typeof body === 'string') response.end(body);
-  else if (body instanceof Uint8Array) response.end(body);
-  else response.end();
-}
-
 /**
  * Serves registered HTTP functions the way the Functions host does: `/api/<route>`, a real
  * `HttpRequest` and `InvocationContext` per call, and the same pipeline the Azure adapter uses.
@@ -209,10 +172,24 @@ export async function startLocalHttpServer(
     return hasCors ? init : { ...init, headers: { ...Object.fromEntries(headers), ...cors } };
   };
 
+  // Connections whose last answer is chosen (a 501 or 417 that closes them): Node still parses
+  // what a client pipelined behind it, and none of that may run (RFC 9112 §9.6).
+  const lastAnswerChosen = new WeakSet<Socket>();
+
   async function dispatch(
     request: IncomingMessage,
     method: string,
   ): Promise<HttpResponseInit | undefined> {
+    // RFC 9112 §6.1: a coding before chunked (`gzip, chunked`) is not understood here, and Node
+    // would pass the body on as if it were plain (one not ending in chunked, its parser refuses).
+    // Checked first and before any await: the connection's last answer is chosen here.
+    const codings = request.headersDistinct['transfer-encoding'];
+    if (codings !== undefined && codings.join(',').trim().toLowerCase() !== 'chunked') {
+      lastAnswerChosen.add(request.socket);
+      return lastOnConnection(
+        refuse(method, new AppError('HTTP_NOT_IMPLEMENTED', 'transfer coding')),
+      );
+    }
     const target = request.url ?? '/';
     // Origin form only: `//x/api/` is a path, not host x with path /api/, and the absolute form
     // (`http://x/api/`) is for proxies. Neither names a route here.
@@ -226,16 +203,6 @@ export async function startLocalHttpServer(
     }
     if (hosts > 1) {
       return refuse(method, new AppError('HTTP_MALFORMED_REQUEST', 'more than one Host header'));
-    }
-    // RFC 9112 §6.1: a transfer coding other than chunked alone is not understood here, and Node
-    // would pass a `gzip, chunked` body on as if it were plain.
-    const codings = request.headersDistinct['transfer-encoding'];
-    if (codings !== undefined && codings.join(',').trim().toLowerCase() !== 'chunked') {
-      const init = refuse(method, new AppError('HTTP_NOT_IMPLEMENTED', 'transfer coding'));
-      return {
-        ...init,
-        headers: { ...Object.fromEntries(headerEntries(init.headers)), Connection: 'close' },
-      };
     }
     if (AMBIGUOUS_PATH.test(target.split('?', 1)[0] ?? '')) {
       return refuse(method, new AppError('HTTP_MALFORMED_REQUEST', 'dot segment or backslash'));
@@ -298,10 +265,7 @@ export async function startLocalHttpServer(
     // A body over the function's limit goes to it as the Functions host would pass it, so the
     // pipeline answers (413), in its order and audited; the rest is left unread, so the
     // connection closes after the answer.
-    return {
-      ...answer,
-      headers: { ...Object.fromEntries(headerEntries(answer.headers)), Connection: 'close' },
-    };
+    return lastOnConnection(answer);
   }
 
   // The request each connection is answering, and the connections to close once it is answered.
@@ -312,6 +276,8 @@ export async function startLocalHttpServer(
   const onRequest = (request: IncomingMessage, response: ServerResponse): void => {
     const method = (request.method ?? 'GET').toUpperCase();
     const { socket } = request;
+    // Left unanswered: the connection closes after the answer already chosen.
+    if (lastAnswerChosen.has(socket)) return;
     answering.set(socket, request);
     response.on('close', () => {
       answering.delete(socket);
@@ -319,9 +285,8 @@ export async function startLocalHttpServer(
     });
     dispatch(request, method)
       .then((init) => {
-        if (closing) response.setHeader('Connection', 'close');
         if (init === undefined) response.destroy();
-        else writeResponse(response, readable(request, init));
+        else writeResponse(response, readable(request, closing ? lastOnConnection(init) : init));
       })
       .catch((error: unknown) => {
         // Whatever headers the failed answer had set go with it.
@@ -362,13 +327,23 @@ export async function startLocalHttpServer(
       socket.destroy();
     }
   });
-  // An `Expect` other than 100-continue: Node would answer a bare 417 of its own. This one is the
-  // host's problem document, reported as every refusal is; the body is left unread.
-  server.on('checkExpectation', (request: IncomingMessage, response: ServerResponse) => {
+  // An HTTP/1.1 `Expect` other than exactly 100-continue: Node would answer a bare 417 of its own,
+  // or, for a list naming 100-continue among others, go on. This is the host's problem document,
+  // reported as every refusal is; the body is left unread.
+  const refuseExpectation = (request: IncomingMessage, response: ServerResponse): void => {
     const method = (request.method ?? 'GET').toUpperCase();
+    lastAnswerChosen.add(request.socket);
     const init = refuse(method, new AppError('HTTP_EXPECTATION_FAILED', 'unmet expectation'));
-    response.setHeader('Connection', 'close');
-    writeResponse(response, readable(request, init));
+    writeResponse(response, lastOnConnection(readable(request, init)));
+  };
+  server.on('checkExpectation', refuseExpectation);
+  server.on('checkContinue', (request: IncomingMessage, response: ServerResponse) => {
+    if (request.headers.expect?.trim().toLowerCase() !== '100-continue') {
+      refuseExpectation(request, response);
+      return;
+    }
+    response.writeContinue();
+    onRequest(request, response);
   });
   // CONNECT asks for a tunnel, which no route offers: 405 and reported (Node closes it silently).
   server.on('connect', (request: IncomingMessage, socket: Socket) => {

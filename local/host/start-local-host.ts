@@ -120,7 +120,8 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Lo
     ],
     // No function ran, so nothing audits these; the log keeps them, as the Functions host's does.
     onRefused: (refusal) => {
-      if (refusal.status >= 500) logger.error('host.request_refused', refusal);
+      // A host failure is an error; a 501 for a client's transfer coding is the client's doing.
+      if (refusal.code === 'INTERNAL') logger.error('host.request_refused', refusal);
       else logger.info('host.request_refused', refusal);
     },
   });

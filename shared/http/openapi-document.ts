@@ -108,16 +108,17 @@ const HOST_RESPONSES: Readonly<Record<string, HostResponse>> = {
     code: 'HTTP_EXPECTATION_FAILED',
     everyOperation: true,
     description:
-      'Problem details: HTTP_EXPECTATION_FAILED. The request has an `Expect` field other than ' +
-      '`100-continue`.',
+      'Problem details: HTTP_EXPECTATION_FAILED. The HTTP/1.1 request has an `Expect` field ' +
+      'other than exactly `100-continue`; the connection closes after it.',
   },
   TransferCodingNotImplemented: {
     status: 501,
     code: 'HTTP_NOT_IMPLEMENTED',
     everyOperation: true,
     description:
-      'Problem details: HTTP_NOT_IMPLEMENTED. The request body has a transfer coding other ' +
-      'than `chunked` alone (RFC 9112 §6.1).',
+      'Problem details: HTTP_NOT_IMPLEMENTED. The request body has a transfer coding before ' +
+      '`chunked` (`gzip, chunked`, RFC 9112 §6.1); the connection closes after it. One not ' +
+      'ending in `chunked` is refused 400.',
   },
   HeadersTooLarge: {
     status: 431,
