@@ -105,12 +105,11 @@ export function assertBodyEnvelope(
   const header = request.headers.get('content-type') ?? '';
   const { type, parameters } = parseContentType(header);
   // JSON is UTF-8 (RFC 8259): a charset parameter, when sent, must name it (or its label utf8).
-  // A repeated parameter is refused: the parser keeps the first, a proxy might read the last.
   const charset = parameters['charset']?.toLowerCase();
   if (
     type !== 'application/json' ||
     (charset !== undefined && charset !== 'utf-8' && charset !== 'utf8') ||
-    hasRepeatedParameter(header)
+    !isPlainMediaType(header)
   ) {
     throw new AppError('HTTP_UNSUPPORTED_MEDIA_TYPE', 'body is not application/json', {
       publicMessage: 'Send the body as application/json in UTF-8.',
@@ -126,31 +125,35 @@ export function assertBodyEnvelope(
   }
 }
 
-/** Whether a media type names one parameter twice (`;charset=a;charset=b`), quotes honoured. */
-function hasRepeatedParameter(header: string): boolean {
+/** RFC 9110 §5.6.2 `token`, and §5.6.4 `quoted-string` (a backslash escapes any character). */
+const TOKEN = "[!#$%&'*+.^_`|~0-9A-Za-z-]+";
+const QUOTED = String.raw`"(?:[^"\\]|\\.)*"`;
+const MEDIA_TYPE = new RegExp(String.raw`^${TOKEN}/${TOKEN}`);
+/** One `OWS ";" OWS [ name "=" value ]` of §8.3.1, read from where the last one ended. */
+const PARAMETER = new RegExp(String.raw`[ \t]*;[ \t]*(?:(${TOKEN})=(?:${TOKEN}|${QUOTED}))?`, 'y');
+
+/**
+ * Whether a media type is written as RFC 9110 §8.3.1 has it and names each parameter once. A
+ * lenient parser and a proxy can read anything else differently (`x=a"b; charset=…`, or
+ * `charset` twice, where the parser keeps the first and a proxy might read the last).
+ */
+function isPlainMediaType(header: string): boolean {
+  const type = MEDIA_TYPE.exec(header);
+  if (type === null) return false;
   const names = new Set<string>();
-  let segment = '';
-  let quoted = false;
-  let escaped = false;
-  const segments: string[] = [];
-  for (const char of header) {
-    if (escaped) escaped = false;
-    else if (quoted && char === '\\') escaped = true;
-    else if (char === '"') quoted = !quoted;
-    else if (char === ';' && !quoted) {
-      segments.push(segment);
-      segment = '';
-      continue;
+  let index = type[0].length;
+  while (index < header.length) {
+    PARAMETER.lastIndex = index;
+    const parameter = PARAMETER.exec(header);
+    if (parameter === null) return /^[ \t]*$/.test(header.slice(index));
+    const name = parameter[1]?.toLowerCase();
+    if (name !== undefined) {
+      if (names.has(name)) return false;
+      names.add(name);
     }
-    segment += char;
+    index += parameter[0].length;
   }
-  segments.push(segment);
-  for (const parameter of segments.slice(1)) {
-    const name = parameter.split('=', 1)[0]?.trim().toLowerCase() ?? '';
-    if (names.has(name)) return true;
-    names.add(name);
-  }
-  return false;
+  return true;
 }
 
 /** Reads and parses the JSON body once, enforcing the byte limit on what actually arrived. */

@@ -193,6 +193,11 @@ describe('writes on the local host: access, bad input and audit', () => {
       ['no charset', 'application/json', 201],
       ['charset twice, UTF-8 first', 'application/json;charset=utf-8;charset=latin1', 415],
       ['charset twice, in two cases', 'application/json; Charset=utf-8; charset=utf-8', 415],
+      ['charset twice after a stray quote', 'application/json; x=a"b; charset=utf-8; charset=latin1', 415],
+      ['charset twice after a quoted name', 'application/json; "x=1; charset=utf-8; charset=latin1', 415],
+      ['text after a quoted value', 'application/json; x="a"b"; charset=utf-8', 415],
+      ['empty parameters', 'application/json;; charset=utf-8;', 201],
+      ['an escaped quote in a quoted value', 'application/json; x="a\\"b"; charset=utf-8', 201],
     ])('answers a JSON body declared as %s with %i', async (_l, contentType, status) => {
       const response = await post('/api/v1/vendors', vendorBody(), { 'content-type': contentType });
       expect(response.status).toBe(status);
