@@ -129,6 +129,10 @@ describe('sensitiveContentOf', () => {
     ['a card number in one piece', 'card 378282246310005'],
     ['a bank account of thirteen digits', 'bank acct 1234567890123 for recipient'],
     ['a bank account of seventeen digits', 'acct 12345678901234567 closure'],
+    ['a card number and its expiry', 'card 4111 1111 1111 1111 12/26'],
+    ['a card number and its CVV', 'card 4111 1111 1111 1111 123'],
+    ['a card number, expiry and CVV', 'card 4111 1111 1111 1111, 12/26, 123'],
+    ['two card numbers', 'cards 4111 1111 1111 1111 / 5500 0000 0000 0004'],
     ['a card number in Arabic-Indic digits', `card \u0664${'\u0661'.repeat(15)}`],
   ])('reads an account number in %s', (_case, text) => {
     expect(sensitiveContentOf(`review of ${text} ok`)).toBe('account_number_like');

@@ -81,19 +81,27 @@ function passesLuhn(digits: string): boolean {
 }
 
 /**
- * True when the text holds a payment card number (13 to 19 digits written as one number that
- * pass Luhn's check; in digits of another script, any such number) or a bank account number
- * written in one piece (13 or more digits without a separator; twelve are let through, as award
- * and other identifiers have them).
+ * True when the text holds a payment card number (13 to 19 digits written as one number, or as
+ * consecutive groups of one, that pass Luhn's check; in digits of another script, any such
+ * number) or a bank account number written in one piece (13 or more digits without a separator;
+ * twelve are let through, as award and other identifiers have them).
  */
 function holdsAccountNumber(text: string): boolean {
   for (const [run] of text.matchAll(DIGIT_RUN)) {
     const groups = [...run.matchAll(DIGIT_GROUP)].map(([group]) => group);
     if (groups.some((group) => [...group].length >= 13)) return true;
-    const digits = groups.join('');
-    const length = [...digits].length;
-    if (length < 13 || length > 19) continue;
-    if (!/^[0-9]+$/.test(digits) || passesLuhn(digits)) return true;
+    // Consecutive groups of it, whatever stands before or after (an expiry date, a CVV, a
+    // second card): `4111 1111 1111 1111 12/26` holds a card.
+    for (let first = 0; first < groups.length; first += 1) {
+      let digits = '';
+      for (let last = first; last < groups.length; last += 1) {
+        digits += groups[last] ?? '';
+        const length = [...digits].length;
+        if (length > 19) break;
+        if (length < 13) continue;
+        if (!/^[0-9]+$/.test(digits) || passesLuhn(digits)) return true;
+      }
+    }
   }
   return false;
 }
