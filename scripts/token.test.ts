@@ -16,7 +16,7 @@ function runTokenCli(
   argv: string[],
   dataDir: string,
   env: Record<string, string> = { EDS_PORT: '7071' },
-): Promise<{ stdout: string; exitCode: number }> {
+): Promise<{ stdout: string; stderr: string; exitCode: number }> {
   return new Promise((resolve, reject) => {
     const worker = new Worker(CLI, {
       argv,
@@ -25,9 +25,12 @@ function runTokenCli(
       stderr: true,
     });
     let stdout = '';
+    let stderr = '';
     worker.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    worker.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     worker.once('error', reject);
-    worker.once('exit', () => resolve({ stdout, exitCode: Number(process.exitCode ?? 0) }));
+    // The worker's own exit code: the CLI's `process.exitCode` inside it.
+    worker.once('exit', (exitCode) => resolve({ stdout, stderr, exitCode }));
   });
 }
 
@@ -46,23 +49,30 @@ describe('npm run token', () => {
     );
   });
 
-  it('prints nothing for an unknown role', async () => {
+  it('prints nothing for an unknown role, and exits 2', async () => {
     const dataDir = await mkdtemp(resolveInside(tmpdir(), 'eds-token-'));
-    const { stdout } = await runTokenCli(['--role', 'EDS.Root'], dataDir);
+    const { stdout, stderr, exitCode } = await runTokenCli(['--role', 'EDS.Root'], dataDir);
     expect(stdout).toBe('');
-    process.exitCode = 0;
+    expect(stderr).toContain('Unknown role or division');
+    expect(exitCode).toBe(2);
   });
 
   it.each([
-    ['an object id that is not a UUID', ['--role', 'EDS.Reader', '--oid', 'not-a-uuid']],
-    ['no role', ['--division', 'DC']],
-    ['a person’s role on an application token', ['--app', '--role', 'EDS.Manager']],
-    ['the jobs role on a person’s token', ['--role', 'EDS.Jobs']],
-  ])('prints nothing for %s, which the host would refuse', async (_case, argv) => {
+    ['an object id that is not a UUID', ['--role', 'EDS.Reader', '--oid', 'not-a-uuid'], '--oid'],
+    [
+      'an object id of no UUID version',
+      ['--role', 'EDS.Reader', '--oid', '12345678-1234-1234-1234-123456789012'],
+      '--oid',
+    ],
+    ['no role', ['--division', 'DC'], 'at least one --role'],
+    ['a person’s role on an application token', ['--app', '--role', 'EDS.Manager'], 'EDS.Manager'],
+    ['the jobs role on a person’s token', ['--role', 'EDS.Jobs'], 'add --app'],
+  ])('prints nothing for %s, which the host would refuse', async (_case, argv, reason) => {
     const dataDir = await mkdtemp(resolveInside(tmpdir(), 'eds-token-'));
-    const { stdout } = await runTokenCli(argv, dataDir);
+    const { stdout, stderr, exitCode } = await runTokenCli(argv, dataDir);
     expect(stdout).toBe('');
-    process.exitCode = 0;
+    expect(stderr).toContain(reason);
+    expect(exitCode).toBe(2);
   });
 
   it('prints an application token for the jobs role', async () => {

@@ -1,5 +1,7 @@
 import { parseArgs } from 'node:util';
 
+import { z } from 'zod';
+
 import { isDivision } from '../shared/auth/divisions.js';
 import { APP_ONLY_ROLES, APP_ROLES, isRole, type Role } from '../shared/auth/roles.js';
 import { loadConfig } from '../shared/config/app-config.js';
@@ -9,7 +11,8 @@ const USAGE = `Usage: npm run token -- --role EDS.Analyst [--role ...] [--divisi
   [--lifetime SECONDS] [--oid UUID]
 Prints a bearer token from the local development issuer (.data/dev-issuer).`;
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** An object id as the token verifier reads one (an RFC 9562 UUID). */
+const ObjectId = z.uuid();
 
 /**
  * Why a token with these claims would be refused or grant nothing, as the host reads it: an
@@ -21,7 +24,8 @@ function uselessTokenReason(
   app: boolean,
   oid: string | undefined,
 ): string | undefined {
-  if (oid !== undefined && !UUID.test(oid)) return `--oid must be a UUID, not ${oid}`;
+  if (oid !== undefined && !ObjectId.safeParse(oid).success)
+    return `--oid must be a UUID, not ${oid}`;
   if (roles.length === 0) return 'Name at least one --role';
   const misplaced = app
     ? roles.filter((role) => !APP_ROLES.includes(role))
