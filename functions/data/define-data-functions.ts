@@ -1,4 +1,4 @@
-import type { ZodObject, ZodType } from 'zod';
+import { ZodObject, type ZodType } from 'zod';
 
 import type { VerifiedPrincipal } from '../../shared/auth/principal.js';
 import { classificationRank } from '../../shared/auth/roles.js';
@@ -47,11 +47,16 @@ function assertQueryWithinClearance(
  * The list's query schema with `q` and the CONFIDENTIAL filters described as needing that
  * clearance (`x-eds-clearance`), as `assertQueryWithinClearance` enforces; otherwise the same.
  */
-function withClearanceNoted<Q>(query: ZodType<Q>, confidentialFilters: readonly string[]) {
-  const object = query as unknown as ZodObject<Record<string, ZodType>>;
+function withClearanceNoted<Q>(
+  query: ZodType<Q>,
+  confidentialFilters: readonly string[],
+): ZodType<Q> {
+  // A list query is an object of parameters (`listQuerySchema`); anything else is a wiring fault.
+  if (!(query instanceof ZodObject)) throw new Error('A list query schema must be a Zod object');
+  const shape = query.shape as Record<string, ZodType | undefined>;
   const noted = Object.fromEntries(
     ['q', ...confidentialFilters].flatMap((name) => {
-      const field = object.shape[name];
+      const field = shape[name];
       if (field === undefined) return [];
       const meta = {
         'x-eds-clearance': 'CONFIDENTIAL',
@@ -60,7 +65,7 @@ function withClearanceNoted<Q>(query: ZodType<Q>, confidentialFilters: readonly 
       return [[name, field.meta(meta)]];
     }),
   );
-  return object.extend(noted) as unknown as ZodType<Q>;
+  return query.extend(noted) as unknown as ZodType<Q>;
 }
 
 /** An item as a write answers it: the fields a writer's clearance covers. */

@@ -33,6 +33,7 @@ export const SearchRecordsQuerySchema = z
       .regex(/^\d{1,2}$/)
       .transform(Number)
       .pipe(z.number().int().min(1).max(MAX_SEARCH_LIMIT))
+      .meta({ description: `A whole number from 1 to ${MAX_SEARCH_LIMIT}` })
       .default(DEFAULT_SEARCH_LIMIT),
     cursor: z.string().min(1).max(200).optional(),
   })
