@@ -65,7 +65,7 @@ describe('npm run token', () => {
       '--oid',
     ],
     ['no role', ['--division', 'DC'], 'at least one --role'],
-    ['a person’s role on an application token', ['--app', '--role', 'EDS.Manager'], 'EDS.Manager'],
+    ['a person’s role on an app token', ['--app', '--role', 'EDS.Manager'], 'EDS.Manager'],
     ['the jobs role on a person’s token', ['--role', 'EDS.Jobs'], 'add --app'],
   ])('prints nothing for %s, which the host would refuse', async (_case, argv, reason) => {
     const dataDir = await mkdtemp(resolveInside(tmpdir(), 'eds-token-'));

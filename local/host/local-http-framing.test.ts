@@ -1,23 +1,11 @@
-import { connect } from 'node:net';
-
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import type { HttpFunctionDefinition } from '../../shared/registry/function-registry.js';
 import {
   startLocalHttpServer,
   type HostRefusal,
   type LocalHttpServer,
 } from './local-http-server.js';
-
-const definition: HttpFunctionDefinition = {
-  name: 'test-get-answer',
-  capability: 'test',
-  route: 'answer',
-  methods: ['GET'],
-  access: { public: true },
-  summary: 'Answers 201',
-  handler: () => Promise.reject(new Error('the test host calls createHandler instead')),
-};
+import { ANSWER_ROUTE, exchangeUntilClose } from './test-support/answer-route.js';
 
 const REQUEST_LINE = 'GET /api/answer HTTP/1.1\r\nHost: x\r\n';
 
@@ -31,7 +19,7 @@ describe('local HTTP server: Expect and Transfer-Encoding', () => {
     server = await startLocalHttpServer({
       host: '127.0.0.1',
       port: 0,
-      definitions: [definition],
+      definitions: [ANSWER_ROUTE],
       createHandler: () => () => {
         calls += 1;
         return Promise.resolve({ status: 201, body: 'made' });
@@ -44,16 +32,7 @@ describe('local HTTP server: Expect and Transfer-Encoding', () => {
     await server.close();
   });
 
-  /** Sends raw bytes on a new connection; resolves to all the server wrote before it closed. */
-  const exchange = (bytes: string) =>
-    new Promise<string>((resolve, reject) => {
-      const socket = connect(server.port, '127.0.0.1', () => socket.write(bytes));
-      let received = '';
-      socket.setEncoding('latin1');
-      socket.on('data', (chunk: string) => (received += chunk));
-      socket.on('close', () => resolve(received));
-      socket.on('error', reject);
-    });
+  const exchange = (bytes: string) => exchangeUntilClose(server.port, bytes);
 
   it.each([
     ['an Expect other than 100-continue', 'Expect: foo\r\n\r\n', 417],

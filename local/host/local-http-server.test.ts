@@ -5,13 +5,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import type { HttpResponseInit } from '@azure/functions';
 
-import type { HttpFunctionDefinition } from '../../shared/registry/function-registry.js';
 import { rawExchange } from '../../test/support/raw-exchange.js';
 import {
   startLocalHttpServer,
   type HostRefusal,
   type LocalHttpServer,
 } from './local-http-server.js';
+import { ANSWER_ROUTE, exchangeUntilClose } from './test-support/answer-route.js';
 
 /** What the test function answers, by the `answer` query parameter. */
 const ANSWERS: Record<string, HttpResponseInit> = {
@@ -27,16 +27,6 @@ const ANSWERS: Record<string, HttpResponseInit> = {
   invalid: { status: 200, body: 'secret', headers: { 'X-Leftover': 'yes', 'X-Bad': 'a\r\nb' } },
 };
 
-const definition: HttpFunctionDefinition = {
-  name: 'test-get-answer',
-  capability: 'test',
-  route: 'answer',
-  methods: ['GET'],
-  access: { public: true },
-  summary: 'Answers whatever the test asks for',
-  handler: () => Promise.reject(new Error('the test host calls createHandler instead')),
-};
-
 describe('local HTTP server response writing', () => {
   let server: LocalHttpServer;
   const refusals: HostRefusal[] = [];
@@ -49,7 +39,7 @@ describe('local HTTP server response writing', () => {
     server = await startLocalHttpServer({
       host: '127.0.0.1',
       port: 0,
-      definitions: [definition],
+      definitions: [ANSWER_ROUTE],
       createHandler: () => (request) => {
         calls += 1;
         const answer = request.query.get('answer') ?? '';
@@ -170,16 +160,7 @@ describe('local HTTP server response writing', () => {
     expect(refusals).toEqual([]);
   });
 
-  /** Sends raw bytes on a new connection; resolves to all the server wrote before it closed. */
-  const exchange = (bytes: string) =>
-    new Promise<string>((resolve, reject) => {
-      const socket = connect(server.port, '127.0.0.1', () => socket.write(bytes));
-      let received = '';
-      socket.setEncoding('latin1');
-      socket.on('data', (chunk: string) => (received += chunk));
-      socket.on('close', () => resolve(received));
-      socket.on('error', reject);
-    });
+  const exchange = (bytes: string) => exchangeUntilClose(server.port, bytes);
 
   it('hands the function every Authorization sent, joined, not only the first', async () => {
     const reply = await exchange(
@@ -285,7 +266,7 @@ describe('local HTTP server request bodies', () => {
     const server = await startLocalHttpServer({
       host: '127.0.0.1',
       port: 0,
-      definitions: [{ ...definition, methods: ['POST'] }],
+      definitions: [{ ...ANSWER_ROUTE, methods: ['POST'] }],
       createHandler: () => () => Promise.resolve({ status: 204 }),
       onRefused: (refusal) => refusals.push(refusal),
     });
@@ -312,7 +293,7 @@ describe('local HTTP server timeouts', () => {
     const server = await startLocalHttpServer({
       host: '127.0.0.1',
       port: 0,
-      definitions: [definition],
+      definitions: [ANSWER_ROUTE],
       createHandler: () => () => Promise.resolve({ status: 204 }),
       onRefused: (refusal) => refusals.push(refusal),
       timeouts: { headersMs: 300, requestMs: 600 },
@@ -334,7 +315,7 @@ describe('local HTTP server shutdown', () => {
     const server = await startLocalHttpServer({
       host: '127.0.0.1',
       port: 0,
-      definitions: [{ ...definition, methods: ['POST'] }],
+      definitions: [{ ...ANSWER_ROUTE, methods: ['POST'] }],
       createHandler: () => () => Promise.resolve({ status: 204 }),
       closeGraceMs: 200,
     });
@@ -355,7 +336,7 @@ describe('local HTTP server shutdown', () => {
     const server = await startLocalHttpServer({
       host: '127.0.0.1',
       port: 0,
-      definitions: [definition],
+      definitions: [ANSWER_ROUTE],
       createHandler: () => () => held.then(() => ({ status: 200, body: 'done' })),
     });
     const socket = connect(server.port, '127.0.0.1');
