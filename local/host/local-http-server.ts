@@ -124,6 +124,16 @@ function problemResponse(error: AppError, correlationId: string): HttpResponseIn
 }
 
 /**
+ * Whether the body has a transfer coding before chunked (`gzip, chunked`), which is not understood
+ * here (RFC 9112 §6.1): Node would pass the body on as if it were plain. One not ending in chunked
+ * never gets this far: Node's parser refuses it.
+ */
+function hasForeignTransferCoding(request: IncomingMessage): boolean {
+  const codings = request.headersDistinct['transfer-encoding'];
+  return codings !== undefined && codings.join(',').trim().toLowerCase() !== 'chunked';
+}
+
+/**
  * Serves registered HTTP functions the way the Functions host does: `/api/<route>`, a real
  * `HttpRequest` and `InvocationContext` per call, and the same pipeline the Azure adapter uses.
  */
@@ -172,19 +182,17 @@ export async function startLocalHttpServer(
     return hasCors ? init : { ...init, headers: { ...Object.fromEntries(headers), ...cors } };
   };
 
-  // Connections whose last answer is chosen (a 501 or 417 that closes them): Node still parses
-  // what a client pipelined behind it, and none of that may run (RFC 9112 §9.6).
+  // Connections whose last answer is chosen (a 501, a 417, or a body over its limit, left
+  // unread): Node still parses what a client pipelined behind it, and none of that may run
+  // (RFC 9112 §9.6).
   const lastAnswerChosen = new WeakSet<Socket>();
 
   async function dispatch(
     request: IncomingMessage,
     method: string,
   ): Promise<HttpResponseInit | undefined> {
-    // RFC 9112 §6.1: a coding before chunked (`gzip, chunked`) is not understood here, and Node
-    // would pass the body on as if it were plain (one not ending in chunked, its parser refuses).
     // Checked first and before any await: the connection's last answer is chosen here.
-    const codings = request.headersDistinct['transfer-encoding'];
-    if (codings !== undefined && codings.join(',').trim().toLowerCase() !== 'chunked') {
+    if (hasForeignTransferCoding(request)) {
       lastAnswerChosen.add(request.socket);
       return lastOnConnection(
         refuse(method, new AppError('HTTP_NOT_IMPLEMENTED', 'transfer coding')),
@@ -239,6 +247,8 @@ export async function startLocalHttpServer(
         : await readBody(request, limit);
     // Nothing more to answer on that connection, nor to report twice.
     if (body === 'broken') return undefined;
+    // Over its limit: this answer closes the connection, whatever was sent after the body.
+    if (!body.complete) lastAnswerChosen.add(request.socket);
     // Every copy of a field, joined as a Fetch `Headers` object (and so the Functions host) joins
     // them: Node's own `headers` keeps only the first Authorization, which would let a second one
     // pass unseen where Azure hands the function both (and the pipeline refuses the pair).
@@ -276,8 +286,9 @@ export async function startLocalHttpServer(
   const onRequest = (request: IncomingMessage, response: ServerResponse): void => {
     const method = (request.method ?? 'GET').toUpperCase();
     const { socket } = request;
-    // Left unanswered: the connection closes after the answer already chosen.
-    if (lastAnswerChosen.has(socket)) return;
+    // Left unanswered: the connection closes after the answer already chosen, or, once stopping,
+    // after the one in flight.
+    if (lastAnswerChosen.has(socket) || (closing && answering.has(socket))) return;
     answering.set(socket, request);
     response.on('close', () => {
       answering.delete(socket);
@@ -342,7 +353,8 @@ export async function startLocalHttpServer(
       refuseExpectation(request, response);
       return;
     }
-    response.writeContinue();
+    // A body the host will refuse unread (a foreign transfer coding) is not asked for.
+    if (!hasForeignTransferCoding(request)) response.writeContinue();
     onRequest(request, response);
   });
   // CONNECT asks for a tunnel, which no route offers: 405 and reported (Node closes it silently).

@@ -198,7 +198,7 @@ describe('writes on the local host: access, bad input and audit', () => {
       ['text after a quoted value', 'application/json; x="a"b"; charset=utf-8', 415],
       ['empty parameters', 'application/json;; charset=utf-8;', 201],
       ['an escaped quote in a quoted value', 'application/json; x="a\\"b"; charset=utf-8', 201],
-    ])('answers a JSON body declared as %s with %i', async (_l, contentType, status) => {
+    ])('answers a body declared as %s with the status given', async (_l, contentType, status) => {
       const response = await post('/api/v1/vendors', vendorBody(), { 'content-type': contentType });
       expect(response.status).toBe(status);
     });
