@@ -210,7 +210,9 @@ export async function runIdempotentWrite(
     // only; on the SQL Server store a write is refused before anything is opened or written.
     throw new AppError('INTERNAL', `writes are not implemented for ${deps.db.dialect.name}`);
   }
-  const key = readIdempotencyKey(request.headers);
+  // The key is kept as its digest (migration 0011): a secret a client put in it is not stored.
+  const sent = readIdempotencyKey(request.headers);
+  const key = sent === undefined ? undefined : createHash('sha256').update(sent).digest('hex');
   const fingerprint = fingerprintOf(request);
   const outcome = await deps.db.withScope(principal, async (trx) => {
     await sql`SELECT set_config('eds.principal_id', ${principal.id}, true)`.execute(trx);

@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 
@@ -119,6 +121,19 @@ describe('vendor writes and idempotency keys on the local host', () => {
         WHERE description = ${body.description}`);
       expect(rows).toHaveLength(1);
       expect(await changeEvents(second.headers.get('x-correlation-id') ?? '')).toEqual([]);
+    });
+
+    it('keeps a key as its digest, never as sent, and still replays it', async () => {
+      const key = `eyJhbGciOiJIUzI1NiJ9.${nextDuns()}.not-for-the-table`;
+      const body = obligationBody({ description: `digest ${key}` });
+      const first = await post('/api/v1/obligations', body, { 'idempotency-key': key });
+      const second = await post('/api/v1/obligations', body, { 'idempotency-key': key });
+      expect(second.headers.get('idempotency-replayed')).toBe('true');
+      expect(second.body).toEqual(first.body);
+      const digest = createHash('sha256').update(key).digest('hex');
+      const rows = await owner<{ key: string }>(sql`SELECT key FROM idempotency_keys
+        WHERE key IN (${key}, ${digest})`);
+      expect(rows).toEqual([{ key: digest }]);
     });
 
     it('replays the first body byte for byte, for a create and an update', async () => {

@@ -10,6 +10,7 @@ import * as contractTotals from './0007-contract-totals.js';
 import * as idempotencyResponseText from './0008-idempotency-response-text.js';
 import * as divisionFollowsParent from './0009-division-follows-parent.js';
 import * as idempotencyKeyPurge from './0010-idempotency-key-purge.js';
+import * as idempotencyKeyDigest from './0011-idempotency-key-digest.js';
 
 /**
  * Every migration, by name, in the order they apply. Names sort lexically: `NNNN-<topic>`.
@@ -26,6 +27,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0008-idempotency-response-text': idempotencyResponseText,
   '0009-division-follows-parent': divisionFollowsParent,
   '0010-idempotency-key-purge': idempotencyKeyPurge,
+  '0011-idempotency-key-digest': idempotencyKeyDigest,
 };
 
 /** A static provider: no directory scan, so bundling and ESM paths cannot lose a migration. */
