@@ -16,7 +16,7 @@ describe('migration 0011: idempotency keys kept as their digest', () => {
   });
   afterAll(() => store.dispose());
 
-  it('rewrites a key stored as sent to its SHA-256, and keeps row-level security forced', async () => {
+  it('rewrites a key stored as sent to its SHA-256; row security stays forced', async () => {
     const sent = 'eyJhbGciOiJIUzI1NiJ9.client-put-a-token-here';
     const outcome = await store.db.unsafeWithoutScope(async (db) => {
       const migrator = new Migrator({ db, provider: migrationProvider });
