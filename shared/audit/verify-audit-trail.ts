@@ -69,9 +69,9 @@ function readEvents(db: Kysely<AuditTables>, after: number, limit: number): Prom
 function readCheckpoints(
   db: Kysely<AuditTables>,
   after: number,
-  upTo: number | undefined,
+  upTo: number,
 ): Promise<CheckpointRow[]> {
-  let query = db
+  return db
     .selectFrom('audit_checkpoints')
     .select([
       sql<string>`seq::text`.as('seq'),
@@ -81,11 +81,9 @@ function readCheckpoints(
       'key_id as keyId',
     ])
     .where('audit_checkpoints.seq', '>', sql<string>`${after}::bigint`)
-    .orderBy('audit_checkpoints.seq');
-  if (upTo !== undefined) {
-    query = query.where('audit_checkpoints.seq', '<=', sql<string>`${upTo}::bigint`);
-  }
-  return query.execute();
+    .where('audit_checkpoints.seq', '<=', sql<string>`${upTo}::bigint`)
+    .orderBy('audit_checkpoints.seq')
+    .execute();
 }
 
 /**
