@@ -4,12 +4,12 @@
  * a new line shape takes a new `v`, and the drain keeps reading `v: 1`.
  */
 import { constants } from 'node:fs';
-import { mkdir, open, readFile, rename, unlink } from 'node:fs/promises';
+import { mkdir, open, readFile, unlink } from 'node:fs/promises';
 import { z } from 'zod';
 
 import type { AuditEvent } from './audit-event.js';
 import { AuditEventSchema } from './audit-event-schema.js';
-import { syncDirectory, writeOwnerOnlyTemp } from '../fs/owner-only-file.js';
+import { replaceOwnerOnly, syncDirectory } from '../fs/owner-only-file.js';
 import { resolveInside } from '../fs/safe-path.js';
 
 /** The outbox's file name inside its directory. */
@@ -136,14 +136,14 @@ export function createAuditOutbox(dir: string): AuditOutbox {
         await appendLines(resolveInside(dir, AUDIT_OUTBOX_CORRUPT_FILE), contents.corruptLines);
       }
       const remaining = contents.entries.slice(count);
-      if (remaining.length === 0) {
-        await unlink(path).catch((error: NodeJS.ErrnoException) => {
-          if (error.code !== 'ENOENT') throw error;
-        });
-      } else {
+      if (remaining.length > 0) {
         const text = remaining.map((entry) => `${toLine(entry)}\n`).join('');
-        await rename(await writeOwnerOnlyTemp(path, text), path);
+        await replaceOwnerOnly(dir, path, text);
+        return;
       }
+      await unlink(path).catch((error: NodeJS.ErrnoException) => {
+        if (error.code !== 'ENOENT') throw error;
+      });
       await syncDirectory(dir);
     },
   };
