@@ -15,13 +15,14 @@ import {
   randomBytes,
   type KeyObject,
 } from 'node:crypto';
-import { lstat, mkdir, readFile } from 'node:fs/promises';
+import { lstat, readFile } from 'node:fs/promises';
 import { z } from 'zod';
 
 import { isAzureRuntime } from '../config/app-config.js';
 import { AppError } from '../errors/app-error.js';
 import type { KeyEncryptionKeyProvider, WrappedKey } from './key-encryption-key.js';
 import { createExclusively, replaceOwnerOnly } from '../fs/owner-only-file.js';
+import { ensurePrivateDirectory } from '../fs/private-directory.js';
 import { resolveInside } from '../fs/safe-path.js';
 
 /** The key ring's file name inside its directory. */
@@ -135,19 +136,6 @@ function newRingFile(now: Date): KeyRingFile {
   };
 }
 
-async function assertPrivateDirectory(dir: string): Promise<void> {
-  await mkdir(dir, { recursive: true, mode: 0o700 });
-  const info = await lstat(dir);
-  if (!info.isDirectory()) {
-    throw new Error(`Local key ring: ${dir} is not a directory`);
-  }
-  if ((info.mode & 0o022) !== 0) {
-    throw new Error(
-      `Local key ring: directory ${dir} is writable by group or others; chmod 700 it`,
-    );
-  }
-}
-
 const ringText = (ring: KeyRingFile): string => `${JSON.stringify(ring, null, 2)}\n`;
 
 async function exists(path: string): Promise<boolean> {
@@ -207,7 +195,8 @@ function aesKeyUnwrap(kek: Buffer, wrapped: Uint8Array): Buffer {
  * instant can still lose one of the new versions; rotate from one process at a time.
  *
  * @throws Error at start-up when running in Azure, when the file or directory is group- or
- * world-accessible, not owned by the current user, a symlink, or malformed.
+ * world-accessible or not owned by the current user, when the file is a symlink or malformed,
+ * or when the directory is not private as `ensurePrivateDirectory` reads it.
  */
 export async function openLocalKeyRing(
   dir: string,
@@ -218,7 +207,7 @@ export async function openLocalKeyRing(
   }
   const now = options.now ?? (() => new Date());
   const path = resolveInside(dir, KEY_RING_FILE);
-  await assertPrivateDirectory(dir);
+  await ensurePrivateDirectory(dir, 'Local key ring directory');
   if (!(await exists(path))) await createExclusively(dir, path, ringText(newRingFile(now())));
   let ring = await readRingFile(path);
   const signing = loadSigningKey(ring);
