@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-import { classificationRank, type Classification } from '../../shared/auth/roles.js';
+import { highestClassification } from '../../shared/auth/roles.js';
 import { freeText } from '../../shared/validation/free-text.js';
 
 import {
@@ -39,15 +39,8 @@ export const SearchRecordsQuerySchema = z
   })
   .strict();
 
-/** The highest of `levels`: what a field drawn from any of them may carry. */
-function highest(levels: readonly Classification[]): Classification {
-  return levels.reduce((top, level) =>
-    classificationRank(level) > classificationRank(top) ? level : top,
-  );
-}
-
 /** A hit's title is one resource's title field; the highest level among those fields. */
-const TITLE_LEVEL = highest(
+const TITLE_LEVEL = highestClassification(
   SEARCH_RESOURCES.flatMap((resource) =>
     resource.fields
       .filter((field) => field.name === resource.titleField)
@@ -55,7 +48,7 @@ const TITLE_LEVEL = highest(
   ),
 );
 /** Highlights come from any searched field the caller's clearance reads. */
-const HIGHLIGHT_LEVEL = highest(
+const HIGHLIGHT_LEVEL = highestClassification(
   SEARCH_RESOURCES.flatMap((resource) => resource.fields.map((field) => field.classification)),
 );
 

@@ -90,11 +90,12 @@ export function classificationRank(level: Classification): number {
   return CLASSIFICATIONS.indexOf(level);
 }
 
-/** The highest clearance any of the roles carries, or undefined when none reads records. */
-export function clearanceOf(roles: readonly Role[]): Classification | undefined {
+/** The highest of `levels`, or undefined when there are none. */
+export function highestClassification(
+  levels: readonly (Classification | undefined)[],
+): Classification | undefined {
   let best: Classification | undefined;
-  for (const role of roles) {
-    const level = ROLE_CLEARANCE[role];
+  for (const level of levels) {
     if (
       level !== undefined &&
       (best === undefined || classificationRank(level) > classificationRank(best))
@@ -103,4 +104,9 @@ export function clearanceOf(roles: readonly Role[]): Classification | undefined 
     }
   }
   return best;
+}
+
+/** The highest clearance any of the roles carries, or undefined when none reads records. */
+export function clearanceOf(roles: readonly Role[]): Classification | undefined {
+  return highestClassification(roles.map((role) => ROLE_CLEARANCE[role]));
 }
