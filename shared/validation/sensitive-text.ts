@@ -37,6 +37,8 @@ const DIGIT_RUN = new RegExp(String.raw`${DIGIT}+(?:${SEPARATOR}{1,8}${DIGIT}+)*
 const FEW_LETTERS = String.raw`${SEPARATOR}{0,8}[^\p{N}]{1,3}${SEPARATOR}{0,8}`;
 const GROUP_GAP = String.raw`(?:${SEPARATOR}{1,64}|${FEW_LETTERS})`;
 const DIGIT_GROUP = new RegExp(String.raw`${DIGIT}+`, 'gu');
+/** Thirteen digits or more with no separator: a bank account number written in one piece. */
+const UNBROKEN_ACCOUNT = new RegExp(String.raw`${DIGIT}{13}`, 'u');
 /**
  * An EIN (12-3456789) or an SSN or ITIN (123-45-6789) in its own grouping, however far apart the
  * groups stand (`12 - - - 3456789`).
@@ -51,20 +53,32 @@ const TAX_ID_SHAPES: readonly RegExp[] = [
 ];
 
 /**
+ * Every number the text writes as consecutive groups of one run of digits, up to `maxDigits`
+ * digits, whatever stands before or after: `12-34 5` gives `12`, `1234`, `12345`, `34`, `345`
+ * and `5`.
+ */
+function* groupedNumbers(text: string, maxDigits: number): Generator<string> {
+  for (const [run] of text.matchAll(DIGIT_RUN)) {
+    const groups = [...run.matchAll(DIGIT_GROUP)].map(([group]) => group);
+    for (let first = 0; first < groups.length; first += 1) {
+      let digits = '';
+      for (let last = first; last < groups.length; last += 1) {
+        digits += groups[last] ?? '';
+        if ([...digits].length > maxDigits) break;
+        yield digits;
+      }
+    }
+  }
+}
+
+/**
  * True when the text holds nine digits written as one number (consecutive groups of it, whatever
  * stands before or after: `2023/53-0196932`, `123-45-6789, 2`) or an EIN or SSN shape.
  */
 function holdsTaxId(text: string): boolean {
   if (TAX_ID_SHAPES.some((shape) => shape.test(text))) return true;
-  for (const [run] of text.matchAll(DIGIT_RUN)) {
-    const lengths = [...run.matchAll(DIGIT_GROUP)].map(([group]) => [...group].length);
-    for (let first = 0; first < lengths.length; first += 1) {
-      let digits = 0;
-      for (let last = first; last < lengths.length && digits < 9; last += 1) {
-        digits += lengths[last] ?? 0;
-      }
-      if (digits === 9) return true;
-    }
+  for (const digits of groupedNumbers(text, 9)) {
+    if ([...digits].length === 9) return true;
   }
   return false;
 }
@@ -87,21 +101,12 @@ function passesLuhn(digits: string): boolean {
  * twelve are let through, as award and other identifiers have them).
  */
 function holdsAccountNumber(text: string): boolean {
-  for (const [run] of text.matchAll(DIGIT_RUN)) {
-    const groups = [...run.matchAll(DIGIT_GROUP)].map(([group]) => group);
-    if (groups.some((group) => [...group].length >= 13)) return true;
-    // Consecutive groups of it, whatever stands before or after (an expiry date, a CVV, a
-    // second card): `4111 1111 1111 1111 12/26` holds a card.
-    for (let first = 0; first < groups.length; first += 1) {
-      let digits = '';
-      for (let last = first; last < groups.length; last += 1) {
-        digits += groups[last] ?? '';
-        const length = [...digits].length;
-        if (length > 19) break;
-        if (length < 13) continue;
-        if (!/^[0-9]+$/.test(digits) || passesLuhn(digits)) return true;
-      }
-    }
+  if (UNBROKEN_ACCOUNT.test(text)) return true;
+  // An expiry date, a CVV or a second card beside a card does not hide it:
+  // `4111 1111 1111 1111 12/26` holds one.
+  for (const digits of groupedNumbers(text, 19)) {
+    if ([...digits].length < 13) continue;
+    if (!/^[0-9]+$/.test(digits) || passesLuhn(digits)) return true;
   }
   return false;
 }
