@@ -183,6 +183,14 @@ describe('sensitiveContentOf', () => {
     ['a passcode', 'passcode 4521 for the portal'],
     ['a text still encoded after eight rounds', `ref ${percentTimes('12-3456789', 9)}`],
     ['a password assigned through a named reference', 'pwd&equals;hunter2'],
+    ['an API key named in two words', 'api key: abcd1234efgh5678'],
+    ['an API key assigned, spaced', 'API key = abcd1234efgh5678'],
+    ['an API key header written out', 'X-API-Key abcd1234efgh5678'],
+    ['an API key after its name alone', 'the api-key abcd1234efgh5678 from the vendor'],
+    ['an account key in two words', 'account key: Abc123def456ghi'],
+    ['an access token in two words', 'access token = Abc123def456ghi'],
+    ['a client secret after its name alone', 'client_secret Abc123def456ghi'],
+    ['an AWS secret key, spaced', 'AWS secret access key: wJalrXUtnFEMI/K7MDENG'],
   ])('reads a credential in %s', (_case, text) => {
     expect(sensitiveContentOf(`see ${text} here`)).toBe('token_like');
   });
@@ -209,6 +217,8 @@ describe('sensitiveContentOf', () => {
     ['a password reset date', 'password was reset on 2024-11-30'],
     ['a protected file', 'password-protected file sent for FY2024'],
     ['a key point', 'key: the reviewer asked for the FY2024 ledger'],
+    ['an API key rotation', 'API key rotation for FY2024 per the access token policy'],
+    ['a client secret expiry', 'client secret expired 2026-12-01, vendor notified'],
     ['significant figures', 'sig figs rechecked'],
     ['an underscored date', 'batch_2026_12_04'],
     ['a skeleton key', 'sk-1 draft'],

@@ -111,17 +111,29 @@ function holdsAccountNumber(text: string): boolean {
   return false;
 }
 
+/** Between the words of a secret's name: nothing, a space, an underscore or a dash. */
+const JOIN = '[ _-]?';
+/**
+ * Names that say a secret follows whichever way they are written (`API key`, `x-api-key`,
+ * `client_secret`): besides `=`, `:` or `is`, a space alone may stand before the value, as in a
+ * header written out (`X-API-Key Abc123...`).
+ */
+const KEY_NAMES = [
+  `api${JOIN}key`,
+  `account${JOIN}key`,
+  `shared${JOIN}access${JOIN}(?:key|signature)`,
+  `(?:aws${JOIN})?secret${JOIN}access${JOIN}key`,
+  `client${JOIN}secret`,
+  `access${JOIN}token`,
+];
 /** Names under which a connection string, query, header or config line carries a secret. */
 const SECRET_NAMES = [
-  'account ?key',
-  'shared ?access ?(?:key|signature)',
-  '(?:aws[_-]?)?secret(?:[_-]?access[_-]?key)?',
-  'client[ _-]?secret',
+  ...KEY_NAMES,
+  '(?:aws[_-]?)?secret',
   'sig',
   'pass(?:word|wd)?',
   'pwd',
-  'api[_-]?key',
-  '(?:access[_-]?)?token',
+  'token',
 ];
 /** A secret's value: eight or more characters with both a letter and a digit, as keys have. */
 const SECRET_VALUE = String.raw`(?=[^\s&;"']*\d)(?=[^\s&;"']*[A-Za-z])[^\s&;"']{8,}`;
@@ -159,6 +171,7 @@ const CREDENTIAL_SHAPES: readonly RegExp[] = [
     String.raw`\b(?:${SECRET_NAMES.join('|')})\s*(?:[=:]|\bis\b)\s*["']?${SECRET_VALUE}`,
     'i',
   ),
+  new RegExp(String.raw`\b(?:${KEY_NAMES.join('|')})\s+["']?${SECRET_VALUE}`, 'i'),
   new RegExp(String.raw`\b(?:${PASSWORD_NAMES})(?:${PASSWORD_VALUE})`, 'i'),
   new RegExp(String.raw`\bbasic\s+${SECRET_VALUE}`, 'i'),
   new RegExp(String.raw`\b(?:${PROVIDER_KEYS.join('|')})`),
