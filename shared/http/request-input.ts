@@ -1,6 +1,6 @@
 import type { HttpRequest } from '@azure/functions';
 import { parse as parseContentType } from 'content-type';
-import type { ZodType } from 'zod';
+import { z, type ZodType } from 'zod';
 
 import { AppError, type FieldIssue } from '../errors/app-error.js';
 import { PERCENT_RUN, utf8OfPercentRun } from '../validation/percent-escapes.js';
@@ -31,6 +31,8 @@ function isNameableKey(key: string): boolean {
 const MAX_ISSUES = 20;
 /** A rule name a refinement gives as its message: lower snake case, never caller text. */
 const RULE_NAME = /^[a-z][a-z_]{1,39}$/;
+/** What a part the operation declares no schema for may hold: nothing. */
+const NOTHING = z.strictObject({});
 
 export function pickHandlerHeaders(request: HttpRequest): ReadonlyMap<string, string> {
   const picked = new Map<string, string>();
@@ -176,14 +178,18 @@ export async function readJsonBody(request: HttpRequest, maxBytes: number): Prom
 
 /**
  * Parses one part of the request with its schema. The error names each failing field and rule,
- * never the value that failed.
+ * never the value that failed. A part without a schema must be empty: a query parameter the
+ * operation would ignore is refused (400 `unrecognized_key`), not silently dropped.
  */
 export function parsePart<T>(
   location: FieldIssue['location'],
   schema: ZodType<T> | undefined,
   value: unknown,
 ): T {
-  if (schema === undefined) return undefined as T;
+  if (schema === undefined) {
+    if (value !== undefined) parsePart(location, NOTHING, value);
+    return undefined as T;
+  }
   const parsed = schema.safeParse(value);
   if (parsed.success) return parsed.data;
   const issues: FieldIssue[] = parsed.error.issues.slice(0, MAX_ISSUES).flatMap((issue) => {

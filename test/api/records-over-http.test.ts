@@ -195,6 +195,35 @@ describe('financial records over HTTP', () => {
     }
   });
 
+  it('refuses a query parameter where the operation takes none, and unmasks nothing', async () => {
+    const refusedAt = async (path: string, token?: string, json?: unknown) => {
+      const response = await t.request(json === undefined ? 'GET' : 'POST', path, {
+        ...(token === undefined ? {} : { token }),
+        ...(json === undefined ? {} : { json }),
+      });
+      expect(response.status).toBe(400);
+      return problemOf(response).errors;
+    };
+    const recipient = `/api/v1/recipients/${dcRecipientId}`;
+    expect(await refusedAt(`${recipient}?limit=5`, dcAnalyst)).toEqual([
+      { location: 'query', path: 'limit', rule: 'unrecognized_key' },
+    ]);
+    expect(await refusedAt('/api/health?verbose=1')).toEqual([
+      { location: 'query', path: 'verbose', rule: 'unrecognized_key' },
+    ]);
+    expect(await refusedAt('/api/v1/openapi.json?x=1')).toHaveLength(1);
+    const unmasksBefore = (await t.auditEvents({ type: 'data.unmask' })).length;
+    const pii = await t.token(['EDS.PiiReader'], ['DC']);
+    const unmask = { fields: ['ein'], reason: 'Reconciling the Single Audit submission' };
+    expect(await refusedAt(`${recipient}/unmask?expand=all`, pii, unmask)).toEqual([
+      { location: 'query', path: 'expand', rule: 'unrecognized_key' },
+    ]);
+    expect(await t.auditEvents({ type: 'data.unmask' })).toHaveLength(unmasksBefore);
+    for (const path of [recipient, `${recipient}?`]) {
+      expect((await t.request('GET', path, { token: dcAnalyst })).status).toBe(200);
+    }
+  });
+
   it('lists at most 20 issues for many bad escapes or repeated parameters', async () => {
     const many = (part: (n: number) => string) =>
       Array.from({ length: 200 }, (_, n) => part(n)).join('&');
