@@ -43,7 +43,10 @@ export function listQuerySchema<S extends ZodRawShape, K extends string>(
   const sorts = sortKeys.flatMap((key) => [key, `-${key}`]) as [string, ...string[]];
   return z
     .object({
-      limit: queryInt(1, MAX_PAGE_SIZE).optional(),
+      // Absent, a page holds DEFAULT_PAGE_SIZE items (the list operation applies it).
+      limit: queryInt(1, MAX_PAGE_SIZE)
+        .optional()
+        .meta({ default: String(DEFAULT_PAGE_SIZE) }),
       cursor: z.string().min(1).max(MAX_RECORD_CURSOR_LENGTH).optional(),
       division: z.enum(DIVISIONS).optional(),
       sort: z.enum(sorts).optional(),

@@ -28,13 +28,15 @@ export const SearchRecordsQuerySchema = z
       .transform((value) => [...new Set(value.split(',').map((part) => part.trim()))])
       .pipe(z.array(z.enum(names)).min(1))
       .optional(),
+    // The default is the query string's own text, so the description's `default` is a string
+    // as the parameter's type says.
     limit: z
       .string()
       .regex(/^\d{1,2}$/)
+      .default(String(DEFAULT_SEARCH_LIMIT))
       .transform(Number)
       .pipe(z.number().int().min(1).max(MAX_SEARCH_LIMIT))
-      .meta({ description: `A whole number from 1 to ${MAX_SEARCH_LIMIT}` })
-      .default(DEFAULT_SEARCH_LIMIT),
+      .meta({ description: `A whole number from 1 to ${MAX_SEARCH_LIMIT}` }),
     cursor: z.string().min(1).max(200).optional(),
   })
   .strict();

@@ -2,6 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 
 import { DATA_RESOURCES } from '../../functions/data/test-support/data-resources.js';
+import { DEFAULT_PAGE_SIZE } from '../../functions/data/list-query-schema.js';
+import { DEFAULT_SEARCH_LIMIT } from '../../functions/search/search-records-query.js';
 import { SEARCH_RESOURCES } from '../../functions/search/search-resources.js';
 import type { Classification } from '../../shared/auth/roles.js';
 import { startTestHost, type TestHost } from '../support/test-host.js';
@@ -177,5 +179,26 @@ describe('record fields in the OpenAPI document', () => {
     expect(vendors.find((p) => p.name === 'limit')?.description).toBe(
       'A whole number from 1 to 200',
     );
+  });
+
+  it('documents the page size a list or search applies without `limit`, typed as sent', () => {
+    const Limit = z.looseObject({
+      name: z.literal('limit'),
+      schema: z.looseObject({ type: z.string(), default: z.unknown() }),
+    });
+    const limitOf = (path: string) =>
+      z
+        .looseObject({ parameters: z.array(z.looseObject({ name: z.string() })) })
+        .parse(served.paths[path]?.['get'])
+        .parameters.filter((p) => p.name === 'limit')
+        .map((p) => Limit.parse(p).schema);
+    for (const resource of RESOURCES) {
+      expect(limitOf(`/v1/${resource.noun}`), resource.noun).toEqual([
+        expect.objectContaining({ type: 'string', default: String(DEFAULT_PAGE_SIZE) }),
+      ]);
+    }
+    expect(limitOf('/v1/search')).toEqual([
+      expect.objectContaining({ type: 'string', default: String(DEFAULT_SEARCH_LIMIT) }),
+    ]);
   });
 });
