@@ -279,7 +279,9 @@ export function buildOpenApiDocument(
       title: info.title,
       version: info.version,
       description:
-        `Problem types: ${problemType('INTERNAL').replace('internal', '<code>')}. ` +
+        `Problem types: ${problemType('INTERNAL').replace('internal', '<code>')}, the code ` +
+        `in lower case with dashes for underscores (code VALIDATION_FAILED, type ` +
+        `${problemType('VALIDATION_FAILED')}); the \`code\` member carries the code itself. ` +
         'Each error response names the codes it may carry. The host answers a path no ' +
         'operation has (components/responses/RouteNotFound, 404) and a method a path lacks ' +
         '(MethodNotAllowed, 405) before any operation runs.',

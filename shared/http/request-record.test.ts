@@ -73,6 +73,16 @@ describe('what the trail and the host record of each request', () => {
     expect(none.headers.get('vary')).toBeNull();
   });
 
+  it('lets an allowed origin read why a request was refused 401 (`WWW-Authenticate`)', async () => {
+    const refused = await t.request('GET', `/api/v1/test/record/${ID}`, {
+      headers: { origin: 'http://localhost:5173' },
+    });
+    expect(refused.status).toBe(401);
+    expect(refused.headers.get('www-authenticate')).toBe('Bearer realm="eds"');
+    const exposed = (refused.headers.get('access-control-expose-headers') ?? '').split(/,\s*/);
+    expect(exposed).toContain('WWW-Authenticate');
+  });
+
   it('names the admin endpoint’s own method in its preflight', async () => {
     const preflight = await t.request('OPTIONS', '/admin/functions/data-relay-audit-events', {
       headers: { origin: 'http://localhost:5173', 'access-control-request-method': 'POST' },

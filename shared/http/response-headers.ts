@@ -11,7 +11,8 @@ export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
 
 const CORS_ALLOWED_HEADERS = 'Authorization, Content-Type, If-Match, Idempotency-Key';
 const CORS_EXPOSED_HEADERS =
-  'ETag, Location, Idempotency-Replayed, Retry-After, X-Correlation-Id, Deprecation, Sunset, Link';
+  'ETag, Location, Idempotency-Replayed, Retry-After, X-Correlation-Id, Deprecation, Sunset, ' +
+  'Link, WWW-Authenticate';
 
 /**
  * CORS headers for an allow-listed origin; for any other only `Vary: Origin` (the answer depends
