@@ -47,7 +47,16 @@ export function listQuerySchema<S extends ZodRawShape, K extends string>(
       limit: queryInt(1, MAX_PAGE_SIZE)
         .optional()
         .meta({ default: String(DEFAULT_PAGE_SIZE) }),
-      cursor: z.string().min(1).max(MAX_RECORD_CURSOR_LENGTH).optional(),
+      cursor: z
+        .string()
+        .min(1)
+        .max(MAX_RECORD_CURSOR_LENGTH)
+        .optional()
+        .meta({
+          description:
+            'The `nextCursor` of the page before, in the same list: the same resource, filters ' +
+            'and text searched (`limit` may change). Any other is refused 400 `invalid_cursor`.',
+        }),
       division: z.enum(DIVISIONS).optional(),
       sort: z.enum(sorts).optional(),
       q: freeText(200, { trim: true }).optional(),

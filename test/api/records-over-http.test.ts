@@ -224,6 +224,22 @@ describe('financial records over HTTP', () => {
     }
   });
 
+  it('takes a cursor back only in the list that made it: same resource, filters and sort', async () => {
+    const first = await t.request('GET', '/api/v1/awards?limit=5&sort=id', { token: dcAnalyst });
+    const cursor = encodeURIComponent(String(pageOf(first).nextCursor));
+    const answer = async (path: string) => {
+      const response = await t.request('GET', `${path}&cursor=${cursor}`, { token: dcAnalyst });
+      return response.status === 400 ? problemOf(response).errors : response.status;
+    };
+    const refused = [{ location: 'query', path: 'cursor', rule: 'invalid_cursor' }];
+    expect(await answer('/api/v1/expenditures?limit=5&sort=id')).toEqual(refused);
+    expect(await answer('/api/v1/awards?limit=5&sort=id&aln=20.205')).toEqual(refused);
+    expect(await answer('/api/v1/awards?limit=5&sort=-id')).toEqual(refused);
+    // The page size may change between pages, and `sort=id` is the default sort written out.
+    expect(await answer('/api/v1/awards?limit=7&sort=id')).toBe(200);
+    expect(await answer('/api/v1/awards?limit=7')).toBe(200);
+  });
+
   it('lists at most 20 issues for many bad escapes or repeated parameters', async () => {
     const many = (part: (n: number) => string) =>
       Array.from({ length: 200 }, (_, n) => part(n)).join('&');

@@ -12,7 +12,7 @@ import type { Database } from '../../../shared/db/schema.js';
 import type { SqlDialectFeatures } from '../../../shared/db/sql-dialect-features.js';
 import type { ConditionContext, DataResource, ListQueryBase, SortSpec } from '../data-resource.js';
 import { DEFAULT_PAGE_SIZE } from '../list-query-schema.js';
-import { decodeCursor, type RecordCursor } from '../record-cursor.js';
+import { decodeCursor, listScopeOf, type RecordCursor } from '../record-cursor.js';
 import { resourceColumns } from './resource-columns.js';
 
 /** A list's sort as the request named it (`-amountExpended`) and as the resource declares it. */
@@ -85,8 +85,11 @@ export function buildListQuery<T extends { id: number }, Q extends ListQueryBase
   query: Q,
 ) {
   const sort: ResolvedSort = resolveSort(resource.sorts, query.sort);
+  const scope = listScopeOf(resource.noun, query);
   const after =
-    query.cursor === undefined ? undefined : decodeCursor(query.cursor, sort.name, sort.spec.type);
+    query.cursor === undefined
+      ? undefined
+      : decodeCursor(query.cursor, { sortKey: sort.name, type: sort.spec.type, scope });
   const limit = query.limit ?? DEFAULT_PAGE_SIZE;
   const eb = expressionBuilder<Database, keyof Database>();
   const conditions = conditionsOf(resource, query, { eb, dialect });
@@ -107,5 +110,5 @@ export function buildListQuery<T extends { id: number }, Q extends ListQueryBase
     .selectFrom(resource.table)
     .select(eb.cast<number>(eb.fn.countAll(), 'integer').as('n'))
     .$if(conditions.length > 0, (qb) => qb.where(eb.and(conditions)));
-  return { page, count, sort, limit };
+  return { page, count, sort, limit, scope };
 }

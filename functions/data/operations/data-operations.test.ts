@@ -19,7 +19,7 @@ import {
 import { rejectionCodeOf } from '../../../test/support/rejection-code.js';
 import type { DataDeps } from '../data-deps.js';
 import type { ListQueryBase } from '../data-resource.js';
-import { encodeCursor } from '../record-cursor.js';
+import { encodeCursor, listScopeOf } from '../record-cursor.js';
 import { awardsResource, ListAwardsQuerySchema } from '../resources/awards-resource.js';
 import { contractTransactionsResource } from '../resources/contract-transactions-resource.js';
 import { expendituresResource } from '../resources/expenditures-resource.js';
@@ -307,21 +307,39 @@ describe('data operations over the seeded store', () => {
     expect(injected.total).toBeLessThan(all.total);
   });
 
+  // The unfiltered awards list's scope, and the first award a cursor resumes after.
+  const AWARDS = listScopeOf('awards', {});
+  const AFTER = { sortValue: 1, id: 1 };
+
   it.each([
     ['garbage', 'not*a*cursor'],
     ['not JSON', Buffer.from('hello').toString('base64url')],
-    ['another sort', encodeCursor({ sortKey: 'aln', sortValue: '20.205', id: 1 })],
+    ['another sort', encodeCursor({ sortKey: 'aln', scope: AWARDS, sortValue: '20.205', id: 1 })],
     [
       'a string where the id sort expects a number',
-      encodeCursor({ sortKey: 'id', sortValue: '1) OR (1=1', id: 1 }),
+      encodeCursor({ sortKey: 'id', scope: AWARDS, sortValue: '1) OR (1=1', id: 1 }),
+    ],
+    [
+      'another resource',
+      encodeCursor({ sortKey: 'id', scope: listScopeOf('expenditures', {}), sortValue: 1, id: 1 }),
+    ],
+    [
+      'other filters',
+      encodeCursor({ sortKey: 'id', scope: listScopeOf('awards', { aln: '20.205' }), ...AFTER }),
     ],
     [
       'an extra field',
-      Buffer.from(JSON.stringify({ v: 1, k: 'id', s: 1, i: 1, x: 1 })).toString('base64url'),
+      Buffer.from(JSON.stringify({ v: 2, k: 'id', f: AWARDS, s: 1, i: 1, x: 1 })).toString(
+        'base64url',
+      ),
+    ],
+    [
+      'version 1, bound to no list',
+      Buffer.from(JSON.stringify({ v: 1, k: 'id', s: 1, i: 1 })).toString('base64url'),
     ],
     [
       'a wrong version',
-      Buffer.from(JSON.stringify({ v: 2, k: 'id', s: 1, i: 1 })).toString('base64url'),
+      Buffer.from(JSON.stringify({ v: 3, k: 'id', f: AWARDS, s: 1, i: 1 })).toString('base64url'),
     ],
   ])('rejects a tampered cursor (%s) as VALIDATION_FAILED', async (_label, cursor) => {
     const attempt = listRecords(deps, DC_ANALYST, { resource: awardsResource, query: { cursor } });
@@ -332,7 +350,8 @@ describe('data operations over the seeded store', () => {
     ['a NUL', 'a\u0000b'],
     ['half a surrogate pair', 'a\ud800b'],
   ])('refuses a text cursor holding %s as the cursor, before the store', async (_label, value) => {
-    const cursor = encodeCursor({ sortKey: 'aln', sortValue: value, id: 1 });
+    const scope = listScopeOf('awards', { sort: 'aln' });
+    const cursor = encodeCursor({ sortKey: 'aln', scope, sortValue: value, id: 1 });
     const error = await listRecords(deps, DC_ANALYST, {
       resource: awardsResource,
       query: { sort: 'aln', cursor },

@@ -33,11 +33,12 @@ export async function listRecords<T extends { id: number }, Q extends ListQueryB
   const { resource, query } = input;
   const { dialect } = deps.db;
 
-  const { rows, total, sort, limit } = await deps.db.withScope(principal, async (trx) => {
+  const { rows, total, sort, limit, scope } = await deps.db.withScope(principal, async (trx) => {
     const plan = buildListQuery(trx, dialect, resource, query);
     const page = await plan.page.execute();
     const count = await plan.count.executeTakeFirst();
-    return { rows: page, total: count?.n ?? 0, sort: plan.sort, limit: plan.limit };
+    const { sort, limit, scope } = plan;
+    return { rows: page, total: count?.n ?? 0, sort, limit, scope };
   });
 
   const parsed = rows
@@ -52,6 +53,7 @@ export async function listRecords<T extends { id: number }, Q extends ListQueryB
     nextCursor: hasMore
       ? encodeCursor({
           sortKey: sort.name,
+          scope,
           sortValue: last[sort.spec.column] as string | number,
           id: last['id'] as number,
         })

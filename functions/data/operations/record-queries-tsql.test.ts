@@ -7,7 +7,7 @@ import { postgresDialectFeatures } from '../../../shared/db/postgres-dialect-fea
 import { statementlessPostgres } from '../../../shared/db/test-support/statementless-postgres.js';
 import type { Database } from '../../../shared/db/schema.js';
 import type { DataResource, ListQueryBase } from '../data-resource.js';
-import { encodeCursor } from '../record-cursor.js';
+import { encodeCursor, listScopeOf, type RecordCursor } from '../record-cursor.js';
 import { accountObligationsResource } from '../resources/account-obligations-resource.js';
 import { accountsResource } from '../resources/accounts-resource.js';
 import { awardsResource } from '../resources/awards-resource.js';
@@ -26,10 +26,15 @@ type AnyResource = DataResource<{ id: number }, ListQueryBase>;
 const mssql = new Kysely<Database>({ dialect: recording.createRecordingMssqlDialect().dialect });
 const postgres = statementlessPostgres();
 
-/** Every filter each list offers, a text search, a descending or ascending sort and a cursor. */
-const QUERIES: Record<
+type ListQuery = ListQueryBase & Record<string, unknown>;
+
+/**
+ * Every filter each list offers, a text search, a descending or ascending sort, and the item a
+ * cursor resumes after (made into a cursor for that very list below).
+ */
+const LISTS: Record<
   string,
-  { resource: unknown; query: ListQueryBase & Record<string, unknown> }
+  { resource: unknown; query: ListQuery & { cursorAfter: Omit<RecordCursor, 'sortKey' | 'scope'> } }
 > = {
   awards: {
     resource: awardsResource,
@@ -42,7 +47,7 @@ const QUERIES: Record<
       directAward: true,
       highwayProgram: false,
       sort: '-aln',
-      cursor: encodeCursor({ sortKey: '-aln', sortValue: '20.205', id: 42 }),
+      cursorAfter: { sortValue: '20.205', id: 42 },
       limit: 25,
     },
   },
@@ -59,7 +64,7 @@ const QUERIES: Record<
       majorProgram: true,
       hasFindings: true,
       sort: 'amountExpended',
-      cursor: encodeCursor({ sortKey: 'amountExpended', sortValue: '1500.25', id: 9 }),
+      cursorAfter: { sortValue: '1500.25', id: 9 },
     },
   },
   recipients: {
@@ -71,7 +76,7 @@ const QUERIES: Record<
       fiscalYear: 2020,
       entityType: 'state',
       sort: 'name',
-      cursor: encodeCursor({ sortKey: 'name', sortValue: 'Arlington County', id: 11 }),
+      cursorAfter: { sortValue: 'Arlington County', id: 11 },
       limit: 10,
     },
   },
@@ -84,7 +89,7 @@ const QUERIES: Record<
       duns: '123456789',
       businessCategory: 'small_business',
       sort: '-name',
-      cursor: encodeCursor({ sortKey: '-name', sortValue: 'Zeta Paving', id: 5 }),
+      cursorAfter: { sortValue: 'Zeta Paving', id: 5 },
       limit: 10,
     },
   },
@@ -100,7 +105,7 @@ const QUERIES: Record<
       pscCode: 'Z2LB',
       subagency: '6925',
       sort: '-totalObligation',
-      cursor: encodeCursor({ sortKey: '-totalObligation', sortValue: '250000.00', id: 77 }),
+      cursorAfter: { sortValue: '250000.00', id: 77 },
       limit: 20,
     },
   },
@@ -113,7 +118,7 @@ const QUERIES: Record<
       contractId: 8,
       actionType: 'B',
       sort: 'actionDate',
-      cursor: encodeCursor({ sortKey: 'actionDate', sortValue: '2020-03-31', id: 100 }),
+      cursorAfter: { sortValue: '2020-03-31', id: 100 },
       limit: 50,
     },
   },
@@ -126,7 +131,7 @@ const QUERIES: Record<
       code: '069-8083',
       subagency: 'Federal Highway Administration',
       sort: '-id',
-      cursor: encodeCursor({ sortKey: '-id', sortValue: 12, id: 12 }),
+      cursorAfter: { sortValue: 12, id: 12 },
       limit: 5,
     },
   },
@@ -139,11 +144,25 @@ const QUERIES: Record<
       quarter: 4,
       accountId: 1,
       sort: '-periodEnd',
-      cursor: encodeCursor({ sortKey: '-periodEnd', sortValue: '2021-09-30', id: 30 }),
+      cursorAfter: { sortValue: '2021-09-30', id: 30 },
       limit: 8,
     },
   },
 };
+
+/** The same lists, each with the cursor its own first page would have handed out. */
+const QUERIES: Record<string, { resource: AnyResource; query: ListQuery }> = Object.fromEntries(
+  Object.entries(LISTS).map(([noun, list]) => {
+    const resource = list.resource as AnyResource;
+    const { cursorAfter, ...filters } = list.query;
+    const cursor = encodeCursor({
+      sortKey: String(filters.sort),
+      scope: listScopeOf(resource.noun, filters),
+      ...cursorAfter,
+    });
+    return [noun, { resource, query: { ...filters, cursor } }];
+  }),
+);
 
 const INJECTION = "'; DROP TABLE x;--";
 
@@ -156,7 +175,7 @@ describe('repository queries compiled for SQL Server', () => {
     const expected = EXPECTED_TSQL[noun];
 
     it(`lists ${noun} with every filter as this exact T-SQL and parameters`, () => {
-      const plan = buildListQuery(mssql, mssqlDialectFeatures, resource as AnyResource, query);
+      const plan = buildListQuery(mssql, mssqlDialectFeatures, resource, query);
       const page = plan.page.compile();
       const count = plan.count.compile();
       expect(page.sql).toBe(expected?.page);
@@ -166,7 +185,7 @@ describe('repository queries compiled for SQL Server', () => {
     });
 
     it(`gets one ${noun} record by id as this exact T-SQL and parameters`, () => {
-      const get = buildGetQuery(mssql, mssqlDialectFeatures, resource as AnyResource, 42).compile();
+      const get = buildGetQuery(mssql, mssqlDialectFeatures, resource, 42).compile();
       expect(get.sql).toBe(expected?.get);
       expect(get.parameters).toEqual([42]);
     });
@@ -177,7 +196,7 @@ describe('repository queries compiled for SQL Server', () => {
         [mssql, mssqlDialectFeatures],
         [postgres, postgresDialectFeatures],
       ] as const) {
-        const plan = buildListQuery(db, dialect, resource as AnyResource, hostile);
+        const plan = buildListQuery(db, dialect, resource, hostile);
         const page = plan.page.compile();
         const count = plan.count.compile();
         expect(allText(page.sql, count.sql)).not.toContain('DROP');
@@ -223,13 +242,8 @@ describe('repository queries compiled for SQL Server', () => {
   });
 
   it('keeps the same query shape for Postgres, with its own full-text match and casts', () => {
-    const { resource, query } = QUERIES['vendors'] as { resource: unknown; query: ListQueryBase };
-    const page = buildListQuery(
-      postgres,
-      postgresDialectFeatures,
-      resource as AnyResource,
-      query,
-    ).page.compile();
+    const { resource, query } = QUERIES['vendors'] as { resource: AnyResource; query: ListQuery };
+    const page = buildListQuery(postgres, postgresDialectFeatures, resource, query).page.compile();
     expect(page.sql).toBe(
       [
         'select "id", "division", "duns", "parent_duns", "name", "state", "county_name", "zip5",',
