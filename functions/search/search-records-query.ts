@@ -76,7 +76,9 @@ export const SearchPageSchema = z
                 'x-eds-classification': HIGHLIGHT_LEVEL,
                 description:
                   `Up to ${HIGHLIGHT_LEVEL}: the level of the field named, ` +
-                  "at most the caller's clearance.",
+                  "at most the caller's clearance. HTML: the record's text escaped " +
+                  '(`&amp;`, `&lt;`, `&gt;`, `&quot;`, `&#x27;`), each match in ' +
+                  '`<mark>`…`</mark>`, no other element; `title` is plain text.',
               }),
             }),
           ),

@@ -41,7 +41,17 @@ export const ListAccountsQuerySchema = listQuerySchema(['id', 'code'], {
     .string()
     .regex(/^\d{3}-\d{4}$/)
     .optional(),
-  subagency: z.string().trim().min(1).max(200).optional(),
+  subagency: z
+    .string()
+    .trim()
+    .min(1)
+    .max(200)
+    .optional()
+    .meta({
+      description:
+        'The subagency by its full name, exactly and case-sensitive ' +
+        '(`Federal Highway Administration`); `/v1/contracts` takes a code instead.',
+    }),
 });
 export type ListAccountsQuery = z.infer<typeof ListAccountsQuerySchema>;
 

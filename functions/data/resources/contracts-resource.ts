@@ -116,7 +116,12 @@ export const ListContractsQuerySchema = listQuerySchema(
     subagency: z
       .string()
       .regex(/^[A-Z]{2,8}$/)
-      .optional(),
+      .optional()
+      .meta({
+        description:
+          'The awarding subagency by its code, exactly (`FHWA`), as `awardingSubagencyCode` ' +
+          'holds it; `/v1/accounts` takes the full name instead.',
+      }),
   },
 );
 export type ListContractsQuery = z.infer<typeof ListContractsQuerySchema>;
