@@ -67,6 +67,8 @@ describe('npm run token', () => {
     ['no role', ['--division', 'DC'], 'at least one --role'],
     ['a person’s role on an app token', ['--app', '--role', 'EDS.Manager'], 'EDS.Manager'],
     ['the jobs role on a person’s token', ['--role', 'EDS.Jobs'], 'add --app'],
+    ['a lifetime under a minute', ['--role', 'EDS.Reader', '--lifetime', '5'], 'from 60 to 86400'],
+    ['a lifetime in words', ['--role', 'EDS.Reader', '--lifetime', 'day'], 'from 60 to 86400'],
   ])('prints nothing for %s, which the host would refuse', async (_case, argv, reason) => {
     const dataDir = await mkdtemp(resolveInside(tmpdir(), 'eds-token-'));
     const { stdout, stderr, exitCode } = await runTokenCli(argv, dataDir);

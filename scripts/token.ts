@@ -8,8 +8,9 @@ import { loadConfig } from '../shared/config/app-config.js';
 import { openDevIssuer } from '../local/dev-issuer/dev-issuer.js';
 
 const USAGE = `Usage: npm run token -- --role EDS.Analyst [--role ...] [--division DC ...] [--app]
-  [--lifetime SECONDS] [--oid UUID]
-Prints a bearer token from the local development issuer (.data/dev-issuer).`;
+  [--lifetime SECONDS (60 to 86400, default 3600)] [--oid UUID]
+Prints a bearer token from the local development issuer (.data/dev-issuer). Run it with the
+same EDS_PORT and EDS_DATA_DIR as npm start, or the host refuses the token (401).`;
 
 /** An object id as the token verifier reads one (an RFC 9562 UUID). */
 const ObjectId = z.uuid();
@@ -58,10 +59,14 @@ async function main(): Promise<void> {
   const unknown = [...roles.filter((r) => !isRole(r)), ...divisions.filter((d) => !isDivision(d))];
   const known = roles.filter(isRole);
   const lifetime = Number(values.lifetime);
-  if (unknown.length > 0 || !Number.isInteger(lifetime) || lifetime < 60 || lifetime > 86_400) {
-    process.stderr.write(
-      `Unknown role or division, or bad lifetime: ${unknown.join(', ')}\n${USAGE}\n`,
-    );
+  const problems = [
+    ...(unknown.length > 0 ? [`Unknown role or division: ${unknown.join(', ')}`] : []),
+    ...(Number.isInteger(lifetime) && lifetime >= 60 && lifetime <= 86_400
+      ? []
+      : ['--lifetime must be a whole number of seconds from 60 to 86400']),
+  ];
+  if (problems.length > 0) {
+    process.stderr.write(`${problems.join('\n')}\n${USAGE}\n`);
     process.exitCode = 2;
     return;
   }
