@@ -111,30 +111,40 @@ function holdsAccountNumber(text: string): boolean {
   return false;
 }
 
-/** Between the words of a secret's name: nothing, a space, an underscore or a dash. */
-const JOIN = '[ _-]?';
+/** Between the words of a secret's name: up to three spaces, underscores, dots or dashes. */
+const JOIN = '[\\s_.-]{0,3}';
 /**
- * Names that say a secret follows whichever way they are written (`API key`, `x-api-key`,
- * `client_secret`): besides `=`, `:` or `is`, a space alone may stand before the value, as in a
- * header written out (`X-API-Key Abc123...`).
+ * Names that say a secret follows whichever way they are written (`API key`, `x_api_key`,
+ * `Refresh-Token`). Besides an assignment, a space or a dash may stand before the value, as in
+ * a header written out (`X-API-Key Abc123...`), but then only a value shaped like a key counts
+ * (see {@link KEY_VALUE}), so `API key FY2024Q3 rotation` stays a reason.
  */
 const KEY_NAMES = [
-  `api${JOIN}key`,
-  `account${JOIN}key`,
+  `(?:api|account|secret|private|access|subscription)${JOIN}key(?:${JOIN}id)?`,
   `shared${JOIN}access${JOIN}(?:key|signature)`,
   `(?:aws${JOIN})?secret${JOIN}access${JOIN}key`,
-  `client${JOIN}secret`,
-  `access${JOIN}token`,
+  `client${JOIN}secret(?:${JOIN}value)?`,
+  `(?:access|refresh|session|auth|id|bearer)${JOIN}token`,
+  'token',
+  'secret',
 ];
 /** Names under which a connection string, query, header or config line carries a secret. */
-const SECRET_NAMES = [
-  ...KEY_NAMES,
-  '(?:aws[_-]?)?secret',
-  'sig',
-  'pass(?:word|wd)?',
-  'pwd',
-  'token',
-];
+const SECRET_NAMES = [...KEY_NAMES, 'sig', 'pass(?:word|wd)?', 'pwd'];
+/**
+ * A value that reads as a key even without `=`: twelve or more letters and digits (and the
+ * `+/=_~.` of encoded keys), both kinds present, no dash (ticket and control ids have them).
+ */
+const KEY_CHARS = '[A-Za-z0-9+/=_~.]';
+const KEY_VALUE =
+  String.raw`(?=${KEY_CHARS}*\d)(?=${KEY_CHARS}*[A-Za-z])` +
+  String.raw`${KEY_CHARS}{12,}(?![^\s,;)])`;
+/**
+ * What may stand between a key's name and its value: spaces, dashes, dots (an ellipsis reads as
+ * three), `=>`, `is`, `was`.
+ */
+const KEY_SEPARATOR = String.raw`(?:[\s:=>.\u2013\u2014\u2026-]|\bis\b|\bwas\b){1,6}`;
+/** Not after a letter or digit: `_` and `-` start a name too (`x_api_key`, `X-API-Key`). */
+const NAME_START = '(?<![A-Za-z0-9])';
 /** A secret's value: eight or more characters with both a letter and a digit, as keys have. */
 const SECRET_VALUE = String.raw`(?=[^\s&;"']*\d)(?=[^\s&;"']*[A-Za-z])[^\s&;"']{8,}`;
 /** Names a password goes by; bare `pass` is left to the rule above (`pass: round2` is prose). */
@@ -168,10 +178,13 @@ const PROVIDER_KEYS = [
  */
 const CREDENTIAL_SHAPES: readonly RegExp[] = [
   new RegExp(
-    String.raw`\b(?:${SECRET_NAMES.join('|')})\s*(?:[=:]|\bis\b)\s*["']?${SECRET_VALUE}`,
+    String.raw`${NAME_START}(?:${SECRET_NAMES.join('|')})\s*(?:[=:]|\bis\b)\s*["']?${SECRET_VALUE}`,
     'i',
   ),
-  new RegExp(String.raw`\b(?:${KEY_NAMES.join('|')})\s+["']?${SECRET_VALUE}`, 'i'),
+  new RegExp(
+    String.raw`${NAME_START}(?:${KEY_NAMES.join('|')})${KEY_SEPARATOR}["']?${KEY_VALUE}`,
+    'i',
+  ),
   new RegExp(String.raw`\b(?:${PASSWORD_NAMES})(?:${PASSWORD_VALUE})`, 'i'),
   new RegExp(String.raw`\bbasic\s+${SECRET_VALUE}`, 'i'),
   new RegExp(String.raw`\b(?:${PROVIDER_KEYS.join('|')})`),
