@@ -37,7 +37,16 @@ export const SearchRecordsQuerySchema = z
       .transform(Number)
       .pipe(z.number().int().min(1).max(MAX_SEARCH_LIMIT))
       .meta({ description: `A whole number from 1 to ${MAX_SEARCH_LIMIT}` }),
-    cursor: z.string().min(1).max(200).optional(),
+    cursor: z
+      .string()
+      .min(1)
+      .max(200)
+      .optional()
+      .meta({
+        description:
+          'The `nextCursor` of the page before, for the same `q` and `resources` (`limit` may ' +
+          'change). Any other is refused 400 `invalid_cursor`.',
+      }),
   })
   .strict();
 

@@ -203,6 +203,20 @@ describe('GET /api/v1/search on the local default', () => {
     expect(SearchPage.parse(second.body).hits.some((hit) => seen.has(key(hit)))).toBe(false);
   });
 
+  it('takes a cursor back only in the search that made it', async () => {
+    const first = SearchPage.parse((await search(everywhereAnalyst, 'q=highway&limit=3')).body);
+    const cursor = encodeURIComponent(first.nextCursor ?? '');
+    for (const other of ['q=bridge', 'q=highway&resources=awards']) {
+      const response = await search(everywhereAnalyst, `${other}&limit=3&cursor=${cursor}`);
+      expect(response.status).toBe(400);
+      expect(problemOf(response).errors).toEqual([
+        { location: 'query', path: 'cursor', rule: 'invalid_cursor' },
+      ]);
+    }
+    const resized = await search(everywhereAnalyst, `q=highway&limit=5&cursor=${cursor}`);
+    expect(resized.status).toBe(200);
+  });
+
   it.each([
     ['a missing q', 'limit=5', 'q'],
     ['a blank q', 'q=%20%20', 'q'],

@@ -176,7 +176,8 @@ describe('Elasticsearch search index: searching', () => {
     const first = await es.index.search(DC_ANALYST, { q: 'highway', limit: 2 });
     expect(first.hits.map((h) => h.id)).toEqual([1, 2]);
     expect(first.nextCursor).not.toBeNull();
-    expect(decodeSearchCursor(first.nextCursor ?? undefined)).toBe(2);
+    const next = first.nextCursor ?? undefined;
+    expect(decodeSearchCursor({ q: 'highway', limit: 5, cursor: next })).toBe(2);
 
     await es.index.search(DC_ANALYST, { q: 'highway', limit: 2, cursor: first.nextCursor ?? '' });
     expect(searchBodyOf(es.seen[1]).from).toBe(2);
@@ -185,7 +186,10 @@ describe('Elasticsearch search index: searching', () => {
 
   it('refuses a malformed cursor with VALIDATION_FAILED before any request', async () => {
     const forged = Buffer.from(JSON.stringify({ v: 1, o: 100000 })).toString('base64url');
-    for (const cursor of ['not a cursor', forged, encodeSearchCursor(1)?.slice(0, 5) ?? '']) {
+    const unbound = Buffer.from(JSON.stringify({ v: 1, o: 2 })).toString('base64url');
+    const otherWords = encodeSearchCursor(2, { q: 'bridge' }) ?? '';
+    const cut = encodeSearchCursor(1, { q: 'x' })?.slice(0, 5) ?? '';
+    for (const cursor of ['not a cursor', forged, unbound, otherWords, cut]) {
       const error = await es.index.search(DC_ANALYST, { q: 'x', limit: 2, cursor }).catch((e) => e);
       expect(isAppError(error) && error.code).toBe('VALIDATION_FAILED');
     }

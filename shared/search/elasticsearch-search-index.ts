@@ -247,7 +247,7 @@ export function createElasticsearchSearchIndex(
 
   return {
     async search(principal, query: SearchQuery): Promise<SearchPage> {
-      const offset = decodeSearchCursor(query.cursor);
+      const offset = decodeSearchCursor(query);
       if (principal.divisions.length === 0) return { hits: [], nextCursor: null };
       const request = buildSearchRequest({
         principal,
@@ -263,7 +263,7 @@ export function createElasticsearchSearchIndex(
       const hasMore = response.hits.hits.length > query.limit;
       return {
         hits: hits.slice(0, query.limit),
-        nextCursor: hasMore ? encodeSearchCursor(offset + query.limit) : null,
+        nextCursor: hasMore ? encodeSearchCursor(offset + query.limit, query) : null,
       };
     },
     async index(documents: readonly SearchDocument[]): Promise<void> {

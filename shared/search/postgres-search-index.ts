@@ -105,7 +105,7 @@ export function createPostgresSearchIndex(options: PostgresSearchIndexOptions): 
 
   return {
     async search(principal: VerifiedPrincipal, query: SearchQuery): Promise<SearchPage> {
-      const offset = decodeSearchCursor(query.cursor);
+      const offset = decodeSearchCursor(query);
       const selected = selectSearchResources(options.resources, query.resources);
       const branches = selected.flatMap(
         (resource) => matchesOf(resource, principal, query.q) ?? [],
@@ -139,7 +139,7 @@ export function createPostgresSearchIndex(options: PostgresSearchIndexOptions): 
       const hasMore = hits.length > query.limit;
       return {
         hits: hits.slice(0, query.limit),
-        nextCursor: hasMore ? encodeSearchCursor(offset + query.limit) : null,
+        nextCursor: hasMore ? encodeSearchCursor(offset + query.limit, query) : null,
       };
     },
     // The tables are the index: nothing to write.

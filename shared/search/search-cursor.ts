@@ -1,10 +1,20 @@
 /**
- * Opaque search cursors. Compatibility: clients hold these between requests; version 1 is
- * base64url JSON `{ v: 1, o: offset }`, the number of hits already returned.
+ * Opaque search cursors. Compatibility: clients hold these between requests; version 2 is
+ * base64url JSON `{ v: 2, f: searchScope, o: offset }`, the number of hits already returned in
+ * that search. A version 1 cursor (`{ v: 1, o }`, bound to no search) is refused 400
+ * `invalid_cursor`: the client searches again from the first page.
  */
+import { createHash } from 'node:crypto';
+
 import { z } from 'zod';
 
-import { decodeOpaqueCursor, encodeOpaqueCursor } from '../http/opaque-cursor.js';
+import { canonicalJson } from '../audit/canonical-json.js';
+import {
+  decodeOpaqueCursor,
+  encodeOpaqueCursor,
+  invalidCursorError,
+} from '../http/opaque-cursor.js';
+import type { SearchQuery } from './search-index.js';
 
 /**
  * How deep a caller may page.
@@ -14,22 +24,46 @@ import { decodeOpaqueCursor, encodeOpaqueCursor } from '../http/opaque-cursor.js
  */
 export const MAX_SEARCH_OFFSET = 500;
 
+/** Characters of a search scope: 96 bits of SHA-256, base64url. */
+const SCOPE_LENGTH = 16;
+
 const CursorSchema = z
-  .object({ v: z.literal(1), o: z.number().int().min(1).max(MAX_SEARCH_OFFSET) })
+  .object({
+    v: z.literal(2),
+    f: z.string().regex(new RegExp(`^[A-Za-z0-9_-]{${SCOPE_LENGTH}}$`)),
+    o: z.number().int().min(1).max(MAX_SEARCH_OFFSET),
+  })
   .strict();
 
-/** The cursor of the page after `offset` hits, or null when paging would go past the cap. */
-export function encodeSearchCursor(offset: number): string | null {
+/**
+ * The search a cursor belongs to: a digest of its words and resources (in the order given, as
+ * the hits' order may depend on it). The page size may change between pages.
+ */
+function searchScopeOf(query: Pick<SearchQuery, 'q' | 'resources'>): string {
+  return createHash('sha256')
+    .update(canonicalJson({ q: query.q, resources: query.resources ?? null }))
+    .digest('base64url')
+    .slice(0, SCOPE_LENGTH);
+}
+
+/** The cursor of the page after `offset` hits of `query`, or null past the cap. */
+export function encodeSearchCursor(
+  offset: number,
+  query: Pick<SearchQuery, 'q' | 'resources'>,
+): string | null {
   if (offset > MAX_SEARCH_OFFSET) return null;
-  return encodeOpaqueCursor({ v: 1, o: offset });
+  return encodeOpaqueCursor({ v: 2, f: searchScopeOf(query), o: offset });
 }
 
 /**
- * The offset a cursor resumes at; 0 without a cursor.
+ * The offset `query.cursor` resumes at; 0 without a cursor.
  *
- * @throws AppError VALIDATION_FAILED (path `cursor`) when the text is not a v1 search cursor.
+ * @throws AppError VALIDATION_FAILED (path `cursor`) when the text is not a v2 search cursor,
+ * or was made for other words or resources.
  */
-export function decodeSearchCursor(text: string | undefined): number {
-  if (text === undefined) return 0;
-  return decodeOpaqueCursor(text, CursorSchema, 200).o;
+export function decodeSearchCursor(query: SearchQuery): number {
+  if (query.cursor === undefined) return 0;
+  const cursor = decodeOpaqueCursor(query.cursor, CursorSchema, 200);
+  if (cursor.f !== searchScopeOf(query)) throw invalidCursorError();
+  return cursor.o;
 }
