@@ -69,6 +69,15 @@ describe('npm run token', () => {
     ['the jobs role on a person’s token', ['--role', 'EDS.Jobs'], 'add --app'],
     ['a lifetime under a minute', ['--role', 'EDS.Reader', '--lifetime', '5'], 'from 60 to 86400'],
     ['a lifetime in words', ['--role', 'EDS.Reader', '--lifetime', 'day'], 'from 60 to 86400'],
+    [
+      'a lifetime as an exponent',
+      ['--role', 'EDS.Reader', '--lifetime', '1e3'],
+      'from 60 to 86400',
+    ],
+    ['a lifetime in hexadecimal', ['--role', 'EDS.Reader', '--lifetime', '0x100'], 'from 60'],
+    ['a negative lifetime', ['--role', 'EDS.Reader', '--lifetime', '-1'], 'Usage'],
+    ['a lifetime with no value', ['--role', 'EDS.Reader', '--lifetime'], 'Usage'],
+    ['an unknown option', ['--role', 'EDS.Reader', '--admin'], 'Usage'],
   ])('prints nothing for %s, which the host would refuse', async (_case, argv, reason) => {
     const dataDir = await mkdtemp(resolveInside(tmpdir(), 'eds-token-'));
     const { stdout, stderr, exitCode } = await runTokenCli(argv, dataDir);

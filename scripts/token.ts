@@ -37,9 +37,8 @@ function uselessTokenReason(
     : `${misplaced.join(', ')} is for application tokens only: add --app`;
 }
 
-/** Prints a development bearer token for the roles and divisions asked for. */
-async function main(): Promise<void> {
-  const { values } = parseArgs({
+function parseOptions() {
+  return parseArgs({
     options: {
       role: { type: 'string', multiple: true, default: [] },
       division: { type: 'string', multiple: true, default: [] },
@@ -50,6 +49,20 @@ async function main(): Promise<void> {
     },
     strict: true,
   });
+}
+
+/** Prints a development bearer token for the roles and divisions asked for. */
+async function main(): Promise<void> {
+  let values: ReturnType<typeof parseOptions>['values'];
+  try {
+    values = parseOptions().values;
+  } catch (error) {
+    // An unknown option, a missing value or a value that reads as an option: no token.
+    const reason = error instanceof Error ? error.message : 'bad arguments';
+    process.stderr.write(`${reason}\n${USAGE}\n`);
+    process.exitCode = 2;
+    return;
+  }
   if (values.help) {
     process.stdout.write(`${USAGE}\n`);
     return;
@@ -58,7 +71,8 @@ async function main(): Promise<void> {
   const divisions = values.division.flatMap((d) => d.split(',')).map((d) => d.toUpperCase());
   const unknown = [...roles.filter((r) => !isRole(r)), ...divisions.filter((d) => !isDivision(d))];
   const known = roles.filter(isRole);
-  const lifetime = Number(values.lifetime);
+  // Decimal digits only: `Number` would also read `1e3` and `0x100`.
+  const lifetime = /^\d{1,6}$/.test(values.lifetime) ? Number(values.lifetime) : Number.NaN;
   const problems = [
     ...(unknown.length > 0 ? [`Unknown role or division: ${unknown.join(', ')}`] : []),
     ...(Number.isInteger(lifetime) && lifetime >= 60 && lifetime <= 86_400
