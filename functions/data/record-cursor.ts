@@ -5,13 +5,11 @@
  * `invalid_cursor`: the client starts the list again. A cursor carries no row data beyond the
  * sort value and id of the last item the caller already saw.
  */
-import { createHash } from 'node:crypto';
-
 import { z } from 'zod';
 
-import { canonicalJson } from '../../shared/audit/canonical-json.js';
-
 import {
+  cursorScopeOf,
+  CursorScopeSchema,
   decodeOpaqueCursor,
   encodeOpaqueCursor,
   invalidCursorError,
@@ -26,8 +24,8 @@ const MAX_TEXT_SORT_VALUE = 500;
  * Longest cursor the server makes: base64url of the JSON body with a text sort value of
  * {@link MAX_TEXT_SORT_VALUE} units, each up to 3 bytes in UTF-8 (a BMP character; a pair of
  * surrogates is 4 bytes for 2 units, a JSON-escaped quote or backslash 2), plus the rest of the
- * body (`v`, a sort key of up to 64 characters, the list scope, the id) in under 160 bytes. A name in CJK
- * characters or in quotes is two to three times its length in bytes.
+ * body (`v`, a sort key of up to 64 characters, the list scope, the id) in under 160 bytes. A
+ * name in CJK characters or in quotes is two to three times its length in bytes.
  */
 export const MAX_RECORD_CURSOR_LENGTH = Math.ceil((MAX_TEXT_SORT_VALUE * 3 + 160) / 3) * 4;
 
@@ -48,14 +46,12 @@ const SORT_VALUE: Record<SortType, z.ZodType<string | number>> = {
 
 /** Query parameters that do not make another list (see {@link listScopeOf}). */
 const UNSCOPED = new Set(['cursor', 'limit', 'sort']);
-/** Characters of a list scope: 96 bits of SHA-256, base64url. */
-const SCOPE_LENGTH = 16;
 
 const CursorSchema = z
   .object({
     v: z.literal(2),
     k: z.string().max(64),
-    f: z.string().regex(new RegExp(`^[A-Za-z0-9_-]{${SCOPE_LENGTH}}$`)),
+    f: CursorScopeSchema,
     s: z.union([z.string(), z.number()]),
     i: z.number().int().min(1).max(2147483647),
   })
@@ -80,10 +76,7 @@ export function listScopeOf(resourceNoun: string, query: object): string {
   const filters = Object.fromEntries(
     Object.entries(query).filter(([name]) => !UNSCOPED.has(name)),
   );
-  return createHash('sha256')
-    .update(canonicalJson({ resource: resourceNoun, filters }))
-    .digest('base64url')
-    .slice(0, SCOPE_LENGTH);
+  return cursorScopeOf({ resource: resourceNoun, filters });
 }
 
 /** The cursor that resumes a list after `cursor`, for the same sort and list. */

@@ -3,9 +3,29 @@
  * cursor kind owns the body's schema and its compatibility notice; this module owns only the
  * encoding and the one error every bad cursor answers with.
  */
-import type { z } from 'zod';
+import { createHash } from 'node:crypto';
 
+import { z } from 'zod';
+
+import { canonicalJson } from '../audit/canonical-json.js';
 import { AppError } from '../errors/app-error.js';
+
+/** Characters of a cursor scope: 96 bits of SHA-256, base64url. */
+const SCOPE_LENGTH = 16;
+
+/** A cursor body's `f`: the scope {@link cursorScopeOf} made. */
+export const CursorScopeSchema = z.string().regex(new RegExp(`^[A-Za-z0-9_-]{${SCOPE_LENGTH}}$`));
+
+/**
+ * What a cursor is bound to (a list's resource and filters, a search's words), as a short digest
+ * of `binding`'s canonical JSON: a cursor handed back with another binding is not taken.
+ */
+export function cursorScopeOf(binding: unknown): string {
+  return createHash('sha256')
+    .update(canonicalJson(binding))
+    .digest('base64url')
+    .slice(0, SCOPE_LENGTH);
+}
 
 /** The error for any cursor that cannot be used: 400 VALIDATION_FAILED at query `cursor`. */
 export function invalidCursorError(cause?: unknown): AppError {

@@ -4,12 +4,11 @@
  * that search. A version 1 cursor (`{ v: 1, o }`, bound to no search) is refused 400
  * `invalid_cursor`: the client searches again from the first page.
  */
-import { createHash } from 'node:crypto';
-
 import { z } from 'zod';
 
-import { canonicalJson } from '../audit/canonical-json.js';
 import {
+  cursorScopeOf,
+  CursorScopeSchema,
   decodeOpaqueCursor,
   encodeOpaqueCursor,
   invalidCursorError,
@@ -24,13 +23,10 @@ import type { SearchQuery } from './search-index.js';
  */
 export const MAX_SEARCH_OFFSET = 500;
 
-/** Characters of a search scope: 96 bits of SHA-256, base64url. */
-const SCOPE_LENGTH = 16;
-
 const CursorSchema = z
   .object({
     v: z.literal(2),
-    f: z.string().regex(new RegExp(`^[A-Za-z0-9_-]{${SCOPE_LENGTH}}$`)),
+    f: CursorScopeSchema,
     o: z.number().int().min(1).max(MAX_SEARCH_OFFSET),
   })
   .strict();
@@ -40,10 +36,7 @@ const CursorSchema = z
  * the hits' order may depend on it). The page size may change between pages.
  */
 function searchScopeOf(query: Pick<SearchQuery, 'q' | 'resources'>): string {
-  return createHash('sha256')
-    .update(canonicalJson({ q: query.q, resources: query.resources ?? null }))
-    .digest('base64url')
-    .slice(0, SCOPE_LENGTH);
+  return cursorScopeOf({ q: query.q, resources: query.resources ?? null });
 }
 
 /** The cursor of the page after `offset` hits of `query`, or null past the cap. */
