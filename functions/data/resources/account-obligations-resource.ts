@@ -1,6 +1,7 @@
 import { z } from 'zod';
 
 import type { DataResource } from '../data-resource.js';
+import { amount, calendarDay } from '../item-values.js';
 import { fiscalYear, listQuerySchema, queryInt, recordId } from '../list-query-schema.js';
 
 /** An account's fiscal-year-to-date obligations and unobligated balance at a quarter's end. */
@@ -11,9 +12,9 @@ export const AccountObligationSchema = z
     accountId: z.number().int(),
     fiscalYear: z.number().int(),
     quarter: z.number().int(),
-    periodEnd: z.string(),
-    obligation: z.string(),
-    unobligated: z.string(),
+    periodEnd: calendarDay,
+    obligation: amount,
+    unobligated: amount,
   });
 export type AccountObligation = z.infer<typeof AccountObligationSchema>;
 

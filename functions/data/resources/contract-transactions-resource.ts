@@ -1,6 +1,7 @@
 import { z } from 'zod';
 
 import type { DataResource } from '../data-resource.js';
+import { amount, calendarDay } from '../item-values.js';
 import { fiscalYear, listQuerySchema, recordId } from '../list-query-schema.js';
 
 /** One contract action: a base award or modification and the dollars it obligated. */
@@ -9,12 +10,12 @@ export const ContractTransactionSchema = z
     id: z.number().int(),
     division: z.string(),
     contractId: z.number().int(),
-    actionDate: z.string(),
-    lastModifiedDate: z.string(),
+    actionDate: calendarDay,
+    lastModifiedDate: calendarDay,
     fiscalYear: z.number().int(),
     actionType: z.string().nullable(),
     modificationNumber: z.string(),
-    federalActionObligation: z.string(),
+    federalActionObligation: amount,
     description: z.string(),
   });
 export type ContractTransaction = z.infer<typeof ContractTransactionSchema>;

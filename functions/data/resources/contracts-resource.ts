@@ -1,6 +1,7 @@
 import { z } from 'zod';
 
 import type { DataResource } from '../data-resource.js';
+import { amount, calendarDay } from '../item-values.js';
 import { fiscalYear, listQuerySchema, recordId } from '../list-query-schema.js';
 
 /** A prime contract award (USAspending award id) and where its work is performed. */
@@ -16,7 +17,7 @@ export const ContractSchema = z
     awardingSubagency: z.string(),
     awardingSubagencyCode: z.string(),
     fundingSubagency: z.string(),
-    totalObligation: z.string(),
+    totalObligation: amount,
     totalObligationBin: z.string(),
     description: z.string(),
     naicsCode: z.string(),
@@ -30,8 +31,8 @@ export const ContractSchema = z
     popCountyName: z.string().nullable(),
     popZip5: z.string().nullable(),
     popCongressionalDistrict: z.string().nullable(),
-    firstActionDate: z.string(),
-    lastActionDate: z.string(),
+    firstActionDate: calendarDay,
+    lastActionDate: calendarDay,
   });
 export type Contract = z.infer<typeof ContractSchema>;
 

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 
 import type { DataResource } from '../data-resource.js';
+import { amount, calendarDay } from '../item-values.js';
 import {
   assistanceListing,
   fiscalYear,
@@ -20,16 +21,16 @@ export const ExpenditureSchema = z
     dbkey: z.number().int(),
     auditYear: z.number().int(),
     fiscalYear: z.number().int(),
-    fiscalPeriodStart: z.string(),
-    fiscalPeriodEnd: z.string(),
-    facAcceptedDate: z.string(),
+    fiscalPeriodStart: calendarDay,
+    fiscalPeriodEnd: calendarDay,
+    facAcceptedDate: calendarDay,
     programName: z.string(),
-    amountExpended: z.string(),
-    programTotalExpended: z.string(),
-    clusterTotalExpended: z.string().nullable(),
-    auditeeTotalFederalExpenditures: z.string(),
+    amountExpended: amount,
+    programTotalExpended: amount,
+    clusterTotalExpended: amount.nullable(),
+    auditeeTotalFederalExpenditures: amount,
     passedToSubrecipients: z.boolean(),
-    amountPassedToSubrecipients: z.string(),
+    amountPassedToSubrecipients: amount,
     majorProgram: z.boolean(),
     majorProgramOpinion: z.string().nullable(),
     findingsCount: z.number().int(),
