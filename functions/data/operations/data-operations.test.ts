@@ -346,25 +346,6 @@ describe('data operations over the seeded store', () => {
     expect(await rejectionCodeOf(attempt)).toBe('VALIDATION_FAILED');
   });
 
-  it.each(['2017-02-30', '2017-13-01', '0000-01-01', '9999-99-99'])(
-    'refuses a date cursor naming %s, a day no calendar has, before the store',
-    async (day) => {
-      const query = { sort: 'actionDate' };
-      const scope = listScopeOf(contractTransactionsResource.noun, query);
-      const cursor = encodeCursor({ sortKey: 'actionDate', scope, sortValue: day, id: 1 });
-      const error = await listRecords(deps, ALL, {
-        resource: contractTransactionsResource,
-        query: { ...query, cursor },
-      }).then(
-        () => undefined,
-        (thrown: unknown) => thrown,
-      );
-      expect(isAppError(error) ? error.details.issues : error).toEqual([
-        { location: 'query', path: 'cursor', rule: 'invalid_cursor' },
-      ]);
-    },
-  );
-
   it.each([
     ['a NUL', 'a\u0000b'],
     ['half a surrogate pair', 'a\ud800b'],
