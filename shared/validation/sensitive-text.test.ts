@@ -203,6 +203,13 @@ describe('sensitiveContentOf', () => {
     ['a subscription key header', 'Ocp-Apim-Subscription-Key abcd1234efgh5678'],
     ['a client secret value', 'client secret value Abc123def456ghi'],
     ['a bare token', 'token abcd1234efgh5678'],
+    ['a quoted key after its name', 'api key "abcd1234efgh5678"'],
+    ['a bracketed key after its name', 'api key (abcd1234efgh5678)'],
+    ['a key in curly quotes', 'api key \u201cabcd1234efgh5678\u201d'],
+    ['a key ending a question', 'access token abcd1234efgh5678?'],
+    ['a key after a bar', 'subscription key|abcd1234efgh5678'],
+    ['a key after an arrow', 'API key \u2192 abcd1234efgh5678'],
+    ['a long upper-case key after its name', 'API KEY ABCDEFGHIJ1234567890'],
   ])('reads a credential in %s', (_case, text) => {
     expect(sensitiveContentOf(`see ${text} here`)).toBe('token_like');
   });
@@ -239,6 +246,9 @@ describe('sensitiveContentOf', () => {
     ['a change ticket after a key', 'private key custody review per SC-12, ticket CHG0034567'],
     ['a quarter after a token', 'refresh token reuse detection review Q3FY2024'],
     ['a timeout after a token', 'Access token TTL-15min policy review, Single Audit FY2023'],
+    ['a long ticket after a token', 'Access token RITM00123456 request, verifying the EIN'],
+    ['an award id after a key', 'Secret key 693JJ32140012 award closeout reference'],
+    ['a bracketed ticket after a key', 'API key (INC0012345) follow-up'],
     ['significant figures', 'sig figs rechecked'],
     ['an underscored date', 'batch_2026_12_04'],
     ['a skeleton key', 'sk-1 draft'],

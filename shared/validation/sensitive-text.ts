@@ -131,18 +131,21 @@ const KEY_NAMES = [
 /** Names under which a connection string, query, header or config line carries a secret. */
 const SECRET_NAMES = [...KEY_NAMES, 'sig', 'pass(?:word|wd)?', 'pwd'];
 /**
- * A value that reads as a key even without `=`: twelve or more letters and digits (and the
+ * A value that may read as a key even without `=`: twelve or more letters and digits (and the
  * `+/=_~.` of encoded keys), both kinds present, no dash (ticket and control ids have them).
+ * Captured, for {@link holdsSpacedKey}'s last test.
  */
 const KEY_CHARS = '[A-Za-z0-9+/=_~.]';
 const KEY_VALUE =
   String.raw`(?=${KEY_CHARS}*\d)(?=${KEY_CHARS}*[A-Za-z])` +
-  String.raw`${KEY_CHARS}{12,}(?![^\s,;)])`;
+  String.raw`(${KEY_CHARS}{12,})(?![A-Za-z0-9+/=_~-])`;
 /**
  * What may stand between a key's name and its value: spaces, dashes, dots (an ellipsis reads as
- * three), `=>`, `is`, `was`.
+ * three), `=>`, arrows, a bar, `is`, `was`, and an opening quote or bracket.
  */
-const KEY_SEPARATOR = String.raw`(?:[\s:=>.\u2013\u2014\u2026-]|\bis\b|\bwas\b){1,6}`;
+const KEY_SEPARATOR =
+  String.raw`(?:[\s:=>.|\u2013\u2014\u2026\u2192"'\x60\u201c\u2018(\[<{-]` +
+  String.raw`|\bis\b|\bwas\b){1,6}`;
 /** Not after a letter or digit: `_` and `-` start a name too (`x_api_key`, `X-API-Key`). */
 const NAME_START = '(?<![A-Za-z0-9])';
 /** A secret's value: eight or more characters with both a letter and a digit, as keys have. */
@@ -181,15 +184,31 @@ const CREDENTIAL_SHAPES: readonly RegExp[] = [
     String.raw`${NAME_START}(?:${SECRET_NAMES.join('|')})\s*(?:[=:]|\bis\b)\s*["']?${SECRET_VALUE}`,
     'i',
   ),
-  new RegExp(
-    String.raw`${NAME_START}(?:${KEY_NAMES.join('|')})${KEY_SEPARATOR}["']?${KEY_VALUE}`,
-    'i',
-  ),
   new RegExp(String.raw`\b(?:${PASSWORD_NAMES})(?:${PASSWORD_VALUE})`, 'i'),
   new RegExp(String.raw`\bbasic\s+${SECRET_VALUE}`, 'i'),
   new RegExp(String.raw`\b(?:${PROVIDER_KEYS.join('|')})`),
   /eyJ[A-Za-z0-9_-]{17,}/,
 ];
+
+/** A key's name, then only spaces, dashes or brackets, then a value shaped like a key. */
+const SPACED_KEY = new RegExp(
+  String.raw`${NAME_START}(?:${KEY_NAMES.join('|')})${KEY_SEPARATOR}${KEY_VALUE}`,
+  'gi',
+);
+
+/**
+ * Whether a key follows a key's name with no `=` or `:` between them (`X-API-Key Abc123…`,
+ * `api key "abcd1234efgh5678"`). Without the assignment the value must look like a key, not a
+ * ticket or an award id: a lower-case letter in it, or twenty characters or more
+ * (`Access token RITM00123456` and `Secret key 693JJ32140012` stay reasons).
+ */
+function holdsSpacedKey(text: string): boolean {
+  for (const match of text.matchAll(SPACED_KEY)) {
+    const value = match[1] ?? '';
+    if (/[a-z]/.test(value) || value.length >= 20) return true;
+  }
+  return false;
+}
 
 /** Characters that hide between others: format characters, default-ignorables, combining marks. */
 const HIDDEN = /[\p{Cf}\p{Default_Ignorable_Code_Point}\p{M}]/gu;
@@ -287,7 +306,8 @@ export function sensitiveContentOf(
     looksLikeToken(folded) ||
     looksLikeToken(undotted) ||
     OPAQUE_SECRET.test(folded) ||
-    CREDENTIAL_SHAPES.some((shape) => shape.test(folded));
+    CREDENTIAL_SHAPES.some((shape) => shape.test(folded)) ||
+    holdsSpacedKey(folded);
   if (isCredential) return 'token_like';
   if (holdsTaxId(folded)) return 'tax_id_like';
   return holdsAccountNumber(folded) ? 'account_number_like' : undefined;
