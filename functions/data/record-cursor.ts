@@ -32,14 +32,9 @@ export const MAX_RECORD_CURSOR_LENGTH = Math.ceil((MAX_TEXT_SORT_VALUE * 3 + 160
 const SORT_VALUE: Record<SortType, z.ZodType<string | number>> = {
   integer: z.number().int().min(-2147483648).max(2147483647),
   numeric: z.string().regex(/^-?\d{1,16}(\.\d{1,4})?$/),
-  // A day of the calendar, as the store holds dates: `2017-02-30` was not made here.
-  date: z
-    .string()
-    .regex(/^[1-9]\d{3}-\d{2}-\d{2}$/)
-    .refine((day) => {
-      const time = new Date(`${day}T00:00:00Z`);
-      return !Number.isNaN(time.getTime()) && time.toISOString().startsWith(day);
-    }),
+  // A day of the calendar (zod's ISO date knows leap years), from year 1000 on, as the store
+  // holds dates: `2017-02-30` was not made here.
+  date: z.iso.date().regex(/^[1-9]/),
   // A stored text is always storable, so a cursor whose value is not was not made here.
   text: z.string().max(MAX_TEXT_SORT_VALUE).refine(isStorableText),
 };
