@@ -7,11 +7,14 @@ import { MAX_RECORD_CURSOR_LENGTH } from './record-cursor.js';
 export const DEFAULT_PAGE_SIZE = 50;
 export const MAX_PAGE_SIZE = 200;
 
-/** A whole number in a query string, bounded. */
+/**
+ * A whole number in a path or query string, bounded, written one way only: no sign, no leading
+ * zero. `007` would otherwise name record 7 under a second URL (and a second audit resource).
+ */
 export function queryInt(min: number, max: number) {
   return z
     .string()
-    .regex(/^\d{1,10}$/)
+    .regex(/^(?:0|[1-9]\d{0,9})$/)
     .transform(Number)
     .pipe(z.number().int().min(min).max(max))
     .meta({ description: `A whole number from ${min} to ${max}` });

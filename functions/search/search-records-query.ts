@@ -32,7 +32,7 @@ export const SearchRecordsQuerySchema = z
     // as the parameter's type says.
     limit: z
       .string()
-      .regex(/^\d{1,2}$/)
+      .regex(/^[1-9]\d?$/)
       .default(String(DEFAULT_SEARCH_LIMIT))
       .transform(Number)
       .pipe(z.number().int().min(1).max(MAX_SEARCH_LIMIT))

@@ -226,6 +226,7 @@ describe('GET /api/v1/search on the local default', () => {
     ['an unknown parameter', 'q=highway&division=MD', ''],
     ['a limit of 0', 'q=highway&limit=0', 'limit'],
     ['a limit of 51', 'q=highway&limit=51', 'limit'],
+    ['a limit with a leading zero', 'q=highway&limit=05', 'limit'],
     ['a forged cursor', 'q=highway&cursor=eyJ2IjoxLCJvIjo5OTk5OX0', 'cursor'],
   ])('refuses %s with a problem+json 400', async (_name, query, path) => {
     const response = await search(dcAnalyst, query);

@@ -58,6 +58,21 @@ describe('financial records over HTTP', () => {
     ).toBe(200);
   });
 
+  it('names a record by one spelling of its id: no leading zero, no sign', async () => {
+    const own = await t.request('GET', `/api/v1/recipients/${dcRecipientId}`, { token: dcAnalyst });
+    expect(own.status).toBe(200);
+    for (const path of [
+      `/api/v1/recipients/0${dcRecipientId}`,
+      `/api/v1/recipients/+${dcRecipientId}`,
+      `/api/v1/awards?recipientId=00${dcRecipientId}`,
+      '/api/v1/awards?limit=050',
+    ]) {
+      const response = await t.request('GET', path, { token: dcAnalyst });
+      expect(response.status, path).toBe(400);
+      expect(problemOf(response).code).toBe('VALIDATION_FAILED');
+    }
+  });
+
   it('refuses a request carrying a second Authorization after a valid one (401)', async () => {
     const mdAnalyst = await t.token(['EDS.Analyst'], ['MD']);
     const { status, body } = await new Promise<{ status: number; body: string }>(
