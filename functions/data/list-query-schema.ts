@@ -2,23 +2,11 @@ import { z, type ZodRawShape } from 'zod';
 
 import { DIVISIONS } from '../../shared/auth/divisions.js';
 import { freeText } from '../../shared/validation/free-text.js';
+import { queryInt } from '../../shared/validation/query-int.js';
 import { MAX_RECORD_CURSOR_LENGTH } from './record-cursor.js';
 
 export const DEFAULT_PAGE_SIZE = 50;
 export const MAX_PAGE_SIZE = 200;
-
-/**
- * A whole number in a path or query string, bounded, written one way only: no sign, no leading
- * zero. `007` would otherwise name record 7 under a second URL (and a second audit resource).
- */
-export function queryInt(min: number, max: number) {
-  return z
-    .string()
-    .regex(/^(?:0|[1-9]\d{0,9})$/)
-    .transform(Number)
-    .pipe(z.number().int().min(min).max(max))
-    .meta({ description: `A whole number from ${min} to ${max}` });
-}
 
 /** `true` or `false` in a query string. */
 export const queryBoolean = z.enum(['true', 'false']).transform((value) => value === 'true');
@@ -46,7 +34,8 @@ export function listQuerySchema<S extends ZodRawShape, K extends string>(
   const sorts = sortKeys.flatMap((key) => [key, `-${key}`]) as [string, ...string[]];
   return z
     .object({
-      // Absent, a page holds DEFAULT_PAGE_SIZE items (the list operation applies it).
+      // Absent, a page holds DEFAULT_PAGE_SIZE items (the list operation applies it, as operations
+      // are called without this schema too).
       limit: queryInt(1, MAX_PAGE_SIZE)
         .optional()
         .meta({ default: String(DEFAULT_PAGE_SIZE) }),

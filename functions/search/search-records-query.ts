@@ -2,6 +2,7 @@ import { z } from 'zod';
 
 import { highestClassification } from '../../shared/auth/roles.js';
 import { freeText } from '../../shared/validation/free-text.js';
+import { queryIntWithDefault } from '../../shared/validation/query-int.js';
 
 import {
   SEARCH_RESOURCE_NAMES,
@@ -28,15 +29,7 @@ export const SearchRecordsQuerySchema = z
       .transform((value) => [...new Set(value.split(',').map((part) => part.trim()))])
       .pipe(z.array(z.enum(names)).min(1))
       .optional(),
-    // The default is the query string's own text, so the description's `default` is a string
-    // as the parameter's type says.
-    limit: z
-      .string()
-      .regex(/^[1-9]\d?$/)
-      .default(String(DEFAULT_SEARCH_LIMIT))
-      .transform(Number)
-      .pipe(z.number().int().min(1).max(MAX_SEARCH_LIMIT))
-      .meta({ description: `A whole number from 1 to ${MAX_SEARCH_LIMIT}` }),
+    limit: queryIntWithDefault(1, MAX_SEARCH_LIMIT, DEFAULT_SEARCH_LIMIT),
     cursor: z
       .string()
       .min(1)

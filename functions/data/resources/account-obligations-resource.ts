@@ -1,8 +1,9 @@
 import { z } from 'zod';
 
+import { queryInt } from '../../../shared/validation/query-int.js';
 import type { DataResource } from '../data-resource.js';
 import { amount, calendarDay } from '../item-values.js';
-import { fiscalYear, listQuerySchema, queryInt, recordId } from '../list-query-schema.js';
+import { fiscalYear, listQuerySchema, recordId } from '../list-query-schema.js';
 
 /** An account's fiscal-year-to-date obligations and unobligated balance at a quarter's end. */
 export const AccountObligationSchema = z
