@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
@@ -78,6 +79,16 @@ describe('npm run token', () => {
     ['a negative lifetime', ['--role', 'EDS.Reader', '--lifetime', '-1'], 'Usage'],
     ['a lifetime with no value', ['--role', 'EDS.Reader', '--lifetime'], 'Usage'],
     ['an unknown option', ['--role', 'EDS.Reader', '--admin'], 'Usage'],
+    [
+      'two lifetimes',
+      ['--role', 'EDS.Reader', '--lifetime', '600', '--lifetime', '86400'],
+      '--lifetime is given more than once',
+    ],
+    [
+      'two object ids',
+      ['--role', 'EDS.Reader', '--oid', randomUUID(), '--oid', randomUUID()],
+      '--oid is given more than once',
+    ],
   ])('prints nothing for %s, which the host would refuse', async (_case, argv, reason) => {
     const dataDir = await mkdtemp(resolveInside(tmpdir(), 'eds-token-'));
     const { stdout, stderr, exitCode } = await runTokenCli(argv, dataDir);

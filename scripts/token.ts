@@ -37,8 +37,11 @@ function uselessTokenReason(
     : `${misplaced.join(', ')} is for application tokens only: add --app`;
 }
 
+/** Options that take one value: given twice, which one was meant is a guess, so neither is. */
+const SINGLE_OPTIONS = new Set(['app', 'lifetime', 'oid', 'help']);
+
 function parseOptions() {
-  return parseArgs({
+  const parsed = parseArgs({
     options: {
       role: { type: 'string', multiple: true, default: [] },
       division: { type: 'string', multiple: true, default: [] },
@@ -48,7 +51,15 @@ function parseOptions() {
       help: { type: 'boolean', default: false },
     },
     strict: true,
+    tokens: true,
   });
+  const seen = new Set<string>();
+  for (const token of parsed.tokens) {
+    if (token.kind !== 'option' || !SINGLE_OPTIONS.has(token.name)) continue;
+    if (seen.has(token.name)) throw new Error(`--${token.name} is given more than once`);
+    seen.add(token.name);
+  }
+  return parsed;
 }
 
 /** Prints a development bearer token for the roles and divisions asked for. */
@@ -57,7 +68,8 @@ async function main(): Promise<void> {
   try {
     values = parseOptions().values;
   } catch (error) {
-    // An unknown option, a missing value or a value that reads as an option: no token.
+    // An unknown or repeated option, a missing value or a value that reads as an option: no
+    // token.
     const reason = error instanceof Error ? error.message : 'bad arguments';
     process.stderr.write(`${reason}\n${USAGE}\n`);
     process.exitCode = 2;
