@@ -19,8 +19,9 @@ import { runStoreBench } from './store-bench.js';
 
 /**
  * Measured pipeline/bypass pairs; their order alternates. Many short rounds rather than a few
- * long ones: this machine's speed drifts within seconds, and a pair whose two rounds are 0.3 s
- * apart sees less of that drift (the median's interval came out narrower; bench/PIPELINE-COST.md).
+ * long ones: this machine's speed drifts within seconds, and a pair spanning 0.3 s sees less of
+ * that drift (the median's interval came out somewhat narrower on average;
+ * bench/PIPELINE-COST.md).
  */
 const PAIRS = 130;
 const LOAD_MS = 150;
