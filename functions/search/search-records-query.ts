@@ -1,6 +1,7 @@
 import { z } from 'zod';
 
 import { highestClassification } from '../../shared/auth/roles.js';
+import { MAX_SEARCH_CURSOR_LENGTH } from '../../shared/search/search-cursor.js';
 import { freeText } from '../../shared/validation/free-text.js';
 import { queryIntWithDefault } from '../../shared/validation/query-int.js';
 
@@ -33,7 +34,7 @@ export const SearchRecordsQuerySchema = z
     cursor: z
       .string()
       .min(1)
-      .max(200)
+      .max(MAX_SEARCH_CURSOR_LENGTH)
       .optional()
       .meta({
         description:

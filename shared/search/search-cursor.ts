@@ -23,6 +23,9 @@ import type { SearchQuery } from './search-index.js';
  */
 export const MAX_SEARCH_OFFSET = 500;
 
+/** Longest search cursor taken; the ones made here are about 50 characters. */
+export const MAX_SEARCH_CURSOR_LENGTH = 200;
+
 const CursorSchema = z
   .object({
     v: z.literal(2),
@@ -56,7 +59,7 @@ export function encodeSearchCursor(
  */
 export function decodeSearchCursor(query: SearchQuery): number {
   if (query.cursor === undefined) return 0;
-  const cursor = decodeOpaqueCursor(query.cursor, CursorSchema, 200);
+  const cursor = decodeOpaqueCursor(query.cursor, CursorSchema, MAX_SEARCH_CURSOR_LENGTH);
   if (cursor.f !== searchScopeOf(query)) throw invalidCursorError();
   return cursor.o;
 }
