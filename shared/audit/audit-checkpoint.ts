@@ -6,7 +6,7 @@
  */
 import { sign, verify, type KeyObject } from 'node:crypto';
 
-import { canonicalJson } from './canonical-json.js';
+import { canonicalJson } from '../crypto/canonical-json.js';
 
 const FORMAT = 'eds.audit.checkpoint.v1';
 

@@ -1,14 +1,14 @@
 /**
  * The audit chain's link hash. Compatibility: every stored `hash` was computed by this function;
  * changing its input or encoding breaks verification of the existing trail. The input is the
- * canonical JSON (see `canonical-json.ts`) of `{seq, occurredAt, prevHash, event}` with `seq` a
- * JSON number, `occurredAt` an ISO-8601 UTC string with milliseconds, and the digest is SHA-256
- * in lower-case hex. The first event links to `GENESIS_HASH`.
+ * canonical JSON (see `shared/crypto/canonical-json.ts`) of `{seq, occurredAt, prevHash, event}`
+ * with `seq` a JSON number, `occurredAt` an ISO-8601 UTC string with milliseconds, and the digest
+ * is SHA-256 in lower-case hex. The first event links to `GENESIS_HASH`.
  */
 import { hash } from 'node:crypto';
 
 import type { AuditEvent } from './audit-event.js';
-import { canonicalJson } from './canonical-json.js';
+import { canonicalJson } from '../crypto/canonical-json.js';
 
 /** `prev_hash` of sequence 1: 64 zeros. */
 export const GENESIS_HASH = '0'.repeat(64);

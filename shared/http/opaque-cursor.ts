@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 
 import { z } from 'zod';
 
-import { canonicalJson } from '../audit/canonical-json.js';
+import { canonicalJson } from '../crypto/canonical-json.js';
 import { AppError } from '../errors/app-error.js';
 
 /** Characters of a cursor scope: 96 bits of SHA-256, base64url. */

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 
-import { canonicalJson } from '../../../shared/audit/canonical-json.js';
+import { canonicalJson } from '../../../shared/crypto/canonical-json.js';
 import type { Classification } from '../../../shared/auth/roles.js';
 
 /**

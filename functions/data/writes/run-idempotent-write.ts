@@ -5,7 +5,7 @@ import { z } from 'zod';
 
 import type { DataChangeAuditEvent } from '../../../shared/audit/audit-event.js';
 import { enqueueAuditEvent, relayAuditEvents } from '../../../shared/audit/audit-relay.js';
-import { canonicalJson } from '../../../shared/audit/canonical-json.js';
+import { canonicalJson } from '../../../shared/crypto/canonical-json.js';
 import { assertVisibleDivision } from '../../../shared/auth/division-scope.js';
 import type { VerifiedPrincipal } from '../../../shared/auth/principal.js';
 import type { Database } from '../../../shared/db/schema.js';
