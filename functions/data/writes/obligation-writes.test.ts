@@ -99,10 +99,15 @@ describe('obligation writes on the local host', () => {
     it('refuses an update without If-Match, or with *, as 428', async () => {
       const created = await post('/api/v1/obligations', obligationBody());
       const path = `/api/v1/obligations/${idOf(created)}`;
-      for (const headers of [{}, { 'if-match': '*' }]) {
+      const cases = [
+        [{}, 'Send If-Match with the ETag of the version you are updating.'],
+        [{ 'if-match': '*' }, 'If-Match: * names no version; send the ETag of the version'],
+      ] as const;
+      for (const [headers, detail] of cases) {
         const response = await patch(path, { description: 'no precondition' }, headers);
         expect(response.status).toBe(428);
         expect(problemOf(response).code).toBe('DATA_PRECONDITION_REQUIRED');
+        expect(problemOf(response).detail).toContain(detail);
       }
     });
 

@@ -29,9 +29,15 @@ function invalidIfMatch(): AppError {
  */
 export function readIfMatch(headers: ReadonlyMap<string, string>, id: number): number[] {
   const header = headers.get('if-match')?.trim();
-  if (header === undefined || header === '' || header === '*') {
+  if (header === undefined || header === '') {
     throw new AppError('DATA_PRECONDITION_REQUIRED', 'update without a version to match', {
       publicMessage: 'Send If-Match with the ETag of the version you are updating.',
+    });
+  }
+  if (header === '*') {
+    // `*` matches any current version, so it would not stop a lost update.
+    throw new AppError('DATA_PRECONDITION_REQUIRED', 'update with a wildcard If-Match', {
+      publicMessage: 'If-Match: * names no version; send the ETag of the version you are updating.',
     });
   }
   const tags = header.split(',').map((tag) => tag.trim());
