@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 import { freeText } from '../../../shared/validation/free-text.js';
-import { calendarDate, moneyAmount } from './write-field-schemas.js';
+import { atLeastOneField, calendarDate, moneyAmount } from './write-field-schemas.js';
 
 /** The fields of an obligation an update may change; at least one. Contract and division fixed. */
 export const UpdateObligationBodySchema = z
@@ -17,6 +17,6 @@ export const UpdateObligationBodySchema = z
     description: freeText(4000, { multiline: true }).optional(),
   })
   .strict()
-  .refine((body) => Object.keys(body).length > 0, 'no_fields')
+  .refine(atLeastOneField.check, atLeastOneField.params)
   .meta({ id: 'UpdateObligationBody' });
 export type UpdateObligationBody = z.infer<typeof UpdateObligationBodySchema>;

@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 
 import { CreateVendorBodySchema } from './create-vendor-body.js';
+import { atLeastOneField } from './write-field-schemas.js';
 
 /**
  * The fields of a vendor an update may change, as registered minus `duns` and `state`; at least
@@ -12,6 +13,6 @@ import { CreateVendorBodySchema } from './create-vendor-body.js';
 export const UpdateVendorBodySchema = CreateVendorBodySchema.omit({ duns: true, state: true })
   .partial()
   .strict()
-  .refine((body) => Object.keys(body).length > 0, 'no_fields')
+  .refine(atLeastOneField.check, atLeastOneField.params)
   .meta({ id: 'UpdateVendorBody' });
 export type UpdateVendorBody = z.infer<typeof UpdateVendorBodySchema>;

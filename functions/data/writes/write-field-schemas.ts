@@ -19,3 +19,16 @@ export const businessCategories = z
   .array(z.string().regex(/^[a-z0-9_]{1,64}$/))
   .max(64)
   .refine((codes) => new Set(codes).size === codes.length, 'duplicate');
+
+/**
+ * The check that an update body names at least one field (`no_fields`). It runs only on a body
+ * with nothing else wrong: a body whose only key is unknown reports that key, not also an empty
+ * update.
+ */
+export const atLeastOneField = {
+  check: (body: object): boolean => Object.keys(body).length > 0,
+  params: {
+    message: 'no_fields',
+    when: (payload: { readonly issues: readonly unknown[] }) => payload.issues.length === 0,
+  },
+} as const;

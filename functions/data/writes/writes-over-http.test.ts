@@ -222,9 +222,17 @@ describe('writes on the local host: access, bad input and audit', () => {
       expect(after).toEqual(before);
     });
 
-    it('refuses an empty update as 400', async () => {
-      const response = await patch('/api/v1/vendors/1', {}, { 'if-match': '"1-1"' });
+    it.each([
+      ['an empty update', {}, [{ location: 'body', path: '', rule: 'no_fields' }]],
+      [
+        'an update whose only key is unknown',
+        { duns: '111111111' },
+        [{ location: 'body', path: 'duns', rule: 'unrecognized_key' }],
+      ],
+    ])('refuses %s as 400, naming only what is wrong', async (_case, body, errors) => {
+      const response = await patch('/api/v1/vendors/1', body, { 'if-match': '"1-1"' });
       expect(response.status).toBe(400);
+      expect(problemOf(response).errors).toEqual(errors);
     });
 
     it('refuses a body over 32 KiB as 413 before reading it, and audits the refusal', async () => {
