@@ -27,8 +27,9 @@ const started = performance.now();
 
 /**
  * Loads every entry point in a fresh worker (its own module graph, as a new host worker has)
- * and returns the milliseconds the imports took. Runs as the host would: FUNCTIONS_WORKER_RUNTIME
- * is unset so `app.*` calls do not try to reach a host.
+ * and returns the milliseconds the imports took, as a host worker would load them, without the
+ * host: `@azure/functions` finds no Functions runtime there (its test mode), so the `app.*`
+ * calls register nothing.
  */
 export function measureColdStart(entryPoints: readonly string[]): Promise<number> {
   return new Promise((resolve, reject) => {

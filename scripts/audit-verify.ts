@@ -40,9 +40,10 @@ async function exists(path: string): Promise<boolean> {
 /**
  * Verifies the local audit trail and reports on `write`; resolves to the process exit code.
  *
- * LIMITATION: without `EDS_PG_URL` this opens the embedded store's directory itself; PGlite has
- * no lock against a second opener, so run it while the local host is stopped, or point
- * `EDS_PG_URL` at the running host's server.
+ * Without `EDS_PG_URL` this opens the embedded store's directory itself. The data directory's
+ * lock refuses that while a local host holds it (exit code with the holder's process id), so
+ * stop the host first: the running host's store takes a fresh password on every start, which
+ * only the host knows.
  */
 export async function runAuditVerify(
   args: readonly string[],

@@ -92,7 +92,7 @@ async function isAlreadyInTrail<DB>(db: Kysely<DB>, event: AuditEvent): Promise<
 /**
  * Moves queued audit events from `audit_relay` into the audit trail, oldest first: claims a batch
  * under a lease (so concurrent runs, in this process or another, take disjoint rows), appends
- * each event, then deletes its row. Runs as the owner role, outside row scope.
+ * each event, then deletes its row. Runs outside row scope (`unsafeWithoutScope`).
  *
  * Before appending, it looks for the identical event already in `audit_events` and, when found,
  * only deletes the row: a run that appended an event but crashed before deleting its row does

@@ -22,8 +22,9 @@ import type { AuditTables } from './audit-tables.js';
 import { verifyAuditTrail } from './verify-audit-trail.js';
 
 export interface PostgresAuditTrailOptions {
-  /** Signs a checkpoint every `checkpointEvery` events. */
+  /** Signs the checkpoints. */
   readonly signingKey: AuditSigningKeyRef;
+  /** A checkpoint is signed every `checkpointEvery` events. */
   readonly checkpointEvery: number;
   readonly logger: Logger;
   /** Directory of the local outbox used while the store is down; owner-only. */

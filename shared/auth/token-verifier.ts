@@ -42,7 +42,7 @@ export interface TokenVerifierOptions {
   readonly maxTokenBytes: number;
   readonly maxTokenAgeSeconds: number;
   readonly clockSkewSeconds: number;
-  /** The key source; in production the issuer's JWKS, fetched once and cached. */
+  /** The key source; in production the issuer's JWKS, cached for ten minutes at a time. */
   readonly keys: JWTVerifyGetKey;
   /** Fixed "now" for tests. */
   readonly currentDate?: () => Date;
@@ -101,8 +101,8 @@ function isKeySourceFailure(cause: joseErrors.JOSEError): boolean {
 }
 
 /**
- * Creates the remote JWKS key source: fetched once, cached, refetched on an unknown `kid` no
- * more often than the cooldown allows.
+ * Creates the remote JWKS key source: fetched on first use, kept for ten minutes, then fetched
+ * again on the next use; refetched on an unknown `kid` no more often than the cooldown allows.
  */
 export function createIssuerKeySource(jwksUri: string): JWTVerifyGetKey {
   return createRemoteJWKSet(new URL(jwksUri), {

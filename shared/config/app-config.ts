@@ -36,7 +36,7 @@ const EnvSchema = z.object({
   EDS_TRUSTED_PROXY_HOPS: z.coerce.number().int().min(1).max(5).default(1),
   EDS_AUDIT_CHECKPOINT_EVERY: z.coerce.number().int().min(1).default(100),
   EDS_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
-  /** Postgres connection for the local host; set by the embedded store when absent. */
+  /** Postgres URL for `npm run db:migrate` and `npm run audit:verify`; the app never reads it. */
   EDS_PG_URL: z.string().optional(),
   APPLICATIONINSIGHTS_CONNECTION_STRING: z.string().optional(),
   WEBSITE_INSTANCE_ID: z.string().optional(),
@@ -90,7 +90,7 @@ export function devIssuerUrl(baseUrl: string, tenantId: string): string {
  * Reads configuration from the environment once, at cold start.
  *
  * @throws Error naming the bad variables (never their values) when the environment is invalid,
- * or when the app runs in Azure without an explicit issuer.
+ * or when the app runs in Azure without an explicit issuer and JWKS address.
  */
 export function loadConfig(
   env: Readonly<Record<string, string | undefined>> = process.env,

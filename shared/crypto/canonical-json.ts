@@ -1,7 +1,8 @@
 /**
  * Canonical JSON: object keys sorted by UTF-16 code unit, no whitespace, `JSON.stringify` for
- * every scalar. Compatibility: the audit chain hashes this exact text, so its rules never change;
- * a different canonical form needs a new chain format, not an edit here.
+ * every scalar. Compatibility: the audit chain hashes this exact text, and so do stored
+ * idempotency digests, the record digests in audit events and the cursors' scope binding, so its
+ * rules never change; a different canonical form needs a new chain format, not an edit here.
  */
 
 /**

@@ -159,8 +159,8 @@ async function rewrapColumn(
  * is a compare-and-set on the envelope that was read, so a row a request rewrote meanwhile keeps
  * the request's value (`skipped`).
  *
- * Runs as the owner role outside row scope (every division), which is why only the key rotation
- * timer calls it.
+ * Runs outside row scope (every division; `unsafeWithoutScope`), which is why only the key
+ * rotation timer calls it.
  *
  * LIMITATION: finding stale rows reads the version out of each envelope's JSON: every run scans
  * the column's rows once (in id order, `batchSize` at a time), even when nothing is stale.

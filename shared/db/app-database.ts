@@ -18,8 +18,10 @@ export interface AppDatabase {
     work: (trx: Transaction<Database>) => Promise<T>,
   ): Promise<T>;
   /**
-   * Runs work with the owner role, bypassing row scope. For migrations, seed loading, the audit
-   * trail and key rotation only; the `unsafe` prefix is there so review finds every caller.
+   * Runs work outside row scope, as the store's login: the owner locally, in Azure the app
+   * identity through `eds_maintenance` (migration 0006). For seed loading, key rotation, search
+   * indexing, the audit relay, the idempotency-key purge and the SQL Server migration only; the
+   * `unsafe` prefix is there so review finds every caller.
    */
   unsafeWithoutScope<T>(work: (db: Kysely<Database>) => Promise<T>): Promise<T>;
   close(): Promise<void>;

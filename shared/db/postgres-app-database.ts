@@ -11,7 +11,10 @@ import { isStoreOutage, mapStoreError } from './store-outage.js';
 
 /** Options of {@link createPostgresAppDatabase}. */
 export interface PostgresAppDatabaseOptions {
-  /** Pool size when given a URL. Use 1 for the embedded store: it runs one query at a time. */
+  /**
+   * Pool size when given a URL. The local host opens 8 on the embedded store, which still runs
+   * one statement at a time (its wire server queues the connections onto one session).
+   */
   readonly maxConnections?: number;
   /** Per-statement ceiling inside `withScope`; a slower statement fails as STORE_UNAVAILABLE. */
   readonly statementTimeoutMs?: number;

@@ -118,8 +118,10 @@ const DENIAL_REASON: Partial<Record<AppError['code'], string>> = {
 };
 
 /**
- * Wraps an operation in the request pipeline: size and type, authentication, authorisation,
- * rate limits, validation, the operation, response headers, and one audit event per request.
+ * Wraps an operation in the request pipeline: the per-address rate limit, a retired version,
+ * CORS, size and type, authentication, authorisation, the per-principal rate limit, validation,
+ * the operation, response headers, and one audit event per request (a denial adds a second; an
+ * answered CORS preflight has none).
  *
  * > [!WARNING]
  * > This is the only place a request becomes a principal. Operations never see the

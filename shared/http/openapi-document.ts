@@ -178,7 +178,8 @@ function pipelineCodes(definition: HttpFunctionDefinition, isPublic: boolean): E
 /**
  * One problem+json response per status the function may answer with an error: the host's and
  * the pipeline's, and those of the codes the definition declares; the description names every
- * code. The host's refusals of any request whatever its route (408, 431) are references.
+ * code. The host's refusals of any request whatever its route (408, 417, 431, 501) are
+ * references.
  */
 function problemResponses(
   definition: HttpFunctionDefinition,

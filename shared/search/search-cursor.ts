@@ -18,8 +18,9 @@ import type { SearchQuery } from './search-index.js';
 /**
  * How deep a caller may page.
  *
- * LIMITATION: search pages by offset, not keyset, so a caller sees at most this many hits for
- * one query; narrow the words or the resources to reach the rest.
+ * LIMITATION: search pages by offset, not keyset: a cursor's offset is at most this, so a caller
+ * sees at most this many hits plus one more page for one query; narrow the words or the
+ * resources to reach the rest.
  */
 export const MAX_SEARCH_OFFSET = 500;
 
