@@ -265,7 +265,7 @@ async function main(): Promise<void> {
   });
   clearInterval(sampler);
   row(
-    'peak resident memory, host with all data (MB)',
+    'peak RSS, bench process with the host (MB)',
     (peakRss / 1024 / 1024).toFixed(0),
     'target < 1,500 MB',
   );
