@@ -9,8 +9,9 @@ import { openDevIssuer } from '../local/dev-issuer/dev-issuer.js';
 
 const USAGE = `Usage: npm run token -- --role EDS.Analyst [--role ...] [--division DC ...] [--app]
   [--lifetime SECONDS (60 to 86400, default 3600)] [--oid UUID]
-Prints a bearer token from the local development issuer (.data/dev-issuer). Run it with the
-same EDS_PORT and EDS_DATA_DIR as npm start, or the host refuses the token (401).`;
+Prints a bearer token signed with the local development issuer's key (dev-issuer/ under
+EDS_DATA_DIR, default .data). Run it with the same EDS_PORT and EDS_DATA_DIR as npm start, or
+the host refuses the token (401).`;
 
 /** An object id as the token verifier reads one (an RFC 9562 UUID). */
 const ObjectId = z.uuid();
