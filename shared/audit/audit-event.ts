@@ -61,6 +61,11 @@ export interface AuditTrail {
   append(event: AuditEvent): Promise<void>;
   verify(): Promise<AuditVerification>;
   /**
+   * Whether the stored trail already holds this exact event (same type, correlation id and
+   * content); the audit relay asks before appending a queued event again.
+   */
+  holds(event: AuditEvent): Promise<boolean>;
+  /**
    * Signs the current head now if it has no checkpoint yet, so events written since the last
    * one stop being open to an unnoticed rewrite (the clock-driven companion of every N events).
    */

@@ -35,6 +35,7 @@ function unavailableTrail(): AuditTrail & { attempts: number } {
     },
     verify: () => Promise.reject(new Error('not used')),
     checkpoint: () => Promise.reject(new Error('not used')),
+    holds: () => Promise.resolve(false),
   };
 }
 
@@ -111,7 +112,7 @@ describe('audit relay', () => {
     expect(down.attempts).toBe(1);
     expect((await pendingRows()).map((row) => row.claimed)).toEqual([false, false, false]);
     expect(await relayAuditEvents(deps)).toMatchObject({ relayed: 3, pending: 0 });
-    const seqs = await t.ownerRows<{ resource: string }>(sql`SELECT event ->> 'resource' AS resource
+    const seqs = await t.auditRows<{ resource: string }>(sql`SELECT event ->> 'resource' AS resource
       FROM audit_events WHERE event ->> 'correlationId' IN
       (${events[0]?.correlationId}, ${events[1]?.correlationId}, ${events[2]?.correlationId})
       ORDER BY seq`);

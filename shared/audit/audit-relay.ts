@@ -79,22 +79,12 @@ async function claimRows<DB>(db: Kysely<DB>, batch: number): Promise<ClaimedRow[
   return rows.map((row) => ClaimedRowSchema.parse(row));
 }
 
-async function isAlreadyInTrail<DB>(db: Kysely<DB>, event: AuditEvent): Promise<boolean> {
-  const { rows } = await sql<{ found: number }>`
-    SELECT 1 AS found FROM audit_events
-    WHERE type = ${event.type}
-      AND event ->> 'correlationId' = ${event.correlationId}
-      AND event = ${JSON.stringify(event)}::jsonb
-    LIMIT 1`.execute(db);
-  return rows.length > 0;
-}
-
 /**
  * Moves queued audit events from `audit_relay` into the audit trail, oldest first: claims a batch
  * under a lease (so concurrent runs, in this process or another, take disjoint rows), appends
  * each event, then deletes its row. Runs outside row scope (`unsafeWithoutScope`).
  *
- * Before appending, it looks for the identical event already in `audit_events` and, when found,
+ * Before appending, it asks the trail whether it already holds the identical event and, when so,
  * only deletes the row: a run that appended an event but crashed before deleting its row does
  * not chain the event twice. An event the trail refuses as invalid is recorded by the trail as
  * `audit.event_rejected` and its row deleted. When the trail is unavailable the row's lease is
@@ -104,7 +94,7 @@ async function isAlreadyInTrail<DB>(db: Kysely<DB>, event: AuditEvent): Promise<
  * committed; normally the same moment (each write relays right after its commit), but up to a
  * timer period later when the trail was down.
  *
- * LIMITATION: the duplicate check reads `audit_events` only. If the trail had parked an event
+ * LIMITATION: the duplicate check reads the stored trail only. If the trail had parked an event
  * in its local file outbox (store down) and the row's delete then failed, a later run appends
  * the event again; both copies carry the same correlation id and digests. So does a run that
  * outlives its five-minute lease while another takes the rows over.
@@ -119,7 +109,7 @@ export async function relayAuditEvents(
     const counts = { relayed: 0, duplicate: 0, rejected: 0 };
     for (const [index, row] of rows.entries()) {
       try {
-        counts[await relayOne(deps, owner, row)] += 1;
+        counts[await relayOne(deps, row)] += 1;
       } catch (error) {
         const pending = rows.slice(index).map((rest) => rest.id);
         await sql`UPDATE audit_relay SET claimed_until = NULL
@@ -139,14 +129,13 @@ export async function relayAuditEvents(
  *
  * @throws whatever the trail throws when it cannot take a valid event now.
  */
-async function relayOne<DB>(
+async function relayOne(
   deps: AuditRelayDeps,
-  owner: Kysely<DB>,
   row: ClaimedRow,
 ): Promise<'relayed' | 'duplicate' | 'rejected'> {
   const parsed = AuditEventSchema.safeParse(row.event);
   if (parsed.success) {
-    if (await isAlreadyInTrail(owner, parsed.data)) return 'duplicate';
+    if (await deps.audit.holds(parsed.data)) return 'duplicate';
     await deps.audit.append(parsed.data);
     return 'relayed';
   }

@@ -373,6 +373,16 @@ export function createPostgresAuditTrail(
       return withChainRewrite(result, guard.rewrite());
     },
 
+    async holds(event) {
+      const { rows } = await sql<{ found: number }>`
+        SELECT 1 AS found FROM audit_events
+        WHERE type = ${event.type}
+          AND event ->> 'correlationId' = ${event.correlationId}
+          AND event = ${JSON.stringify(event)}::jsonb
+        LIMIT 1`.execute(db);
+      return rows.length > 0;
+    },
+
     flushOutbox: () => serialise(drain),
 
     checkpoint: () =>

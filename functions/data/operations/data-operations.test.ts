@@ -50,6 +50,7 @@ function recordingAudit(): AuditTrail & { events: AuditEvent[] } {
     },
     verify: () => Promise.resolve({ status: 'intact', count: events.length, lastSequence: 0 }),
     checkpoint: () => Promise.resolve(),
+    holds: (event) => Promise.resolve(events.includes(event)),
   };
 }
 
