@@ -21,11 +21,15 @@ import { AUDIT_VERIFY_EXIT, runAuditVerify } from './audit-verify.js';
 
 let dataDir: string;
 
-/** Runs `work` against the data dir's embedded store, then closes it so the CLI can open it. */
+/**
+ * Runs `work` against the data dir's audit store (or the records store `pg`, where data dirs from
+ * before the audit store kept the trail), then closes it so the CLI can open it.
+ */
 async function withStore(
   work: (db: Kysely<AuditTables>, owner: pg.Pool) => Promise<void>,
+  store: 'audit-pg' | 'pg' = 'audit-pg',
 ): Promise<void> {
-  const server = await startEmbeddedPostgres({ dataDir: join(dataDir, 'pg') });
+  const server = await startEmbeddedPostgres({ dataDir: join(dataDir, store) });
   const owner = new pg.Pool({ connectionString: server.url, max: 1 });
   const db = new Kysely<AuditTables>({
     dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: server.url, max: 1 }) }),
@@ -39,9 +43,9 @@ async function withStore(
   }
 }
 
-async function run(args: string[] = []): Promise<{ code: number; out: string[] }> {
+async function run(args: string[] = [], dir = dataDir): Promise<{ code: number; out: string[] }> {
   const out: string[] = [];
-  const env = { EDS_DATA_DIR: dataDir, EDS_AUDIT_CHECKPOINT_EVERY: '5' };
+  const env = { EDS_DATA_DIR: dir, EDS_AUDIT_CHECKPOINT_EVERY: '5' };
   const code = await runAuditVerify(args, env, (line) => out.push(line));
   return { code, out };
 }
@@ -150,5 +154,28 @@ describe('audit-verify CLI', () => {
       code: AUDIT_VERIFY_EXIT.broken,
       out: ['broken at seq 8: hash_mismatch (7 events verified before it)'],
     });
+  });
+
+  it('verifies the trail a data dir from before the audit store keeps in `pg`', async () => {
+    const kept = dataDir;
+    dataDir = await mkdtemp(join(tmpdir(), 'eds-audit-cli-old-'));
+    try {
+      const keyRing = await openLocalKeyRing(join(dataDir, 'keys'), { env: {} });
+      await withStore(async (db) => {
+        await applyAuditMigrations(db);
+        const trail = createPostgresAuditTrail(db, {
+          signingKey: keyRing.auditSigningKey(),
+          checkpointEvery: 5,
+          logger: createMemoryLogger().logger,
+          outboxDir: join(dataDir, 'audit-outbox'),
+          now: () => FROZEN_NOW,
+        });
+        for (let n = 1; n <= 6; n += 1) await trail.append(requestEvent(n));
+      }, 'pg');
+      await expect(run([], dataDir)).resolves.toEqual({ code: 0, out: ['intact (6 events)'] });
+    } finally {
+      await rm(dataDir, { recursive: true, force: true });
+      dataDir = kept;
+    }
   });
 });

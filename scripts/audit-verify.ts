@@ -22,7 +22,7 @@ import { resolveInside } from '../shared/fs/safe-path.js';
 const USAGE = `Usage: npm run audit:verify [-- --any-interval]
 Verifies the local audit trail (hash chain, sequence, signed checkpoints) and prints
 "intact (N events)" or the first broken link. Reads EDS_PG_URL when set, otherwise opens
-the embedded store in <EDS_DATA_DIR>/pg (stop the local host first). Checkpoint public key:
+the audit store in <EDS_DATA_DIR>/audit-pg (stop the local host first). Checkpoint public key:
 <EDS_DATA_DIR>/keys/${KEY_RING_FILE}.
   --any-interval  do not require a checkpoint every EDS_AUDIT_CHECKPOINT_EVERY events
 Exit codes: 0 intact, 1 broken, 2 could not verify.`;
@@ -61,7 +61,10 @@ export async function runAuditVerify(
   }
   const config = loadConfig(env);
   const keyDir = resolveInside(config.dataDir, 'keys');
-  const pgDir = resolveInside(config.dataDir, 'pg');
+  const auditDir = resolveInside(config.dataDir, 'audit-pg');
+  // A data directory no host has opened since the audit store got its own still keeps the trail
+  // in the records store.
+  const pgDir = (await exists(auditDir)) ? auditDir : resolveInside(config.dataDir, 'pg');
   if (!(await exists(resolveInside(keyDir, KEY_RING_FILE)))) {
     write(`cannot verify: no key ring at ${resolveInside(keyDir, KEY_RING_FILE)}`);
     return AUDIT_VERIFY_EXIT.error;

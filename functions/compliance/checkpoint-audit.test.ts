@@ -6,14 +6,14 @@ import { startTestHost, type TestHost } from '../../test/support/test-host.js';
 describe('compliance-checkpoint-audit timer', () => {
   let t: TestHost;
   const head = async () => {
-    const [row] = await t.ownerRows(
+    const [row] = await t.auditRows(
       sql<{ seq: number }>`SELECT max(seq)::int AS seq FROM audit_events`,
     );
     return Number(row?.seq);
   };
   const checkpoints = async () =>
     (
-      await t.ownerRows(
+      await t.auditRows(
         sql<{ seq: number }>`SELECT seq::int AS seq FROM audit_checkpoints ORDER BY seq`,
       )
     ).map((row) => Number(row.seq));

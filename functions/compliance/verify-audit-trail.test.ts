@@ -32,23 +32,21 @@ describe('GET /api/v1/audit/verify', () => {
     const intact = await t.request('GET', '/api/v1/audit/verify', { token });
     expect(intact.body).toMatchObject({ status: 'intact' });
     expect(fieldsOf(intact)['count']).toBeGreaterThan(5);
-    await t.host.services.db.unsafeWithoutScope(async (db) => {
-      // An attacker with owner rights: the append-only trigger has to be switched off first.
-      await sql`ALTER TABLE audit_events DISABLE TRIGGER USER`.execute(db);
-      const edited = sql`jsonb_set(event, '{status}', '299')`;
-      await sql`UPDATE audit_events SET event = ${edited} WHERE seq = 3`.execute(db);
-      await sql`ALTER TABLE audit_events ENABLE TRIGGER USER`.execute(db);
-    });
+    // An attacker with owner rights: the append-only trigger has to be switched off first.
+    await t.auditRows(sql`ALTER TABLE audit_events DISABLE TRIGGER USER`);
+    const edited = sql`jsonb_set(event, '{status}', '299')`;
+    await t.auditRows(sql`UPDATE audit_events SET event = ${edited} WHERE seq = 3`);
+    await t.auditRows(sql`ALTER TABLE audit_events ENABLE TRIGGER USER`);
     const broken = await t.request('GET', '/api/v1/audit/verify', { token });
     expect(broken.status).toBe(200);
     expect(broken.body).toMatchObject({ status: 'broken', firstBrokenSequence: 3 });
-    const recorded = await t.host.services.db.unsafeWithoutScope((db) =>
+    const recorded = await t.auditRows(
       sql<{ event: Record<string, unknown> }>`
         SELECT event FROM audit_events
         WHERE event->>'name' = 'audit.verification_failed' ORDER BY seq
-      `.execute(db),
+      `,
     );
-    expect(recorded.rows.map((row) => row.event)).toEqual([
+    expect(recorded.map((row) => row.event)).toEqual([
       expect.objectContaining({
         type: 'security.event',
         outcome: 'failure',

@@ -18,6 +18,7 @@ describe('local host data directory', () => {
           inMemoryStore: true,
           skipSeed: true,
           scheduleTimers: false,
+          auditStoreThread: false,
           env: { EDS_DATA_DIR: dataDir, EDS_LOG_LEVEL: 'silent' },
         }),
       ).rejects.toThrow(`Data directory ${dataDir} is writable by group or others`);

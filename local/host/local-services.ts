@@ -1,11 +1,4 @@
-import { Kysely, PostgresDialect } from 'kysely';
-import pg from 'pg';
-
-import type { AuditTables } from '../../shared/audit/audit-tables.js';
-import {
-  createPostgresAuditTrail,
-  type PostgresAuditTrail,
-} from '../../shared/audit/postgres-audit-trail.js';
+import type { PostgresAuditTrail } from '../../shared/audit/postgres-audit-trail.js';
 import {
   createIssuerKeySource,
   createTokenVerifier,
@@ -16,7 +9,6 @@ import { createEnvelopeCipher } from '../../shared/crypto/envelope-cipher.js';
 import { openLocalKeyRing, type LocalKeyRing } from '../../shared/crypto/local-key-ring.js';
 import type { AppDatabase } from '../../shared/db/app-database.js';
 import { migrateToLatest } from '../../shared/db/migrate-to-latest.js';
-import { APP_ROLE } from '../../shared/db/migrations/0001-financial-records.js';
 import { createPostgresAppDatabase } from '../../shared/db/postgres-app-database.js';
 import { seedFinanceData, type SeedReport } from '../../shared/db/seed/seed-finance-data.js';
 import { errorCodeOf } from '../../shared/errors/error-code.js';
@@ -26,6 +18,12 @@ import { resolveInside } from '../../shared/fs/safe-path.js';
 import type { Logger } from '../../shared/logging/logger.js';
 import type { QueueFunctionDefinition } from '../../shared/registry/function-registry.js';
 import type { Services } from '../../shared/runtime/services.js';
+import { startAuditStoreThread } from '../audit-store/audit-store-thread.js';
+import {
+  openAuditStore,
+  type AuditStoreSettings,
+  type OpenAuditStore,
+} from '../audit-store/open-audit-store.js';
 import { openDevIssuer, type DevIssuer } from '../dev-issuer/dev-issuer.js';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from '../embedded-postgres.js';
 import { createInProcessQueue, type InProcessQueue } from './in-process-queue.js';
@@ -40,6 +38,11 @@ export interface LocalServicesOptions {
   readonly inMemoryStore?: boolean;
   /** Skip loading the finance data (tests that bring their own rows). */
   readonly skipSeed?: boolean;
+  /**
+   * Run the audit store and its trail on a thread of their own (the default), or on this one:
+   * the thread's code is loaded from the compiled output, which tests on the sources lack.
+   */
+  readonly auditStoreThread?: boolean;
 }
 
 /** The embedded defaults behind every interface, and what the host needs to stop them. */
@@ -49,13 +52,16 @@ export interface LocalServices extends Services {
   readonly keyRing: LocalKeyRing;
   readonly queue: InProcessQueue;
   readonly postgres: EmbeddedPostgres;
+  /** Owner URL of the audit store (loopback; its password is new each start). */
+  readonly auditStoreUrl: string;
   readonly seedReport: SeedReport | undefined;
   close(): Promise<void>;
 }
 
 /**
  * Starts the embedded stores and builds the services the local host and tests run on: PGlite
- * over the wire protocol, the local key ring, the development issuer, the audit trail, the
+ * over the wire protocol for the records, the local key ring, the development issuer, the audit
+ * trail over an embedded store of its own (`<dataDir>/audit-pg`, on its own thread), the
  * in-process queue. Migrations run on every start; the finance data loads on the first.
  */
 export async function createLocalServices(options: LocalServicesOptions): Promise<LocalServices> {
@@ -64,13 +70,8 @@ export async function createLocalServices(options: LocalServicesOptions): Promis
   const postgres = await startEmbeddedPostgres(
     options.inMemoryStore === true ? {} : { dataDir: resolveInside(config.dataDir, 'pg') },
   );
-  // One connection: the embedded store multiplexes sockets onto one session, and the verifier's
-  // reads run outside a transaction, which must not interleave with another client's statements.
-  const auditPool = new pg.Pool({ connectionString: postgres.url, max: 1, query_timeout: 20_000 });
-  // A dropped connection is reported on the pool and on the client; unheard, it ends the process.
-  auditPool.on('error', () => logger.warn('audit.pool_error', { store: 'postgres' }));
-  auditPool.on('connect', (client) => client.on('error', () => undefined));
   let db: AppDatabase | undefined;
+  let auditStore: OpenAuditStore | undefined;
   try {
     db = createPostgresAppDatabase(postgres.url, logger, { maxConnections: 8 });
     await migrateToLatest(db, logger);
@@ -80,17 +81,20 @@ export async function createLocalServices(options: LocalServicesOptions): Promis
       options.skipSeed === true
         ? undefined
         : await seedFinanceData({ db, cipher, logger, dir: options.financeDir });
-    const auditTrail = createPostgresAuditTrail(
-      new Kysely<AuditTables>({ dialect: new PostgresDialect({ pool: auditPool }) }),
-      {
-        signingKey: keyRing.auditSigningKey(),
-        checkpointEvery: config.auditCheckpointEvery,
-        logger,
-        outboxDir: resolveInside(config.dataDir, 'audit-outbox'),
-        role: APP_ROLE,
-      },
-    );
-    await auditTrail.flushOutbox();
+    const auditSettings: AuditStoreSettings = {
+      dataDir:
+        options.inMemoryStore === true ? undefined : resolveInside(config.dataDir, 'audit-pg'),
+      outboxDir: resolveInside(config.dataDir, 'audit-outbox'),
+      checkpointEvery: config.auditCheckpointEvery,
+      signingKey: keyRing.auditSigningKey(),
+      recordsStoreUrl: postgres.url,
+    };
+    auditStore =
+      options.auditStoreThread === false
+        ? await openAuditStore(auditSettings, logger)
+        : await startAuditStoreThread(auditSettings, logger);
+    const { trail: auditTrail } = auditStore;
+    const openAuditStoreRef = auditStore;
     const issuer = await openDevIssuer({
       dataDir: config.dataDir,
       issuer: config.issuer,
@@ -118,6 +122,7 @@ export async function createLocalServices(options: LocalServicesOptions): Promis
       queue,
       issuer,
       postgres,
+      auditStoreUrl: auditStore.url,
       seedReport,
       async close() {
         await queue.close();
@@ -127,13 +132,13 @@ export async function createLocalServices(options: LocalServicesOptions): Promis
           logger.warn('audit.checkpoint_failed', { code: errorCodeOf(error) });
         });
         await openDb.close();
-        await auditPool.end();
+        await openAuditStoreRef.close();
         await postgres.stop();
       },
     };
   } catch (error) {
     await db?.close().catch(() => undefined);
-    await auditPool.end().catch(() => undefined);
+    await auditStore?.close().catch(() => undefined);
     await postgres.stop();
     throw error;
   }

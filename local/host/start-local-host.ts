@@ -46,6 +46,8 @@ export interface LocalHostOptions {
   readonly financeDir?: string;
   /** Run timers on their schedules (default) or only on demand (tests). */
   readonly scheduleTimers?: boolean;
+  /** Run the audit store on its own thread (default) or on the host's (tests on the sources). */
+  readonly auditStoreThread?: boolean;
 }
 
 export interface LocalHost {
@@ -142,6 +144,9 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Lo
       queueHandlers: listQueueFunctions(),
       ...(options.inMemoryStore === undefined ? {} : { inMemoryStore: options.inMemoryStore }),
       ...(options.skipSeed === undefined ? {} : { skipSeed: options.skipSeed }),
+      ...(options.auditStoreThread === undefined
+        ? {}
+        : { auditStoreThread: options.auditStoreThread }),
     });
     installServices(() => building);
     const services = await building;

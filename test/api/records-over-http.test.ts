@@ -152,7 +152,7 @@ describe('financial records over HTTP', () => {
   });
 
   it('stores no plaintext EIN and no token in the audit trail after a session', async () => {
-    const rows = await t.ownerRows(
+    const rows = await t.auditRows(
       sql<{ event: string }>`SELECT event::text AS event FROM audit_events`,
     );
     const text = rows.map((row) => row.event).join('\n');
@@ -287,7 +287,7 @@ describe('financial records over HTTP', () => {
     'refuses an unmask reason holding %s with 400 naming the rule, storing nothing',
     async (_label, reason, rule) => {
       const unmaskEvents = async () =>
-        t.ownerRows(sql<{ event: string }>`SELECT event::text AS event FROM audit_events
+        t.auditRows(sql<{ event: string }>`SELECT event::text AS event FROM audit_events
           WHERE type = 'data.unmask' OR event::text LIKE ${`%${reason.slice(-12)}%`}`);
       const before = (await unmaskEvents()).length;
       const response = await t.request('POST', `/api/v1/recipients/${dcRecipientId}/unmask`, {

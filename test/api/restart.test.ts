@@ -16,7 +16,7 @@ describe('local host restarts on its own data', () => {
 
   it('loads the records once, keeps them and the audit trail across a clean stop', async () => {
     const env = { EDS_DATA_DIR: dataDir, EDS_LOG_LEVEL: 'silent' };
-    const first = await startLocalHost({ port: 0, env });
+    const first = await startLocalHost({ port: 0, env, auditStoreThread: false });
     expect(first.services.seedReport?.singleAudit).toMatchObject({ recipients: 172 });
     const token = await first.services.issuer.mint({ roles: ['EDS.ComplianceOfficer'] });
     const url = `http://127.0.0.1:${first.port}/api/v1/audit/verify`;
@@ -24,7 +24,7 @@ describe('local host restarts on its own data', () => {
     const before = (await response.json()) as { count: number };
     await first.close();
 
-    const second = await startLocalHost({ port: 0, env });
+    const second = await startLocalHost({ port: 0, env, auditStoreThread: false });
     try {
       expect(second.services.seedReport).toEqual({
         singleAudit: 'already_loaded',

@@ -18,9 +18,13 @@ import { startTestHost, type TestHost } from './test-host.js';
 /** How long a request waits for a store connection before it answers 503. */
 export const FAULT_CONNECT_TIMEOUT_MS = 1_000;
 
-/** A test host whose handlers reach the store only through a {@link FaultProxy}. */
+/** A test host whose handlers reach the stores only through a {@link FaultProxy} each. */
 export interface FaultHost {
   readonly t: TestHost;
+  /**
+   * Both stores' proxies as one: `setMode` takes the records store and the audit store down or
+   * up together (one database server, as in Azure); `cutWhen` watches the records store's.
+   */
   readonly proxy: FaultProxy;
   /** The handlers' app database (through the proxy). */
   readonly db: AppDatabase;
@@ -33,21 +37,37 @@ export interface FaultHost {
 }
 
 /**
- * Starts the real local host (embedded store, seeded), then swaps the services every handler
- * reads for a copy whose app database and audit trail connect through a loopback fault proxy.
+ * Starts the real local host (embedded stores, seeded), then swaps the services every handler
+ * reads for a copy whose app database and audit trail connect through loopback fault proxies.
  * Everything else (issuer, verifier, rate limits, key ring) is the host's own. No host option is
  * needed: handlers find their services through `getServices()`, which `installServices` sets.
  */
 export async function startFaultHost(): Promise<FaultHost> {
   const t = await startTestHost();
   const services = t.host.services;
-  const proxy = await startFaultProxy(services.postgres.url);
-  const db = createPostgresAppDatabase(proxy.url, services.logger, {
+  const records = await startFaultProxy(services.postgres.url);
+  const auditProxy = await startFaultProxy(services.auditStoreUrl);
+  const proxy: FaultProxy = {
+    url: records.url,
+    get mode() {
+      return records.mode;
+    },
+    setMode(mode) {
+      records.setMode(mode);
+      auditProxy.setMode(mode);
+    },
+    cutWhen: (pattern) => records.cutWhen(pattern),
+    async close() {
+      await records.close();
+      await auditProxy.close();
+    },
+  };
+  const db = createPostgresAppDatabase(records.url, services.logger, {
     maxConnections: 4,
     connectionTimeoutMs: FAULT_CONNECT_TIMEOUT_MS,
   });
   const auditPool = new pg.Pool({
-    connectionString: proxy.url,
+    connectionString: auditProxy.url,
     max: 1,
     connectionTimeoutMillis: FAULT_CONNECT_TIMEOUT_MS,
   });

@@ -2,7 +2,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { sql, type RawBuilder } from 'kysely';
+import { Kysely, PostgresDialect, sql, type RawBuilder } from 'kysely';
+import pg from 'pg';
 
 import { startLocalHost, type LocalHost } from '../../local/host/start-local-host.js';
 import type { MintRequest } from '../../local/dev-issuer/dev-issuer.js';
@@ -19,6 +20,8 @@ export interface TestHost {
   request(method: string, path: string, options?: TestRequestOptions): Promise<TestResponse>;
   /** Runs a raw query as the store's owner, outside any division scope; returns its rows. */
   ownerRows<R>(query: RawBuilder<R>): Promise<R[]>;
+  /** Runs a raw query as the audit store's owner (`audit_events`, `audit_checkpoints`). */
+  auditRows<R>(query: RawBuilder<R>): Promise<R[]>;
   /**
    * The audit trail's events in trail order, only those matching every field of `filter`. `E` is
    * the shape the caller expects; nothing checks it.
@@ -61,11 +64,21 @@ export async function startTestHost(
     inMemoryStore: true,
     skipSeed: options.skipSeed ?? false,
     scheduleTimers: false,
+    // The thread loads compiled code; `audit-store-thread.test.ts` runs it.
+    auditStoreThread: false,
     env: { EDS_DATA_DIR: dataDir, EDS_LOG_LEVEL: 'silent', ...options.env },
   });
   const baseUrl = `http://127.0.0.1:${host.port}`;
   const ownerRows = async <R>(query: RawBuilder<R>): Promise<R[]> =>
     (await host.services.db.unsafeWithoutScope((db) => query.execute(db))).rows;
+  let auditDb: Kysely<unknown> | undefined;
+  const auditRows = async <R>(query: RawBuilder<R>): Promise<R[]> => {
+    if (auditDb === undefined) {
+      const pool = new pg.Pool({ connectionString: host.services.auditStoreUrl, max: 1 });
+      auditDb = new Kysely<unknown>({ dialect: new PostgresDialect({ pool }) });
+    }
+    return (await query.execute(auditDb)).rows;
+  };
   return {
     host,
     baseUrl,
@@ -96,16 +109,18 @@ export async function startTestHost(
       return { status: response.status, headers: response.headers, text, body: parsed };
     },
     ownerRows,
+    auditRows,
     async auditEvents<E>(filter: AuditEventFilter = {}): Promise<E[]> {
       const type = filter.type ?? null;
       const correlationId = filter.correlationId ?? null;
-      const rows = await ownerRows(sql<{ event: E }>`SELECT event FROM audit_events
+      const rows = await auditRows(sql<{ event: E }>`SELECT event FROM audit_events
         WHERE (${type}::text IS NULL OR type = ${type})
         AND (${correlationId}::text IS NULL OR event ->> 'correlationId' = ${correlationId})
         ORDER BY seq`);
       return rows.map((row) => row.event);
     },
     async close() {
+      await auditDb?.destroy();
       await host.close();
       await rm(dataDir, { recursive: true, force: true });
     },

@@ -286,7 +286,7 @@ describe('writes on the local host: access, bad input and audit', () => {
     it('writes the change events and the request event under one correlation id', async () => {
       const created = await post('/api/v1/obligations', obligationBody());
       const correlationId = created.headers.get('x-correlation-id') ?? '';
-      const events = await owner<{ type: string; resource: string }>(sql`SELECT type,
+      const events = await w.t.auditRows<{ type: string; resource: string }>(sql`SELECT type,
         event ->> 'resource' AS resource FROM audit_events
         WHERE event ->> 'correlationId' = ${correlationId} ORDER BY seq`);
       const obligation = `contract-transactions/${idOf(created)}`;

@@ -1,0 +1,167 @@
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import {
+  createMemoryLogger,
+  createTestSigningKey,
+  requestEvent,
+} from '../../shared/audit/test-support/audit-fixtures.js';
+import { startEmbeddedPostgres, type EmbeddedPostgres } from '../embedded-postgres.js';
+import type { AuditStoreSettings, OpenAuditStore } from './open-audit-store.js';
+
+// The thread loads compiled code, so the module under test is the compiled one (npm test builds
+// it first); its types are the source's.
+const DIST = fileURLToPath(new URL('../../dist/', import.meta.url));
+type ThreadModule = typeof import('./audit-store-thread.js');
+type HostModule = typeof import('../host/start-local-host.js');
+
+async function compiled<M>(path: string): Promise<M> {
+  const file = join(DIST, path);
+  expect(existsSync(file), 'run `npm run build` first (npm test does)').toBe(true);
+  // eslint-disable-next-line no-restricted-syntax -- a fixed file in dist/, which npm test builds
+  return (await import(pathToFileURL(file).href)) as M;
+}
+
+describe('audit store on its own thread', () => {
+  let dir: string;
+  let records: EmbeddedPostgres;
+  let start: ThreadModule['startAuditStoreThread'];
+  const key = createTestSigningKey();
+  const settings = (): AuditStoreSettings => ({
+    dataDir: join(dir, 'audit-pg'),
+    outboxDir: join(dir, 'audit-outbox'),
+    checkpointEvery: 5,
+    signingKey: key.signing,
+    recordsStoreUrl: records.url,
+  });
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'eds-audit-thread-'));
+    records = await startEmbeddedPostgres();
+    start = (await compiled<ThreadModule>('local/audit-store/audit-store-thread.js'))
+      .startAuditStoreThread;
+  });
+
+  afterAll(async () => {
+    await records.stop();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('appends, verifies, signs and answers holds on the thread; logs reach the host', async () => {
+    const { logger, lines } = createMemoryLogger();
+    const store = await start(settings(), logger);
+    try {
+      for (let n = 1; n <= 6; n += 1) await store.trail.append(requestEvent(n));
+      await expect(store.trail.verify()).resolves.toEqual({
+        status: 'intact',
+        count: 6,
+        lastSequence: 6,
+      });
+      await expect(store.trail.holds(requestEvent(2))).resolves.toBe(true);
+      await expect(store.trail.holds(requestEvent(7))).resolves.toBe(false);
+      await store.trail.checkpoint();
+      // The checkpoint at 5 was signed on the thread; its log line reached the host's logger.
+      expect(lines.join('\n')).toContain('"event":"audit.checkpoint_signed"');
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('refuses an invalid event with its error code, having recorded the rejection', async () => {
+    const store = await start(settings(), createMemoryLogger().logger);
+    try {
+      const invalid = { ...requestEvent(1), status: 42 };
+      await expect(store.trail.append(invalid)).rejects.toMatchObject({ code: 'INTERNAL' });
+      await expect(store.trail.verify()).resolves.toMatchObject({ status: 'intact', count: 7 });
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('reports an edited event as the first broken link', async () => {
+    const store = await start(settings(), createMemoryLogger().logger);
+    const owner = new pg.Client({ connectionString: store.url });
+    try {
+      await owner.connect();
+      await owner.query(`BEGIN;
+        ALTER TABLE audit_events DISABLE TRIGGER USER;
+        UPDATE audit_events SET event = jsonb_set(event, '{status}', '299') WHERE seq = 3;
+        ALTER TABLE audit_events ENABLE TRIGGER USER;
+        COMMIT;`);
+      await expect(store.trail.verify()).resolves.toMatchObject({
+        status: 'broken',
+        firstBrokenSequence: 3,
+      });
+    } finally {
+      await owner.end();
+      await store.close();
+    }
+  });
+
+  it('fails closed once stopped: every call is refused as AUDIT_UNAVAILABLE', async () => {
+    const store: OpenAuditStore = await start(
+      { ...settings(), dataDir: undefined, outboxDir: join(dir, 'other-outbox') },
+      createMemoryLogger().logger,
+    );
+    await store.close();
+    await expect(store.trail.append(requestEvent(1))).rejects.toMatchObject({
+      code: 'AUDIT_UNAVAILABLE',
+    });
+    await expect(store.trail.verify()).rejects.toMatchObject({ code: 'AUDIT_UNAVAILABLE' });
+  });
+
+  it('does not start on a store another process holds, naming the holder', async () => {
+    const holder = await startEmbeddedPostgres({ dataDir: join(dir, 'held') });
+    try {
+      await expect(
+        start({ ...settings(), dataDir: join(dir, 'held') }, createMemoryLogger().logger),
+      ).rejects.toThrow(/open in process \d+/);
+    } finally {
+      await holder.stop();
+    }
+  });
+});
+
+describe('compiled local host', () => {
+  it('audits every request on the audit store’s thread', async () => {
+    const { startLocalHost } = await compiled<HostModule>('local/host/start-local-host.js');
+    const dataDir = await mkdtemp(join(tmpdir(), 'eds-thread-host-'));
+    const host = await startLocalHost({
+      port: 0,
+      inMemoryStore: true,
+      skipSeed: true,
+      scheduleTimers: false,
+      env: { EDS_DATA_DIR: dataDir, EDS_LOG_LEVEL: 'silent' },
+    });
+    const owner = new pg.Client({ connectionString: host.services.auditStoreUrl });
+    try {
+      const base = `http://127.0.0.1:${host.port}/api`;
+      const token = await host.services.issuer.mint({ roles: ['EDS.Reader'], divisions: ['DC'] });
+      const listed = await fetch(`${base}/v1/awards`, {
+        headers: { authorization: `Bearer ${token}` },
+      });
+      expect(listed.status).toBe(200);
+      expect((await fetch(`${base}/v1/awards`)).status).toBe(401);
+      await owner.connect();
+      const { rows } = await owner.query<{ type: string; status: string | null }>(
+        `SELECT type, event ->> 'status' AS status FROM audit_events
+         WHERE event ->> 'function' = 'data-list-awards' ORDER BY seq`,
+      );
+      expect(rows).toEqual([
+        { type: 'http.request', status: '200' },
+        { type: 'http.request', status: '401' },
+        { type: 'auth.denied', status: null },
+      ]);
+    } finally {
+      await owner.end();
+      await host.close();
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  });
+});

@@ -1,0 +1,123 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { Kysely, PostgresDialect, sql } from 'kysely';
+import pg from 'pg';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+
+import type { AuditTables } from '../../shared/audit/audit-tables.js';
+import {
+  createMemoryLogger,
+  createTestSigningKey,
+  createTestTrail,
+  requestEvent,
+} from '../../shared/audit/test-support/audit-fixtures.js';
+import { migrateToLatest } from '../../shared/db/migrate-to-latest.js';
+import { createPostgresAppDatabase } from '../../shared/db/postgres-app-database.js';
+import { startEmbeddedPostgres, type EmbeddedPostgres } from '../embedded-postgres.js';
+import { openAuditStore, type AuditStoreSettings } from './open-audit-store.js';
+
+describe('local audit store', () => {
+  let dir: string;
+  let records: EmbeddedPostgres;
+  let recordsDb: Kysely<AuditTables>;
+  const key = createTestSigningKey();
+
+  const settings = (): AuditStoreSettings => ({
+    dataDir: join(dir, 'audit-pg'),
+    outboxDir: join(dir, 'audit-outbox'),
+    checkpointEvery: 5,
+    signingKey: key.signing,
+    recordsStoreUrl: records.url,
+  });
+  const count = async (db: Kysely<AuditTables>, table: 'audit_events' | 'audit_checkpoints') =>
+    Number(
+      (await sql<{ n: string }>`SELECT count(*)::text AS n FROM ${sql.table(table)}`.execute(db))
+        .rows[0]?.n,
+    );
+
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'eds-audit-store-'));
+    records = await startEmbeddedPostgres();
+    const owner = createPostgresAppDatabase(records.url, createMemoryLogger().logger);
+    await migrateToLatest(owner, createMemoryLogger().logger);
+    await owner.close();
+    recordsDb = new Kysely<AuditTables>({
+      dialect: new PostgresDialect({
+        pool: new pg.Pool({ connectionString: records.url, max: 1 }),
+      }),
+    });
+  });
+
+  afterEach(async () => {
+    await recordsDb.destroy();
+    await records.stop();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('takes over a trail the records store kept: same rows and signatures, intact', async () => {
+    // A data directory from before the audit store: the trail in the records store, 7 events.
+    const { trail: old } = createTestTrail(recordsDb, {
+      signingKey: key.signing,
+      outboxDir: join(dir, 'audit-outbox'),
+      checkpointEvery: 5,
+    });
+    for (let n = 1; n <= 7; n += 1) await old.append(requestEvent(n));
+    const { logger, lines } = createMemoryLogger();
+    const store = await openAuditStore(settings(), logger);
+    try {
+      expect(lines.join('\n')).toContain('"event":"audit.trail_copied","count":7');
+      await expect(store.trail.verify()).resolves.toEqual({
+        status: 'intact',
+        count: 7,
+        lastSequence: 7,
+      });
+      // The writer's record of the head it signed (seq 5) matches the copy: it extends the chain.
+      await store.trail.append(requestEvent(8));
+      await expect(store.trail.verify()).resolves.toMatchObject({ status: 'intact', count: 8 });
+      await expect(store.trail.holds(requestEvent(3))).resolves.toBe(true);
+      await expect(store.trail.holds(requestEvent(99))).resolves.toBe(false);
+    } finally {
+      await store.close();
+    }
+    // The records store keeps its copy, unchanged; the trail grew in the audit store only.
+    expect(await count(recordsDb, 'audit_events')).toBe(7);
+    expect(await count(recordsDb, 'audit_checkpoints')).toBe(1);
+  });
+
+  it('copies nothing into an audit store that already holds events', async () => {
+    const first = await openAuditStore(settings(), createMemoryLogger().logger);
+    await first.trail.append(requestEvent(1));
+    await first.trail.checkpoint();
+    await first.close();
+    // Events appear in the records store's old tables later (a downgrade and back, say).
+    const { trail: old } = createTestTrail(recordsDb, {
+      signingKey: key.signing,
+      outboxDir: join(dir, 'old-outbox'),
+    });
+    for (let n = 1; n <= 3; n += 1) await old.append(requestEvent(n));
+    const { logger, lines } = createMemoryLogger();
+    const second = await openAuditStore(settings(), logger);
+    try {
+      await expect(second.trail.verify()).resolves.toMatchObject({ status: 'intact', count: 1 });
+      expect(lines.join('\n')).not.toContain('audit.trail_copied');
+    } finally {
+      await second.close();
+    }
+  });
+
+  it('keeps its events across a restart, in its own directory', async () => {
+    const first = await openAuditStore(settings(), createMemoryLogger().logger);
+    for (let n = 1; n <= 3; n += 1) await first.trail.append(requestEvent(n));
+    await first.trail.checkpoint();
+    await first.close();
+    const second = await openAuditStore(settings(), createMemoryLogger().logger);
+    try {
+      await expect(second.trail.verify()).resolves.toMatchObject({ status: 'intact', count: 3 });
+    } finally {
+      await second.close();
+    }
+    expect(await count(recordsDb, 'audit_events')).toBe(0);
+  });
+});
