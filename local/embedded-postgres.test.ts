@@ -98,4 +98,30 @@ describe('startEmbeddedPostgres', () => {
       await server.stop();
     }
   });
+
+  it('runs with the shared_buffers it is given, on a new cluster and after a restart', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'eds-pg-sb-'));
+    dirs.push(dataDir);
+    for (let start = 0; start < 2; start += 1) {
+      const server = await startEmbeddedPostgres({ dataDir, sharedBuffers: '16MB' });
+      const client = new pg.Client({ connectionString: server.url });
+      try {
+        await client.connect();
+        const { rows } = await client.query<{ shared_buffers: string }>('SHOW shared_buffers');
+        expect(rows).toEqual([{ shared_buffers: '16MB' }]);
+      } finally {
+        await client.end();
+        await server.stop();
+      }
+    }
+  });
+
+  it.each(['16', '16 MB', "16MB'; fsync = 'off", '0MB'])(
+    'refuses a shared_buffers setting that is not a plain size (%s), opening nothing',
+    async (sharedBuffers) => {
+      await expect(startEmbeddedPostgres({ sharedBuffers })).rejects.toThrow(
+        'sharedBuffers must be a size such as 16MB',
+      );
+    },
+  );
 });

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { chmod, mkdir, readdir } from 'node:fs/promises';
+import { access, chmod, mkdir, readdir } from 'node:fs/promises';
 
 import { PGlite } from '@electric-sql/pglite';
 
@@ -15,6 +15,8 @@ export interface EmbeddedPostgresOptions {
   readonly port?: number;
   /** Socket connections served at once; they share one backend session. */
   readonly maxConnections?: number;
+  /** Postgres `shared_buffers` (for example `16MB`); Postgres's default, 128MB, when unset. */
+  readonly sharedBuffers?: string;
 }
 
 /** A running embedded Postgres: a `pg` connection URL and a clean shutdown. */
@@ -67,14 +69,33 @@ export async function startEmbeddedPostgres(
   options: EmbeddedPostgresOptions = {},
 ): Promise<EmbeddedPostgres> {
   const dataDir = options.dataDir === undefined ? undefined : resolveInside(options.dataDir);
+  if (
+    options.sharedBuffers !== undefined &&
+    !/^[1-9]\d{0,5}(kB|MB|GB)$/.test(options.sharedBuffers)
+  ) {
+    throw new Error('Embedded Postgres: sharedBuffers must be a size such as 16MB');
+  }
   let lock: DataDirLock | undefined;
   if (dataDir !== undefined) {
     await mkdir(dataDir, { recursive: true, mode: 0o700 });
     lock = await lockDataDir(dataDir);
   }
+  const settings = {
+    ...(dataDir === undefined ? {} : { dataDir }),
+    ...(options.sharedBuffers === undefined
+      ? {}
+      : { postgresqlconf: [`shared_buffers = '${options.sharedBuffers}'`] }),
+  };
   let db: PGlite;
   try {
-    db = await PGlite.create(dataDir === undefined ? {} : { dataDir });
+    const created = dataDir !== undefined && !(await exists(resolveInside(dataDir, 'PG_VERSION')));
+    db = await PGlite.create(settings);
+    if (created) {
+      // Creating the cluster (initdb) grows PGlite's memory by a few hundred MB, which it keeps
+      // as long as the instance lives; a second instance on the new cluster starts without it.
+      await db.close();
+      db = await PGlite.create(settings);
+    }
   } catch (cause) {
     await lock?.release();
     throw cause;
@@ -116,4 +137,11 @@ export async function startEmbeddedPostgres(
     return stopping;
   };
   return { url, stop };
+}
+
+async function exists(path: string): Promise<boolean> {
+  return access(path).then(
+    () => true,
+    () => false,
+  );
 }
