@@ -1,6 +1,6 @@
 import type { AuditEvent, AuditVerification } from '../../shared/audit/audit-event.js';
 import type { LogFields } from '../../shared/logging/logger.js';
-import type { AuditStoreSettings } from './open-audit-store.js';
+import type { AuditStoreSettings } from './audit-store.js';
 
 /** What the host thread hands the audit store's thread when it starts it. */
 export type AuditStoreWorkerData = AuditStoreSettings;
@@ -9,6 +9,7 @@ export type AuditStoreWorkerData = AuditStoreSettings;
 export type AuditStoreCall =
   | { readonly id: number; readonly op: 'append'; readonly event: AuditEvent }
   | { readonly id: number; readonly op: 'holds'; readonly event: AuditEvent }
+  | { readonly id: number; readonly op: 'open'; readonly recordsStoreUrl: string }
   | { readonly id: number; readonly op: 'verify' | 'checkpoint' | 'flushOutbox' | 'close' };
 
 /** The answer to one call: its value, or the error code (and nothing else) it failed with. */

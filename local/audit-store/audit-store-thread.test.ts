@@ -13,7 +13,7 @@ import {
   requestEvent,
 } from '../../shared/audit/test-support/audit-fixtures.js';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from '../embedded-postgres.js';
-import type { AuditStoreSettings, OpenAuditStore } from './open-audit-store.js';
+import type { AuditStoreSettings } from './audit-store.js';
 
 // The thread loads compiled code, so the module under test is the compiled one (npm test builds
 // it first); its types are the source's.
@@ -38,8 +38,15 @@ describe('audit store on its own thread', () => {
     outboxDir: join(dir, 'audit-outbox'),
     checkpointEvery: 5,
     signingKey: key.signing,
-    recordsStoreUrl: records.url,
   });
+  /** Starts the store on its thread and opens its trail, as the local host does. */
+  const openStore = async (
+    overrides: Partial<AuditStoreSettings> = {},
+    logger = createMemoryLogger().logger,
+  ) => {
+    const store = await start({ ...settings(), ...overrides }, logger);
+    return { store, trail: await store.open(records.url) };
+  };
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'eds-audit-thread-'));
@@ -55,17 +62,17 @@ describe('audit store on its own thread', () => {
 
   it('appends, verifies, signs and answers holds on the thread; logs reach the host', async () => {
     const { logger, lines } = createMemoryLogger();
-    const store = await start(settings(), logger);
+    const { store, trail } = await openStore({}, logger);
     try {
-      for (let n = 1; n <= 6; n += 1) await store.trail.append(requestEvent(n));
-      await expect(store.trail.verify()).resolves.toEqual({
+      for (let n = 1; n <= 6; n += 1) await trail.append(requestEvent(n));
+      await expect(trail.verify()).resolves.toEqual({
         status: 'intact',
         count: 6,
         lastSequence: 6,
       });
-      await expect(store.trail.holds(requestEvent(2))).resolves.toBe(true);
-      await expect(store.trail.holds(requestEvent(7))).resolves.toBe(false);
-      await store.trail.checkpoint();
+      await expect(trail.holds(requestEvent(2))).resolves.toBe(true);
+      await expect(trail.holds(requestEvent(7))).resolves.toBe(false);
+      await trail.checkpoint();
       // The checkpoint at 5 was signed on the thread; its log line reached the host's logger.
       expect(lines.join('\n')).toContain('"event":"audit.checkpoint_signed"');
     } finally {
@@ -74,18 +81,18 @@ describe('audit store on its own thread', () => {
   });
 
   it('refuses an invalid event with its error code, having recorded the rejection', async () => {
-    const store = await start(settings(), createMemoryLogger().logger);
+    const { store, trail } = await openStore();
     try {
       const invalid = { ...requestEvent(1), status: 42 };
-      await expect(store.trail.append(invalid)).rejects.toMatchObject({ code: 'INTERNAL' });
-      await expect(store.trail.verify()).resolves.toMatchObject({ status: 'intact', count: 7 });
+      await expect(trail.append(invalid)).rejects.toMatchObject({ code: 'INTERNAL' });
+      await expect(trail.verify()).resolves.toMatchObject({ status: 'intact', count: 7 });
     } finally {
       await store.close();
     }
   });
 
   it('reports an edited event as the first broken link', async () => {
-    const store = await start(settings(), createMemoryLogger().logger);
+    const { store, trail } = await openStore();
     const owner = new pg.Client({ connectionString: store.url });
     try {
       await owner.connect();
@@ -94,7 +101,7 @@ describe('audit store on its own thread', () => {
         UPDATE audit_events SET event = jsonb_set(event, '{status}', '299') WHERE seq = 3;
         ALTER TABLE audit_events ENABLE TRIGGER USER;
         COMMIT;`);
-      await expect(store.trail.verify()).resolves.toMatchObject({
+      await expect(trail.verify()).resolves.toMatchObject({
         status: 'broken',
         firstBrokenSequence: 3,
       });
@@ -105,15 +112,15 @@ describe('audit store on its own thread', () => {
   });
 
   it('fails closed once stopped: every call is refused as AUDIT_UNAVAILABLE', async () => {
-    const store: OpenAuditStore = await start(
-      { ...settings(), dataDir: undefined, outboxDir: join(dir, 'other-outbox') },
-      createMemoryLogger().logger,
-    );
+    const { store, trail } = await openStore({
+      dataDir: undefined,
+      outboxDir: join(dir, 'other-outbox'),
+    });
     await store.close();
-    await expect(store.trail.append(requestEvent(1))).rejects.toMatchObject({
+    await expect(trail.append(requestEvent(1))).rejects.toMatchObject({
       code: 'AUDIT_UNAVAILABLE',
     });
-    await expect(store.trail.verify()).rejects.toMatchObject({ code: 'AUDIT_UNAVAILABLE' });
+    await expect(trail.verify()).rejects.toMatchObject({ code: 'AUDIT_UNAVAILABLE' });
   });
 
   it('does not start on a store another process holds, naming the holder', async () => {

@@ -10,7 +10,7 @@ import type {
   AuditStoreMessage,
   AuditStoreWorkerData,
 } from './audit-store-protocol.js';
-import type { AuditStoreSettings, OpenAuditStore } from './open-audit-store.js';
+import type { AuditStore, AuditStoreSettings } from './audit-store.js';
 
 /** How long a stopping audit store may take to close before its thread is ended. */
 const CLOSE_TIMEOUT_MS = 15_000;
@@ -42,8 +42,8 @@ function unavailable(): AppError {
 }
 
 /**
- * Starts the local audit store on a thread of its own and returns its trail as the host thread
- * uses it. The store's work (validating, hashing, linking and storing each event, and the
+ * Starts the local audit store on a thread of its own (see `startAuditStore`); the trail `open`
+ * returns is the thread's, as the host thread uses it. The store's work (validating, hashing, linking and storing each event, and the
  * embedded Postgres that stores them) then runs beside the thread that serves requests rather
  * than on it; each call is a message, answered once the thread has done it (an append once its
  * event is durable, as on the calling thread).
@@ -58,7 +58,7 @@ function unavailable(): AppError {
 export async function startAuditStoreThread(
   settings: AuditStoreSettings,
   logger: Logger,
-): Promise<OpenAuditStore> {
+): Promise<AuditStore> {
   const workerData: AuditStoreWorkerData = settings;
   const worker = new Worker(new URL('./audit-store-worker.js', import.meta.url), { workerData });
   const pending = new Map<number, Pending>();
@@ -121,9 +121,13 @@ export async function startAuditStoreThread(
     flushOutbox: () => send<number>({ op: 'flushOutbox' }),
   };
 
+  let opened: Promise<PostgresAuditTrail> | undefined;
   return {
-    trail,
     url,
+    open(recordsStoreUrl) {
+      opened ??= send<undefined>({ op: 'open', recordsStoreUrl }).then(() => trail);
+      return opened;
+    },
     async close() {
       if (!running) return;
       stopping = true;

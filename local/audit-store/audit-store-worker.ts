@@ -6,7 +6,8 @@
 import { parentPort, workerData } from 'node:worker_threads';
 
 import type { AuditVerification } from '../../shared/audit/audit-event.js';
-import { isAppError } from '../../shared/errors/app-error.js';
+import type { PostgresAuditTrail } from '../../shared/audit/postgres-audit-trail.js';
+import { AppError, isAppError } from '../../shared/errors/app-error.js';
 import { errorCodeOf } from '../../shared/errors/error-code.js';
 import type { Logger, LogFields } from '../../shared/logging/logger.js';
 import type {
@@ -14,7 +15,7 @@ import type {
   AuditStoreMessage,
   AuditStoreWorkerData,
 } from './audit-store-protocol.js';
-import { openAuditStore, type OpenAuditStore } from './open-audit-store.js';
+import { startAuditStore, type AuditStore } from './audit-store.js';
 
 const port = parentPort;
 if (port === null) throw new Error('The audit store worker runs on a worker thread only');
@@ -34,23 +35,34 @@ const logger: Logger = {
 /** The error's code only: AppError codes as they are, anything else as its safe code. */
 const codeOf = (error: unknown): string => (isAppError(error) ? error.code : errorCodeOf(error));
 
+let trail: PostgresAuditTrail | undefined;
+
+/** The trail once `open` has opened it; calls before that are refused. */
+function opened(): PostgresAuditTrail {
+  if (trail === undefined) throw new AppError('AUDIT_UNAVAILABLE', 'Audit trail not open yet');
+  return trail;
+}
+
 async function run(
-  store: OpenAuditStore,
+  store: AuditStore,
   call: AuditStoreCall,
 ): Promise<AuditVerification | boolean | number | undefined> {
   switch (call.op) {
+    case 'open':
+      trail = await store.open(call.recordsStoreUrl);
+      return undefined;
     case 'append':
-      await store.trail.append(call.event);
+      await opened().append(call.event);
       return undefined;
     case 'holds':
-      return store.trail.holds(call.event);
+      return opened().holds(call.event);
     case 'verify':
-      return store.trail.verify();
+      return opened().verify();
     case 'checkpoint':
-      await store.trail.checkpoint();
+      await opened().checkpoint();
       return undefined;
     case 'flushOutbox':
-      return store.trail.flushOutbox();
+      return opened().flushOutbox();
     case 'close':
       await store.close();
       return undefined;
@@ -59,7 +71,7 @@ async function run(
 
 try {
   // The host thread built these settings; the signing key arrives as a cloned KeyObject.
-  const store = await openAuditStore(workerData as AuditStoreWorkerData, logger);
+  const store = await startAuditStore(workerData as AuditStoreWorkerData, logger);
   port.on('message', (call: AuditStoreCall) => {
     run(store, call).then(
       (value) => {

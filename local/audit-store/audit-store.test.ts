@@ -16,7 +16,7 @@ import {
 import { migrateToLatest } from '../../shared/db/migrate-to-latest.js';
 import { createPostgresAppDatabase } from '../../shared/db/postgres-app-database.js';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from '../embedded-postgres.js';
-import { openAuditStore, type AuditStoreSettings } from './open-audit-store.js';
+import { startAuditStore, type AuditStoreSettings } from './audit-store.js';
 
 describe('local audit store', () => {
   let dir: string;
@@ -29,8 +29,12 @@ describe('local audit store', () => {
     outboxDir: join(dir, 'audit-outbox'),
     checkpointEvery: 5,
     signingKey: key.signing,
-    recordsStoreUrl: records.url,
   });
+  /** Starts the audit store and opens its trail, as the local host does once records are up. */
+  const openStore = async (logger = createMemoryLogger().logger) => {
+    const store = await startAuditStore(settings(), logger);
+    return { store, trail: await store.open(records.url) };
+  };
   const count = async (db: Kysely<AuditTables>, table: 'audit_events' | 'audit_checkpoints') =>
     Number(
       (await sql<{ n: string }>`SELECT count(*)::text AS n FROM ${sql.table(table)}`.execute(db))
@@ -65,19 +69,19 @@ describe('local audit store', () => {
     });
     for (let n = 1; n <= 7; n += 1) await old.append(requestEvent(n));
     const { logger, lines } = createMemoryLogger();
-    const store = await openAuditStore(settings(), logger);
+    const { store, trail } = await openStore(logger);
     try {
       expect(lines.join('\n')).toContain('"event":"audit.trail_copied","count":7');
-      await expect(store.trail.verify()).resolves.toEqual({
+      await expect(trail.verify()).resolves.toEqual({
         status: 'intact',
         count: 7,
         lastSequence: 7,
       });
       // The writer's record of the head it signed (seq 5) matches the copy: it extends the chain.
-      await store.trail.append(requestEvent(8));
-      await expect(store.trail.verify()).resolves.toMatchObject({ status: 'intact', count: 8 });
-      await expect(store.trail.holds(requestEvent(3))).resolves.toBe(true);
-      await expect(store.trail.holds(requestEvent(99))).resolves.toBe(false);
+      await trail.append(requestEvent(8));
+      await expect(trail.verify()).resolves.toMatchObject({ status: 'intact', count: 8 });
+      await expect(trail.holds(requestEvent(3))).resolves.toBe(true);
+      await expect(trail.holds(requestEvent(99))).resolves.toBe(false);
     } finally {
       await store.close();
     }
@@ -87,10 +91,10 @@ describe('local audit store', () => {
   });
 
   it('copies nothing into an audit store that already holds events', async () => {
-    const first = await openAuditStore(settings(), createMemoryLogger().logger);
+    const first = await openStore();
     await first.trail.append(requestEvent(1));
     await first.trail.checkpoint();
-    await first.close();
+    await first.store.close();
     // Events appear in the records store's old tables later (a downgrade and back, say).
     const { trail: old } = createTestTrail(recordsDb, {
       signingKey: key.signing,
@@ -98,25 +102,25 @@ describe('local audit store', () => {
     });
     for (let n = 1; n <= 3; n += 1) await old.append(requestEvent(n));
     const { logger, lines } = createMemoryLogger();
-    const second = await openAuditStore(settings(), logger);
+    const second = await openStore(logger);
     try {
       await expect(second.trail.verify()).resolves.toMatchObject({ status: 'intact', count: 1 });
       expect(lines.join('\n')).not.toContain('audit.trail_copied');
     } finally {
-      await second.close();
+      await second.store.close();
     }
   });
 
   it('keeps its events across a restart, in its own directory', async () => {
-    const first = await openAuditStore(settings(), createMemoryLogger().logger);
+    const first = await openStore();
     for (let n = 1; n <= 3; n += 1) await first.trail.append(requestEvent(n));
     await first.trail.checkpoint();
-    await first.close();
-    const second = await openAuditStore(settings(), createMemoryLogger().logger);
+    await first.store.close();
+    const second = await openStore();
     try {
       await expect(second.trail.verify()).resolves.toMatchObject({ status: 'intact', count: 3 });
     } finally {
-      await second.close();
+      await second.store.close();
     }
     expect(await count(recordsDb, 'audit_events')).toBe(0);
   });

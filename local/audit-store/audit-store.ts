@@ -14,6 +14,13 @@ import type { Logger } from '../../shared/logging/logger.js';
 import { startEmbeddedPostgres } from '../embedded-postgres.js';
 import { copyLegacyTrail } from './copy-legacy-trail.js';
 
+/**
+ * The audit store's `shared_buffers`. Its working set is the index tails an append touches and
+ * one sequential read per verification, so Postgres's 128MB default would mostly hold memory the
+ * host needs elsewhere (the whole process stays under 1.5 GB with the finance data loaded).
+ */
+const AUDIT_SHARED_BUFFERS = '16MB';
+
 /** Where the local audit store keeps its cluster and what its trail needs. */
 export interface AuditStoreSettings {
   /** Directory of the audit store's cluster; in memory when undefined. */
@@ -22,43 +29,58 @@ export interface AuditStoreSettings {
   readonly outboxDir: string;
   readonly checkpointEvery: number;
   readonly signingKey: AuditSigningKeyRef;
-  /** The records store, read once at start for a trail kept there before (see copyLegacyTrail). */
-  readonly recordsStoreUrl: string;
 }
 
-/** An open audit store: the trail over it, its owner URL and a clean stop. */
-export interface OpenAuditStore {
-  readonly trail: PostgresAuditTrail;
+/** A started audit store, before and after its trail opens. */
+export interface AuditStore {
   /** Owner URL of the audit store's embedded Postgres (loopback, password new each start). */
   readonly url: string;
-  /** Ends the trail's connection and stops the store; call `trail.checkpoint()` first. */
+  /**
+   * Copies a trail the records store at `recordsStoreUrl` kept (see `copyLegacyTrail`), then opens
+   * the trail and drains its outbox. Once only.
+   */
+  open(recordsStoreUrl: string): Promise<PostgresAuditTrail>;
+  /** Ends the trail's connection and stops the store; call the trail's `checkpoint()` first. */
   close(): Promise<void>;
 }
 
 /**
- * Opens the local audit store, an embedded Postgres of its own, on the calling thread: starts
- * it, applies the migrations (the same as the records store's, so its roles and the audit tables
- * are the same; its record tables stay empty), copies a trail the records store kept, and opens
- * the Postgres audit trail over it as the app role.
+ * Starts the local audit store, an embedded Postgres of its own, on the calling thread, and
+ * applies the migrations (the same as the records store's, so its roles and the audit tables are
+ * the same; its record tables stay empty). The trail opens with `open`, once the records store is
+ * up: the host starts this store first, so the two stores' first-start peaks of memory (creating
+ * a cluster) do not overlap.
  */
-export async function openAuditStore(
+export async function startAuditStore(
   settings: AuditStoreSettings,
   logger: Logger,
-): Promise<OpenAuditStore> {
-  const postgres = await startEmbeddedPostgres(
-    settings.dataDir === undefined ? {} : { dataDir: settings.dataDir },
-  );
+): Promise<AuditStore> {
+  const postgres = await startEmbeddedPostgres({
+    ...(settings.dataDir === undefined ? {} : { dataDir: settings.dataDir }),
+    sharedBuffers: AUDIT_SHARED_BUFFERS,
+  });
   // One connection: the verifier's reads run outside a transaction, which must not interleave
   // with another client's statements on the store's one session.
   const pool = new pg.Pool({ connectionString: postgres.url, max: 1, query_timeout: 20_000 });
   // A dropped connection is reported on the pool and on the client; unheard, it ends the thread.
   pool.on('error', () => logger.warn('audit.pool_error', { store: 'postgres' }));
   pool.on('connect', (client) => client.on('error', () => undefined));
+  const close = async (): Promise<void> => {
+    await pool.end();
+    await postgres.stop();
+  };
+  const owner = createPostgresAppDatabase(postgres.url, logger, { maxConnections: 1 });
   try {
-    const owner = createPostgresAppDatabase(postgres.url, logger, { maxConnections: 1 });
+    await migrateToLatest(owner, logger);
+  } catch (error) {
+    await owner.close();
+    await close();
+    throw error;
+  }
+  let opened: Promise<PostgresAuditTrail> | undefined;
+  const open = async (recordsStoreUrl: string): Promise<PostgresAuditTrail> => {
     try {
-      await migrateToLatest(owner, logger);
-      await owner.unsafeWithoutScope((db) => copyLegacyTrail(db, settings.recordsStoreUrl, logger));
+      await owner.unsafeWithoutScope((db) => copyLegacyTrail(db, recordsStoreUrl, logger));
     } finally {
       await owner.close();
     }
@@ -73,17 +95,17 @@ export async function openAuditStore(
       },
     );
     await trail.flushOutbox();
-    return {
-      trail,
-      url: postgres.url,
-      async close() {
-        await pool.end();
-        await postgres.stop();
-      },
-    };
-  } catch (error) {
-    await pool.end().catch(() => undefined);
-    await postgres.stop();
-    throw error;
-  }
+    return trail;
+  };
+  return {
+    url: postgres.url,
+    open(recordsStoreUrl) {
+      opened ??= open(recordsStoreUrl);
+      return opened;
+    },
+    async close() {
+      await owner.close().catch(() => undefined);
+      await close();
+    },
+  };
 }

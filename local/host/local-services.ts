@@ -19,11 +19,7 @@ import type { Logger } from '../../shared/logging/logger.js';
 import type { QueueFunctionDefinition } from '../../shared/registry/function-registry.js';
 import type { Services } from '../../shared/runtime/services.js';
 import { startAuditStoreThread } from '../audit-store/audit-store-thread.js';
-import {
-  openAuditStore,
-  type AuditStoreSettings,
-  type OpenAuditStore,
-} from '../audit-store/open-audit-store.js';
+import { startAuditStore, type AuditStoreSettings } from '../audit-store/audit-store.js';
 import { openDevIssuer, type DevIssuer } from '../dev-issuer/dev-issuer.js';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from '../embedded-postgres.js';
 import { createInProcessQueue, type InProcessQueue } from './in-process-queue.js';
@@ -67,34 +63,38 @@ export interface LocalServices extends Services {
 export async function createLocalServices(options: LocalServicesOptions): Promise<LocalServices> {
   const { config, logger } = options;
   await ensurePrivateDirectory(config.dataDir, 'Data directory');
-  const postgres = await startEmbeddedPostgres(
-    options.inMemoryStore === true ? {} : { dataDir: resolveInside(config.dataDir, 'pg') },
-  );
+  const keyRing = await openLocalKeyRing(resolveInside(config.dataDir, 'keys'));
+  const auditSettings: AuditStoreSettings = {
+    dataDir: options.inMemoryStore === true ? undefined : resolveInside(config.dataDir, 'audit-pg'),
+    outboxDir: resolveInside(config.dataDir, 'audit-outbox'),
+    checkpointEvery: config.auditCheckpointEvery,
+    signingKey: keyRing.auditSigningKey(),
+  };
+  // The audit store first: creating each store's cluster on a first start takes a passing peak
+  // of memory, and the two peaks should not overlap.
+  const auditStore =
+    options.auditStoreThread === false
+      ? await startAuditStore(auditSettings, logger)
+      : await startAuditStoreThread(auditSettings, logger);
+  let postgres: EmbeddedPostgres;
+  try {
+    postgres = await startEmbeddedPostgres(
+      options.inMemoryStore === true ? {} : { dataDir: resolveInside(config.dataDir, 'pg') },
+    );
+  } catch (error) {
+    await auditStore.close();
+    throw error;
+  }
   let db: AppDatabase | undefined;
-  let auditStore: OpenAuditStore | undefined;
   try {
     db = createPostgresAppDatabase(postgres.url, logger, { maxConnections: 8 });
     await migrateToLatest(db, logger);
-    const keyRing = await openLocalKeyRing(resolveInside(config.dataDir, 'keys'));
     const cipher = createEnvelopeCipher(keyRing);
     const seedReport =
       options.skipSeed === true
         ? undefined
         : await seedFinanceData({ db, cipher, logger, dir: options.financeDir });
-    const auditSettings: AuditStoreSettings = {
-      dataDir:
-        options.inMemoryStore === true ? undefined : resolveInside(config.dataDir, 'audit-pg'),
-      outboxDir: resolveInside(config.dataDir, 'audit-outbox'),
-      checkpointEvery: config.auditCheckpointEvery,
-      signingKey: keyRing.auditSigningKey(),
-      recordsStoreUrl: postgres.url,
-    };
-    auditStore =
-      options.auditStoreThread === false
-        ? await openAuditStore(auditSettings, logger)
-        : await startAuditStoreThread(auditSettings, logger);
-    const { trail: auditTrail } = auditStore;
-    const openAuditStoreRef = auditStore;
+    const auditTrail = await auditStore.open(postgres.url);
     const issuer = await openDevIssuer({
       dataDir: config.dataDir,
       issuer: config.issuer,
@@ -132,13 +132,13 @@ export async function createLocalServices(options: LocalServicesOptions): Promis
           logger.warn('audit.checkpoint_failed', { code: errorCodeOf(error) });
         });
         await openDb.close();
-        await openAuditStoreRef.close();
+        await auditStore.close();
         await postgres.stop();
       },
     };
   } catch (error) {
     await db?.close().catch(() => undefined);
-    await auditStore?.close().catch(() => undefined);
+    await auditStore.close().catch(() => undefined);
     await postgres.stop();
     throw error;
   }
