@@ -43,10 +43,10 @@ function unavailable(): AppError {
 
 /**
  * Starts the local audit store on a thread of its own (see `startAuditStore`); the trail `open`
- * returns is the thread's, as the host thread uses it. The store's work (validating, hashing, linking and storing each event, and the
- * embedded Postgres that stores them) then runs beside the thread that serves requests rather
- * than on it; each call is a message, answered once the thread has done it (an append once its
- * event is durable, as on the calling thread).
+ * returns is the thread's, as the host thread uses it. The trail's work (validating, hashing,
+ * linking and storing each event, and the embedded Postgres that stores them) then runs beside
+ * the thread that serves requests rather than on it; each call is a message, answered once the
+ * thread has done it (an append once its event is durable, as on the calling thread).
  *
  * Fails closed: once the thread has stopped, for whatever reason, every call rejects with
  * AUDIT_UNAVAILABLE (so a request that cannot be audited is refused), and `audit.store_stopped`

@@ -18,6 +18,7 @@ import {
 import { createAuditOutbox, type AuditOutboxEntry } from './audit-outbox.js';
 import { createChainGuard, withChainRewrite, type ChainHead } from './chain-guard.js';
 import { createGroupCommit } from './group-commit.js';
+import { holdsEvent } from './holds-event.js';
 import type { AuditTables } from './audit-tables.js';
 import { verifyAuditTrail } from './verify-audit-trail.js';
 
@@ -373,15 +374,7 @@ export function createPostgresAuditTrail(
       return withChainRewrite(result, guard.rewrite());
     },
 
-    async holds(event) {
-      const { rows } = await sql<{ found: number }>`
-        SELECT 1 AS found FROM audit_events
-        WHERE type = ${event.type}
-          AND event ->> 'correlationId' = ${event.correlationId}
-          AND event = ${JSON.stringify(event)}::jsonb
-        LIMIT 1`.execute(db);
-      return rows.length > 0;
-    },
+    holds: (event) => holdsEvent(db, event),
 
     flushOutbox: () => serialise(drain),
 
