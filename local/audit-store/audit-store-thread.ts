@@ -31,10 +31,14 @@ function isErrorCode(code: string): code is ErrorCode {
   return Object.hasOwn(ERROR_STATUS, code);
 }
 
-/** The error a failed call rejects with: its AppError again, or a plain error with its code. */
+/**
+ * The error a failed call rejects with: its AppError again, or a plain error with its code; the
+ * message names the code (never stored text), so a failed start says why.
+ */
 function failure(op: string, code: string): Error {
-  if (isErrorCode(code)) return new AppError(code, `Audit store: ${op} failed`);
-  return Object.assign(new Error(`Audit store: ${op} failed`), { code });
+  const message = `Audit store: ${op} failed (${code})`;
+  if (isErrorCode(code)) return new AppError(code, message);
+  return Object.assign(new Error(message), { code });
 }
 
 function unavailable(): AppError {

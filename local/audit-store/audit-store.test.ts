@@ -17,6 +17,7 @@ import { migrateToLatest } from '../../shared/db/migrate-to-latest.js';
 import { createPostgresAppDatabase } from '../../shared/db/postgres-app-database.js';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from '../embedded-postgres.js';
 import { startAuditStore, type AuditStoreSettings } from './audit-store.js';
+import { copyLegacyTrail } from './copy-legacy-trail.js';
 
 describe('local audit store', () => {
   let dir: string;
@@ -61,33 +62,59 @@ describe('local audit store', () => {
   });
 
   it('takes over a trail the records store kept: same rows and signatures, intact', async () => {
-    // A data directory from before the audit store: the trail in the records store, 7 events.
+    // A data directory from before the audit store: the trail in the records store, 23 events
+    // (past 9, where ordering by text rather than number would go wrong), 4 checkpoints.
     const { trail: old } = createTestTrail(recordsDb, {
       signingKey: key.signing,
       outboxDir: join(dir, 'audit-outbox'),
       checkpointEvery: 5,
     });
-    for (let n = 1; n <= 7; n += 1) await old.append(requestEvent(n));
+    for (let n = 1; n <= 23; n += 1) await old.append(requestEvent(n));
     const { logger, lines } = createMemoryLogger();
     const { store, trail } = await openStore(logger);
     try {
-      expect(lines.join('\n')).toContain('"event":"audit.trail_copied","count":7');
+      expect(lines.join('\n')).toContain('"event":"audit.trail_copied","count":23');
       await expect(trail.verify()).resolves.toEqual({
         status: 'intact',
-        count: 7,
-        lastSequence: 7,
+        count: 23,
+        lastSequence: 23,
       });
-      // The writer's record of the head it signed (seq 5) matches the copy: it extends the chain.
-      await trail.append(requestEvent(8));
-      await expect(trail.verify()).resolves.toMatchObject({ status: 'intact', count: 8 });
+      // The writer's record of the head it signed (seq 20) matches the copy: it extends the chain.
+      await trail.append(requestEvent(24));
+      await expect(trail.verify()).resolves.toMatchObject({ status: 'intact', count: 24 });
       await expect(trail.holds(requestEvent(3))).resolves.toBe(true);
       await expect(trail.holds(requestEvent(99))).resolves.toBe(false);
     } finally {
       await store.close();
     }
     // The records store keeps its copy, unchanged; the trail grew in the audit store only.
-    expect(await count(recordsDb, 'audit_events')).toBe(7);
-    expect(await count(recordsDb, 'audit_checkpoints')).toBe(1);
+    expect(await count(recordsDb, 'audit_events')).toBe(23);
+    expect(await count(recordsDb, 'audit_checkpoints')).toBe(4);
+  });
+
+  it('copies a long trail page by page, in sequence order', async () => {
+    const { trail: old } = createTestTrail(recordsDb, {
+      signingKey: key.signing,
+      outboxDir: join(dir, 'audit-outbox'),
+      checkpointEvery: 5,
+    });
+    for (let n = 1; n <= 23; n += 1) await old.append(requestEvent(n));
+    const audit = await startEmbeddedPostgres();
+    const owner = createPostgresAppDatabase(audit.url, createMemoryLogger().logger);
+    try {
+      await migrateToLatest(owner, createMemoryLogger().logger);
+      const copied = await owner.unsafeWithoutScope((db) =>
+        copyLegacyTrail(db, records.url, createMemoryLogger().logger, 4),
+      );
+      expect(copied).toBe(23);
+      const seqs = await owner.unsafeWithoutScope((db) =>
+        sql<{ seq: number }>`SELECT seq::int AS seq FROM audit_events ORDER BY 1`.execute(db),
+      );
+      expect(seqs.rows.map((row) => row.seq)).toEqual(Array.from({ length: 23 }, (_, i) => i + 1));
+    } finally {
+      await owner.close();
+      await audit.stop();
+    }
   });
 
   it('copies nothing into an audit store that already holds events', async () => {

@@ -3,7 +3,7 @@ import pg from 'pg';
 
 import type { Logger } from '../../shared/logging/logger.js';
 
-/** Rows read and written per statement while copying. */
+/** Rows read and written per statement while copying, unless told otherwise. */
 const COPY_BATCH = 500;
 
 interface LegacyEventRow {
@@ -39,6 +39,7 @@ export async function copyLegacyTrail<DB>(
   audit: Kysely<DB>,
   legacyUrl: string,
   logger: Logger,
+  batchSize = COPY_BATCH,
 ): Promise<number> {
   const { rows: held } = await sql<{ found: number }>`
     SELECT 1 AS found FROM audit_events LIMIT 1`.execute(audit);
@@ -55,9 +56,10 @@ export async function copyLegacyTrail<DB>(
       let after = '0';
       for (;;) {
         const { rows } = await legacy.query<LegacyEventRow>(
+          // Qualified: a bare `seq` would sort by the text alias, so '10' would come before '9'.
           `SELECT seq::text AS seq, event_id, occurred_at, type, event, prev_hash, hash
-           FROM audit_events WHERE seq > $1::bigint ORDER BY seq LIMIT $2`,
-          [after, COPY_BATCH],
+           FROM audit_events WHERE seq > $1::bigint ORDER BY audit_events.seq LIMIT $2`,
+          [after, batchSize],
         );
         if (rows.length === 0) break;
         const batch = rows.map((row) => ({ ...row, occurred_at: row.occurred_at.toISOString() }));
@@ -74,7 +76,7 @@ export async function copyLegacyTrail<DB>(
       }
       const checkpoints = await legacy.query<LegacyCheckpointRow>(
         `SELECT seq::text AS seq, hash, signed_at, signature, key_id
-         FROM audit_checkpoints ORDER BY seq`,
+         FROM audit_checkpoints ORDER BY audit_checkpoints.seq`,
       );
       if (checkpoints.rows.length === 0) return;
       const signed = checkpoints.rows.map((row) => ({
