@@ -156,7 +156,7 @@ describe('audit-verify CLI', () => {
     });
   });
 
-  it('verifies the trail a data dir from before the audit store keeps in `pg`', async () => {
+  it('verifies the trail in `pg` while the audit store has none (old or uncopied dir)', async () => {
     const kept = dataDir;
     dataDir = await mkdtemp(join(tmpdir(), 'eds-audit-cli-old-'));
     try {
@@ -172,6 +172,10 @@ describe('audit-verify CLI', () => {
         });
         for (let n = 1; n <= 6; n += 1) await trail.append(requestEvent(n));
       }, 'pg');
+      await expect(run([], dataDir)).resolves.toEqual({ code: 0, out: ['intact (6 events)'] });
+      // A first start of the new layout that stopped before copying leaves an empty audit store:
+      // the trail is still the records store's, not a rewritten one.
+      await withStore((db) => applyAuditMigrations(db));
       await expect(run([], dataDir)).resolves.toEqual({ code: 0, out: ['intact (6 events)'] });
     } finally {
       await rm(dataDir, { recursive: true, force: true });

@@ -62,15 +62,13 @@ export async function runAuditVerify(
   const config = loadConfig(env);
   const keyDir = resolveInside(config.dataDir, 'keys');
   const auditDir = resolveInside(config.dataDir, 'audit-pg');
-  // A data directory no host has opened since the audit store got its own still keeps the trail
-  // in the records store.
-  const pgDir = (await exists(auditDir)) ? auditDir : resolveInside(config.dataDir, 'pg');
+  const recordsDir = resolveInside(config.dataDir, 'pg');
   if (!(await exists(resolveInside(keyDir, KEY_RING_FILE)))) {
     write(`cannot verify: no key ring at ${resolveInside(keyDir, KEY_RING_FILE)}`);
     return AUDIT_VERIFY_EXIT.error;
   }
-  if (config.pgUrl === undefined && !(await exists(pgDir))) {
-    write(`cannot verify: no database at ${pgDir} and EDS_PG_URL is not set`);
+  if (config.pgUrl === undefined && !(await exists(auditDir)) && !(await exists(recordsDir))) {
+    write(`cannot verify: no database at ${auditDir} and EDS_PG_URL is not set`);
     return AUDIT_VERIFY_EXIT.error;
   }
   try {
@@ -83,8 +81,7 @@ export async function runAuditVerify(
   let embedded: EmbeddedPostgres | undefined;
   let db: Kysely<AuditTables> | undefined;
   try {
-    embedded =
-      config.pgUrl === undefined ? await startEmbeddedPostgres({ dataDir: pgDir }) : undefined;
+    embedded = config.pgUrl === undefined ? await openTrailStore(auditDir, recordsDir) : undefined;
     const pool = new pg.Pool({ connectionString: config.pgUrl ?? embedded?.url, max: 1 });
     pool.on('error', () => undefined);
     db = new Kysely<AuditTables>({ dialect: new PostgresDialect({ pool }) });
@@ -127,6 +124,41 @@ export async function runAuditVerify(
   } finally {
     await db?.destroy();
     await embedded?.stop();
+  }
+}
+
+/**
+ * Opens the embedded store that holds the local trail: the audit store, or the records store of
+ * a data directory whose trail is not in the audit store yet (no host has opened it since the
+ * audit store got its own, or the first such start stopped before copying it).
+ */
+async function openTrailStore(auditDir: string, recordsDir: string): Promise<EmbeddedPostgres> {
+  if (await exists(auditDir)) {
+    const audit = await startEmbeddedPostgres({ dataDir: auditDir });
+    try {
+      if (!(await exists(recordsDir)) || (await holdsEvents(audit.url))) return audit;
+    } catch (error) {
+      await audit.stop();
+      throw error;
+    }
+    await audit.stop();
+  }
+  return startEmbeddedPostgres({ dataDir: recordsDir });
+}
+
+/** Whether the store at `url` has an `audit_events` table with at least one event in it. */
+async function holdsEvents(url: string): Promise<boolean> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const table = await client.query<{ present: boolean }>(
+      `SELECT to_regclass('audit_events') IS NOT NULL AS present`,
+    );
+    if (table.rows[0]?.present !== true) return false;
+    const held = await client.query(`SELECT 1 FROM audit_events LIMIT 1`);
+    return held.rows.length > 0;
+  } finally {
+    await client.end();
   }
 }
 
