@@ -156,7 +156,7 @@ describe('audit-verify CLI', () => {
     });
   });
 
-  it('verifies the trail in `pg` while the audit store has none (old or uncopied dir)', async () => {
+  it('verifies the trail in `pg` while the audit store has none (old, uncopied dir)', async () => {
     const kept = dataDir;
     dataDir = await mkdtemp(join(tmpdir(), 'eds-audit-cli-old-'));
     try {
