@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { Worker } from 'node:worker_threads';
 import { access, chmod, mkdir, readdir } from 'node:fs/promises';
 
 import { PGlite } from '@electric-sql/pglite';
@@ -88,14 +89,10 @@ export async function startEmbeddedPostgres(
   };
   let db: PGlite;
   try {
-    const created = dataDir !== undefined && !(await exists(resolveInside(dataDir, 'PG_VERSION')));
-    db = await PGlite.create(settings);
-    if (created) {
-      // Creating the cluster (initdb) grows PGlite's memory by a few hundred MB, which it keeps
-      // as long as the instance lives; a second instance on the new cluster starts without it.
-      await db.close();
-      db = await PGlite.create(settings);
+    if (dataDir !== undefined && !(await exists(resolveInside(dataDir, 'PG_VERSION')))) {
+      await createCluster({ ...settings, dataDir });
     }
+    db = await PGlite.create(settings);
   } catch (cause) {
     await lock?.release();
     throw cause;
@@ -145,3 +142,38 @@ async function exists(path: string): Promise<boolean> {
     () => false,
   );
 }
+
+/**
+ * Creates a new cluster in `settings.dataDir` on a short-lived thread. Creating one (initdb) grows
+ * PGlite's memory by a few hundred MB, which an instance keeps as long as it lives; done on a
+ * thread that then ends, the memory goes with it, and the store opens the new cluster as it
+ * opens an existing one.
+ */
+async function createCluster(settings: {
+  readonly dataDir: string;
+  readonly postgresqlconf?: string[];
+}): Promise<void> {
+  const worker = new Worker(CREATE_CLUSTER_SOURCE, {
+    eval: true,
+    workerData: { pglite: import.meta.resolve('@electric-sql/pglite'), settings },
+  });
+  const outcome = await new Promise<unknown>((resolve, reject) => {
+    worker.once('message', resolve);
+    worker.once('error', reject);
+    worker.once('exit', () => reject(new Error('Embedded Postgres: creating the cluster stopped')));
+  });
+  await worker.terminate();
+  if (outcome !== 'created') throw new Error('Embedded Postgres: could not create the cluster');
+}
+
+/** The short-lived thread of {@link createCluster}: PGlite by its resolved URL, never a name. */
+const CREATE_CLUSTER_SOURCE = `
+const { parentPort, workerData } = require('node:worker_threads');
+import(workerData.pglite)
+  .then(async ({ PGlite }) => {
+    const db = await PGlite.create(workerData.settings);
+    await db.close();
+    parentPort.postMessage('created');
+  })
+  .catch(() => parentPort.postMessage('failed'));
+`;
