@@ -43,6 +43,22 @@ async function withStore(
   }
 }
 
+/** Writes a trail of `count` events, a checkpoint every 5, into the data dir's `store`. */
+async function writeTrail(count: number, store: 'audit-pg' | 'pg' = 'audit-pg'): Promise<void> {
+  const keyRing = await openLocalKeyRing(join(dataDir, 'keys'), { env: {} });
+  await withStore(async (db) => {
+    await applyAuditMigrations(db);
+    const trail = createPostgresAuditTrail(db, {
+      signingKey: keyRing.auditSigningKey(),
+      checkpointEvery: 5,
+      logger: createMemoryLogger().logger,
+      outboxDir: join(dataDir, 'audit-outbox'),
+      now: () => FROZEN_NOW,
+    });
+    for (let n = 1; n <= count; n += 1) await trail.append(requestEvent(n));
+  }, store);
+}
+
 async function run(args: string[] = [], dir = dataDir): Promise<{ code: number; out: string[] }> {
   const out: string[] = [];
   const env = { EDS_DATA_DIR: dir, EDS_AUDIT_CHECKPOINT_EVERY: '5' };
@@ -66,18 +82,7 @@ describe('audit-verify CLI', () => {
   });
 
   it('prints intact with the event count and exits 0 for an untouched trail', async () => {
-    const keyRing = await openLocalKeyRing(join(dataDir, 'keys'), { env: {} });
-    await withStore(async (db) => {
-      await applyAuditMigrations(db);
-      const trail = createPostgresAuditTrail(db, {
-        signingKey: keyRing.auditSigningKey(),
-        checkpointEvery: 5,
-        logger: createMemoryLogger().logger,
-        outboxDir: join(dataDir, 'audit-outbox'),
-        now: () => FROZEN_NOW,
-      });
-      for (let n = 1; n <= 12; n += 1) await trail.append(requestEvent(n));
-    });
+    await writeTrail(12);
     await expect(run()).resolves.toEqual({ code: 0, out: ['intact (12 events)'] });
   });
 
@@ -160,18 +165,7 @@ describe('audit-verify CLI', () => {
     const kept = dataDir;
     dataDir = await mkdtemp(join(tmpdir(), 'eds-audit-cli-old-'));
     try {
-      const keyRing = await openLocalKeyRing(join(dataDir, 'keys'), { env: {} });
-      await withStore(async (db) => {
-        await applyAuditMigrations(db);
-        const trail = createPostgresAuditTrail(db, {
-          signingKey: keyRing.auditSigningKey(),
-          checkpointEvery: 5,
-          logger: createMemoryLogger().logger,
-          outboxDir: join(dataDir, 'audit-outbox'),
-          now: () => FROZEN_NOW,
-        });
-        for (let n = 1; n <= 6; n += 1) await trail.append(requestEvent(n));
-      }, 'pg');
+      await writeTrail(6, 'pg');
       await expect(run([], dataDir)).resolves.toEqual({ code: 0, out: ['intact (6 events)'] });
       // A first start of the new layout that stopped before copying leaves an empty audit store:
       // the trail is still the records store's, not a rewritten one.

@@ -42,6 +42,16 @@ describe('local audit store', () => {
         .rows[0]?.n,
     );
 
+  /** A trail of `count` events the records store kept, as data dirs from before the audit store. */
+  const keepOldTrail = async (count: number): Promise<void> => {
+    const { trail: old } = createTestTrail(recordsDb, {
+      signingKey: key.signing,
+      outboxDir: join(dir, 'audit-outbox'),
+      checkpointEvery: 5,
+    });
+    for (let n = 1; n <= count; n += 1) await old.append(requestEvent(n));
+  };
+
   beforeEach(async () => {
     dir = await mkdtemp(join(tmpdir(), 'eds-audit-store-'));
     records = await startEmbeddedPostgres();
@@ -64,12 +74,7 @@ describe('local audit store', () => {
   it('takes over a trail the records store kept: same rows and signatures, intact', async () => {
     // A data directory from before the audit store: the trail in the records store, 23 events
     // (past 9, where ordering by text rather than number would go wrong), 4 checkpoints.
-    const { trail: old } = createTestTrail(recordsDb, {
-      signingKey: key.signing,
-      outboxDir: join(dir, 'audit-outbox'),
-      checkpointEvery: 5,
-    });
-    for (let n = 1; n <= 23; n += 1) await old.append(requestEvent(n));
+    await keepOldTrail(23);
     const { logger, lines } = createMemoryLogger();
     const { store, trail } = await openStore(logger);
     try {
@@ -93,12 +98,7 @@ describe('local audit store', () => {
   });
 
   it('copies a long trail page by page, in sequence order', async () => {
-    const { trail: old } = createTestTrail(recordsDb, {
-      signingKey: key.signing,
-      outboxDir: join(dir, 'audit-outbox'),
-      checkpointEvery: 5,
-    });
-    for (let n = 1; n <= 23; n += 1) await old.append(requestEvent(n));
+    await keepOldTrail(23);
     const audit = await startEmbeddedPostgres();
     const owner = createPostgresAppDatabase(audit.url, createMemoryLogger().logger);
     try {
