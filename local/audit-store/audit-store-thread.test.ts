@@ -9,11 +9,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import {
   createMemoryLogger,
-  createTestSigningKey,
   requestEvent,
 } from '../../shared/audit/test-support/audit-fixtures.js';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from '../embedded-postgres.js';
 import type { AuditStoreSettings } from './audit-store.js';
+import { testAuditStoreSettings } from './test-support/audit-store-settings.js';
 
 // The thread loads compiled code, so the module under test is the compiled one (npm test builds
 // it first); its types are the source's.
@@ -32,13 +32,8 @@ describe('audit store on its own thread', () => {
   let dir: string;
   let records: EmbeddedPostgres;
   let start: ThreadModule['startAuditStoreThread'];
-  const key = createTestSigningKey();
-  const settings = (): AuditStoreSettings => ({
-    dataDir: join(dir, 'audit-pg'),
-    outboxDir: join(dir, 'audit-outbox'),
-    checkpointEvery: 5,
-    signingKey: key.signing,
-  });
+  const settingsIn = testAuditStoreSettings();
+  const settings = (): AuditStoreSettings => settingsIn(dir);
   /** Starts the store on its thread and opens its trail, as the local host does. */
   const openStore = async (
     overrides: Partial<AuditStoreSettings> = {},

@@ -17,6 +17,7 @@ import { migrateToLatest } from '../../shared/db/migrate-to-latest.js';
 import { createPostgresAppDatabase } from '../../shared/db/postgres-app-database.js';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from '../embedded-postgres.js';
 import { startAuditStore, type AuditStoreSettings } from './audit-store.js';
+import { testAuditStoreSettings } from './test-support/audit-store-settings.js';
 import { copyLegacyTrail } from './copy-legacy-trail.js';
 
 describe('local audit store', () => {
@@ -25,12 +26,8 @@ describe('local audit store', () => {
   let recordsDb: Kysely<AuditTables>;
   const key = createTestSigningKey();
 
-  const settings = (): AuditStoreSettings => ({
-    dataDir: join(dir, 'audit-pg'),
-    outboxDir: join(dir, 'audit-outbox'),
-    checkpointEvery: 5,
-    signingKey: key.signing,
-  });
+  const settingsIn = testAuditStoreSettings(key);
+  const settings = (): AuditStoreSettings => settingsIn(dir);
   /** Starts the audit store and opens its trail, as the local host does once records are up. */
   const openStore = async (logger = createMemoryLogger().logger) => {
     const store = await startAuditStore(settings(), logger);
