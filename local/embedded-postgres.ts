@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { Worker } from 'node:worker_threads';
 import { access, chmod, mkdir, readdir } from 'node:fs/promises';
+import { Worker } from 'node:worker_threads';
 
 import { PGlite } from '@electric-sql/pglite';
 
