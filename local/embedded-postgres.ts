@@ -163,7 +163,12 @@ async function createCluster(settings: {
     worker.once('exit', () => reject(new Error('Embedded Postgres: creating the cluster stopped')));
   });
   await worker.terminate();
-  if (outcome !== 'created') throw new Error('Embedded Postgres: could not create the cluster');
+  if (outcome === 'created') return;
+  // Only a short code or error name, never the error's text, crosses back.
+  const cause = typeof outcome === 'string' && /^[A-Za-z0-9_]{1,40}$/.test(outcome) ? outcome : '';
+  throw new Error(
+    `Embedded Postgres: could not create the cluster${cause === '' ? '' : ` (${cause})`}`,
+  );
 }
 
 /** The short-lived thread of {@link createCluster}: PGlite by its resolved URL, never a name. */
@@ -175,5 +180,5 @@ import(workerData.pglite)
     await db.close();
     parentPort.postMessage('created');
   })
-  .catch(() => parentPort.postMessage('failed'));
+  .catch((error) => parentPort.postMessage(String((error && (error.code || error.name)) || 'failed')));
 `;

@@ -114,6 +114,28 @@ describe('local audit store', () => {
     }
   });
 
+  it('refuses to take over a trail that does not link, naming the code, copying nothing', async () => {
+    await keepOldTrail(6);
+    await sql`ALTER TABLE audit_events DISABLE TRIGGER USER`.execute(recordsDb);
+    await sql`UPDATE audit_events SET prev_hash = ${'0'.repeat(64)} WHERE seq = 4`.execute(
+      recordsDb,
+    );
+    await sql`ALTER TABLE audit_events ENABLE TRIGGER USER`.execute(recordsDb);
+    const { logger, lines } = createMemoryLogger();
+    const store = await startAuditStore(settings(), logger);
+    try {
+      await expect(store.open(records.url)).rejects.toMatchObject({ code: 'EA002' });
+      expect(lines.join('\n')).toContain('"event":"audit.trail_copy_refused","code":"EA002"');
+      const owner = new pg.Client({ connectionString: store.url });
+      await owner.connect();
+      const held = await owner.query(`SELECT count(*)::text AS n FROM audit_events`);
+      await owner.end();
+      expect(held.rows).toEqual([{ n: '0' }]);
+    } finally {
+      await store.close();
+    }
+  });
+
   it('copies nothing into an audit store that already holds events', async () => {
     const first = await openStore();
     await first.trail.append(requestEvent(1));

@@ -1,6 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import pg from 'pg';
 
+import { errorCodeOf } from '../../shared/errors/error-code.js';
 import type { Logger } from '../../shared/logging/logger.js';
 
 /** Rows read and written per statement while copying, unless told otherwise. */
@@ -52,7 +53,7 @@ export async function copyLegacyTrail<DB>(
     );
     if (present.rows[0]?.name == null) return 0;
     let copied = 0;
-    await audit.transaction().execute(async (trx) => {
+    const copying = audit.transaction().execute(async (trx) => {
       let after = '0';
       for (;;) {
         const { rows } = await legacy.query<LegacyEventRow>(
@@ -88,6 +89,12 @@ export async function copyLegacyTrail<DB>(
         FROM jsonb_to_recordset(${JSON.stringify(signed)}::jsonb) AS r(
           seq bigint, hash text, signed_at timestamptz, signature text, key_id text)
         ORDER BY r.seq`.execute(trx);
+    });
+    await copying.catch((error: unknown) => {
+      // A trail that does not link (EA002) or does not fit the tables is not copied: the host
+      // does not start over it. `npm run audit:verify` names the first broken link.
+      logger.error('audit.trail_copy_refused', { code: errorCodeOf(error), store: 'postgres' });
+      throw error;
     });
     if (copied > 0) logger.info('audit.trail_copied', { count: copied, store: 'postgres' });
     return copied;
