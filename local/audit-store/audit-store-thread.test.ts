@@ -118,6 +118,21 @@ describe('audit store on its own thread', () => {
     await expect(trail.verify()).rejects.toMatchObject({ code: 'AUDIT_UNAVAILABLE' });
   });
 
+  it('refuses an event it cannot send to the thread, and goes on with the next', async () => {
+    const { store, trail } = await openStore({
+      dataDir: undefined,
+      outboxDir: join(dir, 'clone-outbox'),
+    });
+    try {
+      const unsendable = { ...requestEvent(1), route: (() => 'v1') as unknown as string };
+      await expect(trail.append(unsendable)).rejects.toThrow();
+      await trail.append(requestEvent(2));
+      await expect(trail.verify()).resolves.toMatchObject({ status: 'intact', count: 1 });
+    } finally {
+      await store.close();
+    }
+  });
+
   it('does not start on a store another process holds, naming the holder', async () => {
     const holder = await startEmbeddedPostgres({ dataDir: join(dir, 'held') });
     try {

@@ -114,7 +114,13 @@ export async function startAuditStoreThread(
       const id = nextId;
       nextId += 1;
       pending.set(id, { op: call.op, resolve: (value) => resolve(value as T), reject });
-      worker.postMessage({ ...call, id });
+      try {
+        worker.postMessage({ ...call, id });
+      } catch (error) {
+        // Not cloneable (never a plain event): the call fails here and waits for no answer.
+        pending.delete(id);
+        reject(error instanceof Error ? error : new Error('Audit store: call not sent'));
+      }
     });
 
   const trail: PostgresAuditTrail = {
