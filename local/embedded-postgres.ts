@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { access, chmod, mkdir, readdir } from 'node:fs/promises';
+import { chmod, mkdir, readdir } from 'node:fs/promises';
 import { Worker } from 'node:worker_threads';
 
 import { PGlite } from '@electric-sql/pglite';
 
+import { pathExists } from '../shared/fs/path-exists.js';
 import { resolveInside } from '../shared/fs/safe-path.js';
 import { lockDataDir, type DataDirLock } from './data-dir-lock.js';
 import { startPgliteWireServer, type PgliteWireServer } from './pglite-wire-server.js';
@@ -89,7 +90,7 @@ export async function startEmbeddedPostgres(
   };
   let db: PGlite;
   try {
-    if (dataDir !== undefined && !(await exists(resolveInside(dataDir, 'PG_VERSION')))) {
+    if (dataDir !== undefined && !(await pathExists(resolveInside(dataDir, 'PG_VERSION')))) {
       await createCluster({ ...settings, dataDir });
     }
     db = await PGlite.create(settings);
@@ -136,13 +137,6 @@ export async function startEmbeddedPostgres(
   return { url, stop };
 }
 
-async function exists(path: string): Promise<boolean> {
-  return access(path).then(
-    () => true,
-    () => false,
-  );
-}
-
 /**
  * Creates a new cluster in `settings.dataDir` on a short-lived thread. Creating one (initdb) grows
  * PGlite's memory by a few hundred MB, which an instance keeps as long as it lives; done on a
@@ -180,5 +174,7 @@ import(workerData.pglite)
     await db.close();
     parentPort.postMessage('created');
   })
-  .catch((error) => parentPort.postMessage(String((error && (error.code || error.name)) || 'failed')));
+  .catch((error) => {
+    parentPort.postMessage(String((error && (error.code || error.name)) || 'failed'));
+  });
 `;

@@ -1,10 +1,10 @@
-import { access } from 'node:fs/promises';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 
+import { holdsAuditEvents } from '../local/audit-store/copy-legacy-trail.js';
 import { DataDirInUseError } from '../local/data-dir-lock.js';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from '../local/embedded-postgres.js';
 import type { AuditTables } from '../shared/audit/audit-tables.js';
@@ -17,6 +17,7 @@ import { verifyAuditTrail } from '../shared/audit/verify-audit-trail.js';
 import { loadConfig } from '../shared/config/app-config.js';
 import { KEY_RING_FILE, openLocalKeyRing } from '../shared/crypto/local-key-ring.js';
 import { assertPrivateDirectory } from '../shared/fs/private-directory.js';
+import { pathExists } from '../shared/fs/path-exists.js';
 import { resolveInside } from '../shared/fs/safe-path.js';
 
 const USAGE = `Usage: npm run audit:verify [-- --any-interval]
@@ -29,13 +30,6 @@ Exit codes: 0 intact, 1 broken, 2 could not verify.`;
 
 /** Exit codes of the audit verifier CLI. */
 export const AUDIT_VERIFY_EXIT = { intact: 0, broken: 1, error: 2 } as const;
-
-async function exists(path: string): Promise<boolean> {
-  return access(path).then(
-    () => true,
-    () => false,
-  );
-}
 
 /**
  * Verifies the local audit trail and reports on `write`; resolves to the process exit code.
@@ -63,11 +57,15 @@ export async function runAuditVerify(
   const keyDir = resolveInside(config.dataDir, 'keys');
   const auditDir = resolveInside(config.dataDir, 'audit-pg');
   const recordsDir = resolveInside(config.dataDir, 'pg');
-  if (!(await exists(resolveInside(keyDir, KEY_RING_FILE)))) {
+  if (!(await pathExists(resolveInside(keyDir, KEY_RING_FILE)))) {
     write(`cannot verify: no key ring at ${resolveInside(keyDir, KEY_RING_FILE)}`);
     return AUDIT_VERIFY_EXIT.error;
   }
-  if (config.pgUrl === undefined && !(await exists(auditDir)) && !(await exists(recordsDir))) {
+  if (
+    config.pgUrl === undefined &&
+    !(await pathExists(auditDir)) &&
+    !(await pathExists(recordsDir))
+  ) {
     write(`cannot verify: no database at ${auditDir} and EDS_PG_URL is not set`);
     return AUDIT_VERIFY_EXIT.error;
   }
@@ -133,10 +131,10 @@ export async function runAuditVerify(
  * audit store got its own, or the first such start stopped before copying it).
  */
 async function openTrailStore(auditDir: string, recordsDir: string): Promise<EmbeddedPostgres> {
-  if (await exists(auditDir)) {
+  if (await pathExists(auditDir)) {
     const audit = await startEmbeddedPostgres({ dataDir: auditDir });
     try {
-      if (!(await exists(recordsDir)) || (await holdsEvents(audit.url))) return audit;
+      if (!(await pathExists(recordsDir)) || (await holdsEvents(audit.url))) return audit;
     } catch (error) {
       await audit.stop();
       throw error;
@@ -151,12 +149,7 @@ async function holdsEvents(url: string): Promise<boolean> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
-    const table = await client.query<{ present: boolean }>(
-      `SELECT to_regclass('audit_events') IS NOT NULL AS present`,
-    );
-    if (table.rows[0]?.present !== true) return false;
-    const held = await client.query(`SELECT 1 FROM audit_events LIMIT 1`);
-    return held.rows.length > 0;
+    return await holdsAuditEvents(client);
   } finally {
     await client.end();
   }

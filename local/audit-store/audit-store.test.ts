@@ -114,7 +114,7 @@ describe('local audit store', () => {
     }
   });
 
-  it('refuses to take over a trail that does not link, naming the code, copying nothing', async () => {
+  it('refuses a trail that does not link, naming the code, copying nothing', async () => {
     await keepOldTrail(6);
     await sql`ALTER TABLE audit_events DISABLE TRIGGER USER`.execute(recordsDb);
     await sql`UPDATE audit_events SET prev_hash = ${'0'.repeat(64)} WHERE seq = 4`.execute(

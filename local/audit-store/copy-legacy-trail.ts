@@ -25,6 +25,16 @@ interface LegacyCheckpointRow {
   readonly key_id: string;
 }
 
+/** Whether the store `client` is connected to has an `audit_events` table with an event in it. */
+export async function holdsAuditEvents(client: pg.ClientBase): Promise<boolean> {
+  const table = await client.query<{ present: boolean }>(
+    `SELECT to_regclass('audit_events') IS NOT NULL AS present`,
+  );
+  if (table.rows[0]?.present !== true) return false;
+  const held = await client.query(`SELECT 1 FROM audit_events LIMIT 1`);
+  return held.rows.length > 0;
+}
+
 /**
  * Copies a trail kept in the records store (data directories from before the audit store had
  * its own) into the empty audit store, rows and checkpoints exactly as stored, in one
@@ -48,10 +58,7 @@ export async function copyLegacyTrail<DB>(
   const legacy = new pg.Client({ connectionString: legacyUrl });
   await legacy.connect();
   try {
-    const present = await legacy.query<{ name: string | null }>(
-      `SELECT to_regclass('audit_events')::text AS name`,
-    );
-    if (present.rows[0]?.name == null) return 0;
+    if (!(await holdsAuditEvents(legacy))) return 0;
     let copied = 0;
     const copying = audit.transaction().execute(async (trx) => {
       let after = '0';
