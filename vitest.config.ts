@@ -9,6 +9,7 @@ export default defineConfig({
       'scripts/**/*.test.ts',
       'infra/**/*.test.ts',
       'test/**/*.test.ts',
+      'bench/**/*.test.ts',
     ],
     environment: 'node',
     pool: 'forks',
