@@ -3,6 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import type { Worker } from 'node:worker_threads';
 
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -146,16 +147,20 @@ describe('audit store on its own thread', () => {
 });
 
 describe('compiled local host', () => {
-  it('audits every request on the audit store’s thread', async () => {
+  const startHost = async (dataDir: string) => {
     const { startLocalHost } = await compiled<HostModule>('local/host/start-local-host.js');
-    const dataDir = await mkdtemp(join(tmpdir(), 'eds-thread-host-'));
-    const host = await startLocalHost({
+    return startLocalHost({
       port: 0,
       inMemoryStore: true,
       skipSeed: true,
       scheduleTimers: false,
       env: { EDS_DATA_DIR: dataDir, EDS_LOG_LEVEL: 'silent' },
     });
+  };
+
+  it('audits every request on the audit store’s thread', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'eds-thread-host-'));
+    const host = await startHost(dataDir);
     const owner = new pg.Client({ connectionString: host.services.auditStoreUrl });
     try {
       const base = `http://127.0.0.1:${host.port}/api`;
@@ -177,6 +182,40 @@ describe('compiled local host', () => {
       ]);
     } finally {
       await owner.end();
+      await host.close();
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  it('answers 503 AUDIT_UNAVAILABLE, never the data, once the audit thread has died', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'eds-thread-dead-'));
+    const started: Worker[] = [];
+    const onWorker = (worker: Worker) => started.push(worker);
+    process.on('worker', onWorker);
+    const host = await startHost(dataDir).finally(() => process.off('worker', onWorker));
+    try {
+      // An in-memory host starts one thread: the audit store's.
+      expect(started).toHaveLength(1);
+      const base = `http://127.0.0.1:${host.port}/api`;
+      const token = await host.services.issuer.mint({ roles: ['EDS.Reader'], divisions: ['DC'] });
+      const headers = { authorization: `Bearer ${token}` };
+      expect((await fetch(`${base}/v1/awards`, { headers })).status).toBe(200);
+
+      await started[0]?.terminate();
+
+      const refused = await fetch(`${base}/v1/awards`, { headers });
+      expect(refused.status).toBe(503);
+      expect(refused.headers.get('content-type')).toContain('application/problem+json');
+      expect(refused.headers.get('retry-after')).toMatch(/^\d+$/);
+      const problem = (await refused.json()) as Record<string, unknown>;
+      expect(problem).toMatchObject({ status: 503, code: 'AUDIT_UNAVAILABLE' });
+      expect(problem).not.toHaveProperty('items');
+      // Unaudited, nothing is answered: the public liveness probe fails too.
+      expect((await fetch(`${base}/health`)).status).toBe(503);
+      await expect(host.services.auditTrail.verify()).rejects.toMatchObject({
+        code: 'AUDIT_UNAVAILABLE',
+      });
+    } finally {
       await host.close();
       await rm(dataDir, { recursive: true, force: true });
     }
