@@ -90,6 +90,7 @@ describe('npm run token', () => {
   it.each([
     ['two lifetimes', ['--lifetime', '600', '--lifetime', '86400'], '--lifetime is given more'],
     ['two object ids', ['--oid', randomUUID(), '--oid', randomUUID()], '--oid is given more'],
+    ['a lifetime with a leading zero (octal?)', ['--lifetime', '0600'], 'from 60 to 86400'],
   ])('prints nothing for %s, as which one was meant is a guess', async (_case, argv, reason) => {
     const dataDir = await mkdtemp(resolveInside(tmpdir(), 'eds-token-'));
     const { stdout, stderr, exitCode } = await runTokenCli(

@@ -84,8 +84,9 @@ async function main(): Promise<void> {
   const divisions = values.division.flatMap((d) => d.split(',')).map((d) => d.toUpperCase());
   const unknown = [...roles.filter((r) => !isRole(r)), ...divisions.filter((d) => !isDivision(d))];
   const known = roles.filter(isRole);
-  // Decimal digits only: `Number` would also read `1e3` and `0x100`.
-  const lifetime = /^\d{1,6}$/.test(values.lifetime) ? Number(values.lifetime) : Number.NaN;
+  // Plain decimal digits only: `Number` would also read `1e3` and `0x100`, and `0600` is refused
+  // rather than read as 600 seconds by someone who meant octal.
+  const lifetime = /^[1-9]\d{0,5}$/.test(values.lifetime) ? Number(values.lifetime) : Number.NaN;
   const problems = [
     ...(unknown.length > 0 ? [`Unknown role or division: ${unknown.join(', ')}`] : []),
     ...(Number.isInteger(lifetime) && lifetime >= 60 && lifetime <= 86_400
