@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 
 import { median, medianInterval, runLoad } from './load-loop.js';
 
-/** A loopback server answering `status` to every request; records each request’s Authorization. */
+/** A loopback server answering `status` to every request; records each Authorization header. */
 async function serve(status: number): Promise<{ url: string; server: Server; seen: string[] }> {
   const seen: string[] = [];
   const server = createServer((request, response) => {
